@@ -1,0 +1,274 @@
+//! Request extractors that turn every way a request can be wrong into the right problem:
+//! unreadable → 400, too large → 413, not JSON → 415, well-formed but invalid → 422.
+
+use actix_web::dev::Payload;
+use actix_web::http::header::{self, HeaderMap};
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::StreamExt;
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+
+use crate::error::{AppError, FieldError};
+use crate::state::AppState;
+
+/// A JSON body, deserialized and validated.
+pub struct ValidJson<T>(pub T);
+
+/// A JSON body, deserialized and validated, with the raw bytes kept (for idempotency hashing).
+pub struct ValidJsonWithBytes<T> {
+    pub value: T,
+    pub bytes: web::Bytes,
+}
+
+/// Query parameters, deserialized and validated.
+pub struct ValidQuery<T>(pub T);
+
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(ct) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Reads the whole body, refusing more than `limit` bytes.
+pub async fn read_body(
+    headers: &HeaderMap,
+    payload: &mut Payload,
+    limit: usize,
+) -> Result<web::Bytes, AppError> {
+    let too_large = || AppError::PayloadTooLarge(format!("the body exceeds {limit} bytes"));
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut body = web::BytesMut::with_capacity(declared.unwrap_or(1024).min(limit));
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| AppError::BadRequest(format!("the body could not be read: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// Parses JSON, telling a syntax error (400) from a value of the wrong shape (422, with the path
+/// of the field).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        json_error(&path, &inner)
+    })?;
+    de.end().map_err(|e| json_error(".", &e))?;
+    Ok(value)
+}
+
+fn json_error(path: &str, e: &serde_json::Error) -> AppError {
+    use serde_json::error::Category;
+    // serde_json appends " at line L column C"; keep the position only for syntax errors.
+    let full = e.to_string();
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => {
+            AppError::BadRequest(format!("malformed JSON: {full}"))
+        }
+        Category::Data => {
+            let message = full.split(" at line ").next().unwrap_or(&full).to_owned();
+            let field = if path == "." || path.is_empty() {
+                "body".to_owned()
+            } else {
+                path.to_owned()
+            };
+            AppError::Validation(vec![FieldError::new(field, message)])
+        }
+    }
+}
+
+/// Flattens validator's nested errors into `field.path` / message pairs, sorted by field.
+pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
+    fn walk(prefix: &str, errors: &ValidationErrors, out: &mut Vec<FieldError>) {
+        for (field, kind) in errors.errors() {
+            let path = if prefix.is_empty() {
+                field.to_string()
+            } else {
+                format!("{prefix}.{field}")
+            };
+            let path = if field == "__all__" {
+                prefix.to_owned()
+            } else {
+                path
+            };
+            match kind {
+                ValidationErrorsKind::Field(list) => {
+                    for e in list {
+                        let message = e
+                            .message
+                            .as_ref()
+                            .map(|m| m.to_string())
+                            .unwrap_or_else(|| describe(e));
+                        out.push(FieldError::new(
+                            if path.is_empty() {
+                                "body".into()
+                            } else {
+                                path.clone()
+                            },
+                            message,
+                        ));
+                    }
+                }
+                ValidationErrorsKind::Struct(inner) => walk(&path, inner, out),
+                ValidationErrorsKind::List(items) => {
+                    for (i, inner) in items {
+                        walk(&format!("{path}[{i}]"), inner, out);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk("", errors, &mut out);
+    out.sort_by(|a, b| {
+        a.field
+            .cmp(&b.field)
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    out
+}
+
+/// A message for the built-in rules, which carry their parameters but no text.
+fn describe(e: &validator::ValidationError) -> String {
+    let p = |k: &str| e.params.get(k).map(|v| v.to_string());
+    match e.code.as_ref() {
+        "length" => match (p("min"), p("max")) {
+            (Some(min), Some(max)) => format!("length must be between {min} and {max}"),
+            (Some(min), None) => format!("length must be at least {min}"),
+            (None, Some(max)) => format!("length must be at most {max}"),
+            _ => "length is out of range".into(),
+        },
+        "range" => match (p("min"), p("max")) {
+            (Some(min), Some(max)) => format!("must be between {min} and {max}"),
+            _ => "is out of range".into(),
+        },
+        "email" => "must be an email address".into(),
+        "url" => "must be an http or https URL".into(),
+        code => format!("is not valid ({code})"),
+    }
+}
+
+pub fn validate<T: Validate>(value: &T) -> Result<(), AppError> {
+    value
+        .validate()
+        .map_err(|e| AppError::Validation(field_errors(&e)))
+}
+
+fn json_limit(req: &HttpRequest) -> usize {
+    req.app_data::<web::Data<AppState>>()
+        .map(|s| s.config.limits.json_body_bytes)
+        .unwrap_or(256 * 1024)
+}
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJsonWithBytes<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = is_json(req.headers());
+        let limit = json_limit(req);
+        let headers = req.headers().clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !json {
+                return Err(AppError::UnsupportedMediaType(
+                    "send the body as application/json".into(),
+                ));
+            }
+            let bytes = read_body(&headers, &mut payload, limit).await?;
+            let value: T = parse_json(&bytes)?;
+            validate(&value)?;
+            Ok(ValidJsonWithBytes { value, bytes })
+        })
+    }
+}
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let inner = ValidJsonWithBytes::<T>::from_request(req, payload);
+        Box::pin(async move { inner.await.map(|b| ValidJson(b.value)) })
+    }
+}
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidQuery<T> {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let parsed = serde_urlencoded::from_str::<T>(req.query_string())
+            .map_err(|e| AppError::BadRequest(format!("malformed query string: {e}")))
+            .and_then(|v| validate(&v).map(|_| ValidQuery(v)));
+        std::future::ready(parsed)
+    }
+}
+
+/// The `Idempotency-Key` header, if sent: 1–255 visible ASCII characters.
+pub fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, AppError> {
+    let Some(value) = req.headers().get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value.to_str().unwrap_or("");
+    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(AppError::BadRequest(
+            "Idempotency-Key must be 1 to 255 visible ASCII characters".into(),
+        ));
+    }
+    Ok(Some(key.to_owned()))
+}
+
+/// The raw `If-Match` header, if sent.
+pub fn if_match(req: &HttpRequest) -> Result<Option<String>, AppError> {
+    req.headers()
+        .get(header::IF_MATCH)
+        .map(|v| {
+            v.to_str()
+                .map(str::to_owned)
+                .map_err(|_| AppError::BadRequest("If-Match is not readable".into()))
+        })
+        .transpose()
+}
+
+/// Checks an `If-Match` value against the current entity tag: absent or `*` passes; otherwise
+/// one of the listed tags must match exactly (strong comparison, RFC 9110 §13.1.1).
+pub fn check_if_match(if_match: Option<&str>, current: &str) -> Result<(), AppError> {
+    let Some(value) = if_match else {
+        return Ok(());
+    };
+    if value
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag == current)
+    {
+        Ok(())
+    } else {
+        Err(AppError::PreconditionFailed(format!(
+            "the resource has changed: its current ETag is {current}; fetch it again"
+        )))
+    }
+}

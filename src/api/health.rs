@@ -1,0 +1,34 @@
+//! Liveness and readiness probes.
+
+use actix_web::{HttpResponse, get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::api::problems::*;
+use crate::error::AppResult;
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    #[schema(example = "ok")]
+    pub status: &'static str,
+}
+
+/// The process is up.
+#[utoipa::path(operation_id = "healthz", tag = "operations", responses((status = 200, description = "Up.", body = Health), TooManyRequests))]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok" })
+}
+
+/// The database answers; ready for traffic.
+#[utoipa::path(
+    operation_id = "readyz",
+    tag = "operations",
+    responses((status = 200, description = "Ready.", body = Health), TooManyRequests, ServiceUnavailable)
+)]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    state.db.ping().await?;
+    Ok(HttpResponse::Ok().json(Health { status: "ready" }))
+}

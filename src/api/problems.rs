@@ -1,0 +1,89 @@
+//! The documented error responses, one reusable OpenAPI response per kind of problem. An
+//! operation lists the ones it can answer: `responses((status = 200, ...), NotFound, Forbidden)`.
+
+use std::collections::BTreeMap;
+
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::{IntoResponses, ToResponse};
+
+use crate::error::{AppError, FieldError, Problem};
+
+fn problem_response(description: &str, example: &AppError) -> Response {
+    let mut example = serde_json::to_value(example.to_problem(Some(
+        "/v1/agencies/0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90".into(),
+    )))
+    .unwrap_or_default();
+    if let Some(obj) = example.as_object_mut() {
+        obj.remove("instance");
+    }
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .example(Some(example))
+                .build(),
+        )
+        .build()
+}
+
+macro_rules! problem_responses {
+    ($($name:ident = $status:literal, $description:literal, $example:expr;)*) => {
+        $(
+            #[doc = $description]
+            pub struct $name;
+
+            impl<'s> ToResponse<'s> for $name {
+                fn response() -> (&'s str, RefOr<Response>) {
+                    (stringify!($name), RefOr::T(problem_response($description, &$example)))
+                }
+            }
+
+            impl IntoResponses for $name {
+                fn responses() -> BTreeMap<String, RefOr<Response>> {
+                    BTreeMap::from([($status.to_string(), RefOr::Ref(Ref::from_response_name(stringify!($name))))])
+                }
+            }
+        )*
+
+        /// Every problem response, for the components section of the document.
+        pub fn all() -> Vec<(String, RefOr<Response>)> {
+            vec![$((stringify!($name).to_string(), <$name as ToResponse>::response().1)),*]
+        }
+    };
+}
+
+problem_responses! {
+    BadRequest = 400, "The request could not be read: malformed JSON, query string, cursor or header.",
+        AppError::BadRequest("malformed JSON: expected `,` or `}` at line 1 column 18".into());
+    Unauthorized = 401, "No bearer token, or one that is expired, revoked or not ours.",
+        AppError::Unauthorized("the bearer token is not valid".into());
+    Forbidden = 403, "The token is valid but its role may not do this.",
+        AppError::Forbidden("the integrator role may not register agencies".into());
+    NotFound = 404, "No such resource.",
+        AppError::NotFound("no agency with id 0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90".into());
+    Conflict = 409, "The request conflicts with the current state, e.g. a duplicate licence.",
+        AppError::Conflict("an agency with licence POEA-123-2024 issued in PH is already registered".into());
+    PreconditionFailed = 412, "`If-Match` names a version that is no longer current.",
+        AppError::PreconditionFailed("the agency has changed since \"v1\"; fetch it again".into());
+    PayloadTooLarge = 413, "The request body is larger than the service accepts.",
+        AppError::PayloadTooLarge("the body exceeds 262144 bytes".into());
+    UnsupportedMediaType = 415, "The body is not sent as JSON.",
+        AppError::UnsupportedMediaType("send the body as application/json".into());
+    Unprocessable = 422, "The body or query parameters are well-formed but not valid; `errors` names each field.",
+        AppError::Validation(vec![FieldError::new("licence.country", "must be an ISO 3166-1 alpha-2 country code")]);
+    TooManyRequests = 429, "Rate limit reached; `Retry-After` says when to try again.",
+        AppError::TooManyRequests { retry_after_secs: 1 };
+    ServiceUnavailable = 503, "The database is not reachable.",
+        AppError::Unavailable("the database is not reachable; try again shortly".into());
+}
+
+/// The schema of every problem response, referenced by name above.
+pub fn schemas() -> Vec<(String, RefOr<utoipa::openapi::schema::Schema>)> {
+    use utoipa::PartialSchema;
+    vec![
+        ("Problem".into(), Problem::schema()),
+        ("FieldError".into(), FieldError::schema()),
+    ]
+}

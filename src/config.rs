@@ -1,0 +1,138 @@
+//! Typed settings: built-in defaults < an optional TOML file < `FAIRHIRE_*` environment variables.
+//! `DATABASE_URL` is honoured as well, as api.md promises.
+
+use std::path::PathBuf;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub bind: String,
+    /// Where the SQLite file and the generated signing key live.
+    pub data_dir: PathBuf,
+    /// `sqlite://path`, a plain file path, or `postgres://…`. Empty: `<data_dir>/fairhire.db`.
+    pub database_url: String,
+    /// Connections in the pool. Small on purpose: the pool is used from blocking threads.
+    pub db_pool_size: u32,
+    /// Apply pending migrations when `serve` starts.
+    pub migrate_on_start: bool,
+    /// `pretty` for terminals, `json` for servers.
+    pub log_format: LogFormat,
+    pub jwt: JwtConfig,
+    pub limits: Limits,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JwtConfig {
+    pub issuer: String,
+    pub audience: String,
+    /// Lifetime of an access token, in seconds.
+    pub token_ttl_seconds: u64,
+    /// PKCS#8 PEM Ed25519 private key. Empty: `<data_dir>/jwt-signing-key.pem`, generated on
+    /// first start.
+    pub signing_key_file: String,
+    /// PEM public keys still accepted and published after a rotation.
+    pub previous_public_key_files: Vec<String>,
+    /// Clock skew tolerated on `exp` and `nbf`, in seconds.
+    pub leeway_seconds: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Limits {
+    /// Largest JSON request body accepted, in bytes.
+    pub json_body_bytes: usize,
+    /// Requests per second allowed to one client address on the token endpoint.
+    pub token_per_second: u32,
+    pub token_burst: u32,
+    /// Requests per second allowed to one client address on everything else.
+    pub api_per_second: u32,
+    pub api_burst: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: String::new(),
+            db_pool_size: 4,
+            migrate_on_start: true,
+            log_format: LogFormat::Pretty,
+            jwt: JwtConfig::default(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+impl Default for JwtConfig {
+    fn default() -> Self {
+        Self {
+            issuer: "fairhire".into(),
+            audience: "fairhire-api".into(),
+            token_ttl_seconds: 900,
+            signing_key_file: String::new(),
+            previous_public_key_files: Vec::new(),
+            leeway_seconds: 30,
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            json_body_bytes: 256 * 1024,
+            token_per_second: 5,
+            token_burst: 20,
+            api_per_second: 500,
+            api_burst: 1000,
+        }
+    }
+}
+
+impl Config {
+    /// Loads the settings. The TOML file is `FAIRHIRE_CONFIG` if set, else `fairhire.toml` when
+    /// present. Nested keys in the environment use `__`: `FAIRHIRE_JWT__ISSUER`.
+    pub fn load() -> Result<Self, Box<figment::Error>> {
+        let file = std::env::var("FAIRHIRE_CONFIG").unwrap_or_else(|_| "fairhire.toml".into());
+        let mut figment = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("FAIRHIRE_").split("__"));
+        if let Ok(url) = std::env::var("DATABASE_URL") {
+            figment = figment.merge(Serialized::default("database_url", url));
+        }
+        figment.extract().map_err(Box::new)
+    }
+
+    /// The database URL in force: the configured one, or the SQLite file in the data directory.
+    pub fn effective_database_url(&self) -> String {
+        if self.database_url.is_empty() {
+            self.data_dir
+                .join("fairhire.db")
+                .to_string_lossy()
+                .into_owned()
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    pub fn signing_key_path(&self) -> PathBuf {
+        if self.jwt.signing_key_file.is_empty() {
+            self.data_dir.join("jwt-signing-key.pem")
+        } else {
+            PathBuf::from(&self.jwt.signing_key_file)
+        }
+    }
+}

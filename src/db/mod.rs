@@ -1,0 +1,218 @@
+//! The database: one binary, two backends chosen at run time from the URL.
+//!
+//! Diesel is synchronous, so every query runs on a blocking thread ([`Db::read`], [`Db::write`]),
+//! never on the async executor.
+
+pub mod schema;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, ConnectionError, RunQueryDsl};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::{AppError, AppResult};
+
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// Every SQLite connection gets these: foreign keys are off by default, WAL lets readers run
+/// beside the writer, and the busy timeout makes a second writer wait instead of failing.
+const SQLITE_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
+     PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
+
+/// Opens connections for the pool. Dispatching on the URL scheme here (rather than diesel's
+/// generic manager, which tries each backend in turn) reports the real connection error at once.
+#[derive(Debug)]
+pub struct Manager {
+    url: String,
+    backend: Backend,
+}
+
+impl Manager {
+    pub fn new(url: &str) -> Self {
+        let backend = Backend::of_url(url);
+        let url = match backend {
+            Backend::Sqlite => url.strip_prefix("sqlite://").unwrap_or(url).to_owned(),
+            Backend::Postgres => url.to_owned(),
+        };
+        Self { url, backend }
+    }
+
+    pub fn connect(&self) -> Result<DbConnection, ConnectionError> {
+        match self.backend {
+            Backend::Postgres => PgConnection::establish(&self.url).map(DbConnection::Pg),
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(&self.url)?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = ConnectionError;
+
+    fn connect(&self) -> Result<DbConnection, ConnectionError> {
+        Manager::connect(self)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectionError> {
+        conn.batch_execute("SELECT 1")
+            .map_err(ConnectionError::CouldntSetupConfiguration)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// The pool plus what the store needs to know about it.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    backend: Backend,
+    /// SQLite has one writer at a time. Taking writes in turn inside the process means a write
+    /// transaction never fails with SQLITE_BUSY when it upgrades from a read lock.
+    sqlite_writer: Arc<Mutex<()>>,
+}
+
+impl Db {
+    /// Opens the pool. For a SQLite file the parent directory is created first.
+    pub fn connect(url: &str, pool_size: u32) -> Result<Db, String> {
+        let manager = Manager::new(url);
+        if manager.backend == Backend::Sqlite
+            && let Some(parent) = std::path::Path::new(&manager.url).parent()
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        // Fail fast with the real reason instead of waiting out the pool's timeout.
+        manager
+            .connect()
+            .map_err(|e| format!("cannot connect to the database: {e}"))?;
+        let backend = manager.backend;
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size.max(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)
+            .map_err(|e| format!("cannot open the connection pool: {e}"))?;
+        Ok(Db {
+            pool,
+            backend,
+            sqlite_writer: Arc::new(Mutex::new(())),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A connection for synchronous callers (the CLI, migrations, tests).
+    pub fn conn(&self) -> AppResult<PooledConn> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Applies pending migrations for this backend.
+    pub fn migrate(&self) -> Result<Vec<String>, String> {
+        let mut conn = self.conn().map_err(|e| e.to_string())?;
+        let applied = match &mut *conn {
+            DbConnection::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS).map(names),
+            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(names),
+        };
+        applied.map_err(|e| format!("migration failed: {e}"))
+    }
+
+    /// Runs `f` on a pooled connection on a blocking thread.
+    pub async fn read<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        run_blocking(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+    }
+
+    /// Runs `f` inside one transaction on a blocking thread: all of it is kept, or none.
+    pub async fn write<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
+    {
+        let db = self.clone();
+        run_blocking(move || db.write_blocking(f)).await
+    }
+
+    /// The synchronous form of [`Db::write`], for the CLI.
+    pub fn write_blocking<T, F>(&self, f: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut DbConnection) -> AppResult<T>,
+    {
+        let mut conn = self.pool.get()?;
+        let _turn = match self.backend {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        let conn: &mut DbConnection = &mut conn;
+        conn.transaction(f)
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn ping(&self) -> AppResult<()> {
+        self.read(|conn| {
+            diesel::sql_query("SELECT 1").execute(conn)?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+fn names(versions: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String> {
+    versions.into_iter().map(|v| v.to_string()).collect()
+}
+
+async fn run_blocking<T, F>(f: F) -> AppResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> AppResult<T> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::internal(format!("blocking task failed: {e}")))?
+}

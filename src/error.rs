@@ -1,0 +1,282 @@
+//! The one error type. Every failure a client can see leaves the service as an RFC 9457
+//! `application/problem+json` document; internal causes are logged, never sent.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One field that failed validation.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct FieldError {
+    /// Dotted path of the offending field in the request (`licence.country`, `limit`).
+    #[schema(example = "licence.country")]
+    pub field: String,
+    /// What is wrong with it, for a person.
+    #[schema(example = "must be an ISO 3166-1 alpha-2 country code")]
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// An RFC 9457 problem document, as sent on the wire.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "https://fairhire.dev/problems/validation",
+    "title": "The request is not valid",
+    "status": 422,
+    "detail": "1 field is not valid",
+    "instance": "/v1/agencies",
+    "errors": [{"field": "licence.country", "message": "must be an ISO 3166-1 alpha-2 country code"}]
+}))]
+pub struct Problem {
+    /// A stable URI naming the kind of problem; clients branch on it.
+    #[serde(rename = "type")]
+    #[schema(example = "https://fairhire.dev/problems/not-found")]
+    pub kind: String,
+    /// A short summary of the kind of problem, the same for every occurrence.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong this time, for a person.
+    pub detail: String,
+    /// The path of the request that failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// Per-field validation errors (only on `validation` problems).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+    /// OAuth 2.0 error code (RFC 6749 §5.2), only on token endpoint problems.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+pub const PROBLEM_BASE: &str = "https://fairhire.dev/problems/";
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    /// A token-endpoint failure, carrying the OAuth error code.
+    #[error("oauth error {code}: {detail}")]
+    OAuth {
+        status: StatusCode,
+        code: &'static str,
+        detail: String,
+    },
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("method not allowed")]
+    MethodNotAllowed { allowed: String },
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("precondition failed: {0}")]
+    PreconditionFailed(String),
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// Something broke on our side. The cause is logged with the request id and never sent.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        AppError::Internal(cause.to_string())
+    }
+
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// The stable slug of this kind of problem (the last segment of `type`).
+    pub fn slug(&self) -> &'static str {
+        match self {
+            AppError::Validation(_) => "validation",
+            AppError::BadRequest(_) => "bad-request",
+            AppError::Unauthorized(_) => "unauthorized",
+            AppError::OAuth { code, .. } => match *code {
+                "invalid_client" => "invalid-client",
+                "unsupported_grant_type" => "unsupported-grant-type",
+                "invalid_scope" => "invalid-scope",
+                _ => "invalid-request",
+            },
+            AppError::Forbidden(_) => "forbidden",
+            AppError::NotFound(_) => "not-found",
+            AppError::MethodNotAllowed { .. } => "method-not-allowed",
+            AppError::Conflict(_) => "conflict",
+            AppError::PreconditionFailed(_) => "precondition-failed",
+            AppError::PayloadTooLarge(_) => "payload-too-large",
+            AppError::UnsupportedMediaType(_) => "unsupported-media-type",
+            AppError::TooManyRequests { .. } => "rate-limited",
+            AppError::Unavailable(_) => "unavailable",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            AppError::Validation(_) => "The request is not valid",
+            AppError::BadRequest(_) => "The request could not be read",
+            AppError::Unauthorized(_) => "Authentication is required",
+            AppError::OAuth { .. } => "The token request was refused",
+            AppError::Forbidden(_) => "Not permitted",
+            AppError::NotFound(_) => "Not found",
+            AppError::MethodNotAllowed { .. } => "Method not allowed",
+            AppError::Conflict(_) => "Conflict with the current state",
+            AppError::PreconditionFailed(_) => "Precondition failed",
+            AppError::PayloadTooLarge(_) => "Request body too large",
+            AppError::UnsupportedMediaType(_) => "Unsupported media type",
+            AppError::TooManyRequests { .. } => "Too many requests",
+            AppError::Unavailable(_) => "Service unavailable",
+            AppError::Internal(_) => "Internal error",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            AppError::Validation(errors) => match errors.len() {
+                1 => format!("{}: {}", errors[0].field, errors[0].message),
+                n => format!("{n} fields are not valid"),
+            },
+            AppError::BadRequest(d)
+            | AppError::Unauthorized(d)
+            | AppError::Forbidden(d)
+            | AppError::NotFound(d)
+            | AppError::Conflict(d)
+            | AppError::PreconditionFailed(d)
+            | AppError::PayloadTooLarge(d)
+            | AppError::UnsupportedMediaType(d)
+            | AppError::Unavailable(d) => d.clone(),
+            AppError::OAuth { detail, .. } => detail.clone(),
+            AppError::MethodNotAllowed { allowed } => {
+                format!("this resource supports only: {allowed}")
+            }
+            AppError::TooManyRequests { retry_after_secs } => {
+                format!("rate limit reached; retry in {retry_after_secs} s")
+            }
+            AppError::Internal(_) => {
+                "an internal error occurred; quote the x-request-id header when reporting it"
+                    .to_owned()
+            }
+        }
+    }
+
+    /// The problem document for this error, for the request at `instance`.
+    pub fn to_problem(&self, instance: Option<String>) -> Problem {
+        Problem {
+            kind: format!("{PROBLEM_BASE}{}", self.slug()),
+            title: self.title().to_owned(),
+            status: self.status_code().as_u16(),
+            detail: self.detail(),
+            instance,
+            errors: match self {
+                AppError::Validation(errors) => Some(errors.clone()),
+                _ => None,
+            },
+            error: match self {
+                AppError::OAuth { code, .. } => Some((*code).to_owned()),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// Renders `err` as a problem response. Internal causes are logged here, once.
+pub fn problem_response(err: &AppError, instance: Option<String>) -> HttpResponse {
+    if let AppError::Internal(cause) = err {
+        tracing::error!(cause = %cause, "internal error");
+    }
+    let mut builder = HttpResponse::build(err.status_code());
+    builder.insert_header((
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    ));
+    match err {
+        AppError::MethodNotAllowed { allowed } => {
+            if let Ok(v) = HeaderValue::from_str(allowed) {
+                builder.insert_header((header::ALLOW, v));
+            }
+        }
+        AppError::TooManyRequests { retry_after_secs } => {
+            builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        AppError::Unauthorized(_) => {
+            builder.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"fairhire\""));
+        }
+        AppError::OAuth { status, .. } if *status == StatusCode::UNAUTHORIZED => {
+            builder.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"fairhire\""));
+        }
+        _ => {}
+    }
+    let body = serde_json::to_vec(&err.to_problem(instance)).unwrap_or_default();
+    builder.body(body)
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::OAuth { status, .. } => *status,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        // The instance is filled in by the request-id middleware, which knows the path.
+        problem_response(self, None)
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => AppError::NotFound("no such resource".into()),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                AppError::Conflict("a resource with the same unique key already exists".into())
+            }
+            other => AppError::Internal(format!("database: {other}")),
+        }
+    }
+}
+
+impl From<r2d2::Error> for AppError {
+    fn from(e: r2d2::Error) -> Self {
+        // The pool's message can name hosts and users: log it, send a generic detail.
+        tracing::error!(cause = %e, "database connection unavailable");
+        AppError::Unavailable("the database is not reachable; try again shortly".into())
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

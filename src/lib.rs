@@ -1,0 +1,88 @@
+//! fairhire: a recruitment-integrity due-diligence service. The binary and the tests build the
+//! application through [`prepare`] and [`start`], so both run the same code.
+
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod state;
+pub mod store;
+pub mod telemetry;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::api::fallback::RouteTable;
+use crate::api::middleware::{RateLimits, rate_limit, request_context};
+use crate::auth::keys::KeySet;
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::db::Db;
+use crate::state::AppState;
+
+/// Opens the database (migrating it when configured) and loads the signing keys.
+pub fn prepare(config: Config, clock: SharedClock) -> Result<AppState, String> {
+    let db = Db::connect(&config.effective_database_url(), config.db_pool_size)?;
+    if config.migrate_on_start {
+        let applied = db.migrate()?;
+        if !applied.is_empty() {
+            tracing::info!(count = applied.len(), "applied migrations");
+        }
+    }
+    let keys = KeySet::load_or_generate(
+        &config.signing_key_path(),
+        &config.jwt.previous_public_key_files,
+    )?;
+    Ok(AppState {
+        db,
+        keys: Arc::new(keys),
+        config: Arc::new(config),
+        clock,
+    })
+}
+
+/// Starts serving on `listener`. The returned server runs until stopped or signalled.
+pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::Server, String> {
+    let doc = api::openapi();
+    let routes = web::Data::new(RouteTable::from_openapi(&doc));
+    let limits = web::Data::new(RateLimits::new(&state.config.limits));
+    let state = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        let docs = SwaggerUi::new("/docs/{_:.*}")
+            .url("/openapi.json", doc.clone())
+            // The default validator badge calls an outside service; the page must work offline.
+            .config(utoipa_swagger_ui::Config::new(["/openapi.json"]).validator_url("none"));
+        App::new()
+            .app_data(state.clone())
+            .app_data(routes.clone())
+            .app_data(limits.clone())
+            .configure(|cfg| {
+                api::routes(&mut utoipa_actix_web::service_config::ServiceConfig::new(
+                    cfg,
+                ))
+            })
+            .service(docs)
+            .route(
+                "/docs",
+                web::get().to(|| async {
+                    HttpResponse::PermanentRedirect()
+                        .insert_header(("location", "/docs/"))
+                        .finish()
+                }),
+            )
+            .default_service(web::to(api::fallback::not_matched))
+            .wrap(from_fn(rate_limit))
+            .wrap(from_fn(request_context))
+    })
+    .listen(listener)
+    .map_err(|e| format!("cannot listen: {e}"))?
+    .run();
+    Ok(server)
+}

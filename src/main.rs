@@ -1,0 +1,158 @@
+//! The `fairhire` command line.
+
+use std::net::TcpListener;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use fairhire::api::clients::{ClientInput, create_client};
+use fairhire::auth::secrets::NewSecret;
+use fairhire::clock::{Clock, SystemClock};
+use fairhire::config::Config;
+use fairhire::domain::roles::Role;
+
+#[derive(Parser)]
+#[command(
+    name = "fairhire",
+    version,
+    about = "Recruitment-integrity due diligence service"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP service (applies pending migrations first unless configured not to).
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080, or FAIRHIRE_BIND).
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage API clients.
+    Client {
+        #[command(subcommand)]
+        command: ClientCommand,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum ClientCommand {
+    /// Create an API client and print its id and secret as JSON (the secret is shown only once).
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long = "certification-body")]
+        certification_body: Option<String>,
+        #[arg(long)]
+        agency: Option<String>,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s)
+        .ok_or_else(|| "expected one of: admin, auditor, certifier, agency, integrator".into())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(reason) => {
+            eprintln!("fairhire: {reason}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn load_config() -> Result<Config, String> {
+    Config::load().map_err(|e| format!("configuration: {e}"))
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve { bind } => {
+            let mut config = load_config()?;
+            if let Some(bind) = bind {
+                config.bind = bind;
+            }
+            fairhire::telemetry::init(config.log_format);
+            serve(config)
+        }
+        Command::Migrate => {
+            let config = load_config()?;
+            let db = fairhire::db::Db::connect(&config.effective_database_url(), 1)?;
+            let applied = db.migrate()?;
+            println!("applied {} migration(s)", applied.len());
+            Ok(())
+        }
+        Command::Client {
+            command:
+                ClientCommand::Create {
+                    name,
+                    role,
+                    certification_body,
+                    agency,
+                },
+        } => {
+            let mut config = load_config()?;
+            config.db_pool_size = 1;
+            let state = fairhire::prepare(config, Arc::new(SystemClock))?;
+            let input = ClientInput {
+                name,
+                role,
+                certification_body_id: certification_body,
+                agency_id: agency,
+            };
+            let secret = NewSecret::generate().map_err(|e| e.to_string())?;
+            let now = SystemClock.now();
+            let created = state
+                .db
+                .write_blocking(|conn| create_client(conn, input, secret, None, now))
+                .map_err(|e| match e {
+                    fairhire::error::AppError::Validation(errors) => errors
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, e.message))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    other => other.to_string(),
+                })?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&created).map_err(|e| e.to_string())?
+            );
+            Ok(())
+        }
+        Command::Openapi => {
+            let doc = fairhire::api::openapi()
+                .to_pretty_json()
+                .map_err(|e| e.to_string())?;
+            println!("{doc}");
+            Ok(())
+        }
+    }
+}
+
+fn serve(config: Config) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let listener =
+        TcpListener::bind(&config.bind).map_err(|e| format!("cannot bind {}: {e}", config.bind))?;
+    let state = fairhire::prepare(config, Arc::new(SystemClock))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(address = %addr, "fairhire listening");
+    runtime.block_on(async move {
+        let server = fairhire::start(state, listener)?;
+        server.await.map_err(|e| format!("server stopped: {e}"))
+    })
+}

@@ -1,0 +1,178 @@
+//! The agency registry.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::agencies;
+use crate::db::{DbConnection, MultiBackend};
+use crate::domain::agency::contains_pattern;
+use crate::error::{AppError, AppResult};
+
+#[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
+#[diesel(table_name = agencies, treat_none_as_null = true)]
+pub struct AgencyRow {
+    pub id: String,
+    pub legal_name: String,
+    pub trading_names: String,
+    pub search_text: String,
+    pub licence_number: String,
+    pub licence_key: String,
+    pub licence_authority: String,
+    pub licence_country: String,
+    pub licence_valid_from: Option<NaiveDate>,
+    pub licence_valid_until: Option<NaiveDate>,
+    pub origin_countries: String,
+    pub destination_countries: String,
+    pub sectors: String,
+    pub address: Option<String>,
+    pub website: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub certification_status: String,
+    pub grade: Option<String>,
+    pub latest_score: Option<f64>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What a registry search filters on. Text values are already folded by the caller.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    /// Folded text found anywhere in the legal or trading names.
+    pub name_contains: Option<String>,
+    pub licence_key: Option<String>,
+    /// Licensed in, recruiting from or recruiting to this country.
+    pub country: Option<String>,
+    pub origin: Option<String>,
+    pub destination: Option<String>,
+    pub sector: Option<String>,
+    pub status: Option<String>,
+    pub grade: Option<String>,
+    /// Only this agency (an agency caller sees itself alone).
+    pub only_id: Option<String>,
+}
+
+fn licence_taken(row: &AgencyRow) -> AppError {
+    AppError::Conflict(format!(
+        "an agency with licence {} issued in {} is already registered",
+        row.licence_number, row.licence_country
+    ))
+}
+
+fn map_unique(row: &AgencyRow) -> impl FnOnce(diesel::result::Error) -> AppError + '_ {
+    move |e| match e {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => licence_taken(row),
+        other => other.into(),
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, row: &AgencyRow) -> AppResult<()> {
+    diesel::insert_into(agencies::table)
+        .values(row)
+        .execute(conn)
+        .map_err(map_unique(row))?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> AppResult<Option<AgencyRow>> {
+    Ok(agencies::table
+        .find(id)
+        .first::<AgencyRow>(conn)
+        .optional()?)
+}
+
+pub fn exists(conn: &mut DbConnection, id: &str) -> AppResult<bool> {
+    let n: i64 = agencies::table
+        .filter(agencies::id.eq(id))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Writes `row` if the stored version is still `expected_version`. Returns false when another
+/// writer got there first.
+pub fn update(conn: &mut DbConnection, row: &AgencyRow, expected_version: i64) -> AppResult<bool> {
+    let changed = diesel::update(
+        agencies::table
+            .filter(agencies::id.eq(&row.id))
+            .filter(agencies::version.eq(expected_version)),
+    )
+    .set(row)
+    .execute(conn)
+    .map_err(map_unique(row))?;
+    Ok(changed == 1)
+}
+
+/// A JSON array column holds this code. Codes are validated upper-case letters, so the quoted
+/// form cannot match anything but a whole element.
+fn element_pattern(code: &str) -> String {
+    contains_pattern(&format!("\"{code}\""))
+}
+
+/// One page of agencies matching `filter`, in id (creation) order, after the id `after`.
+pub fn search(
+    conn: &mut DbConnection,
+    filter: &Filter,
+    after: Option<&str>,
+    limit: i64,
+) -> AppResult<Vec<AgencyRow>> {
+    let mut query = agencies::table.into_boxed::<MultiBackend>();
+    if let Some(text) = &filter.name_contains {
+        query = query.filter(
+            agencies::search_text
+                .like(contains_pattern(text))
+                .escape('\\'),
+        );
+    }
+    if let Some(key) = &filter.licence_key {
+        query = query.filter(agencies::licence_key.eq(key.clone()));
+    }
+    if let Some(country) = &filter.country {
+        let pattern = element_pattern(country);
+        query = query.filter(
+            agencies::licence_country
+                .eq(country.clone())
+                .or(agencies::origin_countries
+                    .like(pattern.clone())
+                    .escape('\\'))
+                .or(agencies::destination_countries.like(pattern).escape('\\')),
+        );
+    }
+    if let Some(origin) = &filter.origin {
+        query = query.filter(
+            agencies::origin_countries
+                .like(element_pattern(origin))
+                .escape('\\'),
+        );
+    }
+    if let Some(destination) = &filter.destination {
+        query = query.filter(
+            agencies::destination_countries
+                .like(element_pattern(destination))
+                .escape('\\'),
+        );
+    }
+    if let Some(sector) = &filter.sector {
+        query = query.filter(agencies::sectors.like(element_pattern(sector)).escape('\\'));
+    }
+    if let Some(status) = &filter.status {
+        query = query.filter(agencies::certification_status.eq(status.clone()));
+    }
+    if let Some(grade) = &filter.grade {
+        query = query.filter(agencies::grade.eq(grade.clone()));
+    }
+    if let Some(id) = &filter.only_id {
+        query = query.filter(agencies::id.eq(id.clone()));
+    }
+    if let Some(after) = after {
+        query = query.filter(agencies::id.gt(after.to_owned()));
+    }
+    Ok(query
+        .order(agencies::id.asc())
+        .limit(limit)
+        .load::<AgencyRow>(conn)?)
+}

@@ -1,0 +1,70 @@
+//! API clients: who may ask for tokens.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::api_clients;
+use crate::error::AppResult;
+
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = api_clients)]
+pub struct ClientRow {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub certification_body_id: Option<String>,
+    pub agency_id: Option<String>,
+    pub secret_hash: String,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &ClientRow) -> AppResult<()> {
+    diesel::insert_into(api_clients::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> AppResult<Option<ClientRow>> {
+    Ok(api_clients::table
+        .find(id)
+        .first::<ClientRow>(conn)
+        .optional()?)
+}
+
+/// True when the client exists and has not been revoked.
+pub fn is_active(conn: &mut DbConnection, id: &str) -> AppResult<bool> {
+    let found: i64 = api_clients::table
+        .filter(api_clients::id.eq(id))
+        .filter(api_clients::revoked_at.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok(found > 0)
+}
+
+/// Clients in id order (ids are UUIDv7, so creation order), after `after`.
+pub fn page(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> AppResult<Vec<ClientRow>> {
+    let mut query = api_clients::table.into_boxed();
+    if let Some(after) = after {
+        query = query.filter(api_clients::id.gt(after.to_owned()));
+    }
+    Ok(query
+        .order(api_clients::id.asc())
+        .limit(limit)
+        .load::<ClientRow>(conn)?)
+}
+
+/// Marks the client revoked at `at`; a client already revoked keeps its first revocation time.
+pub fn revoke(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> AppResult<()> {
+    diesel::update(
+        api_clients::table
+            .filter(api_clients::id.eq(id))
+            .filter(api_clients::revoked_at.is_null()),
+    )
+    .set(api_clients::revoked_at.eq(Some(at)))
+    .execute(conn)?;
+    Ok(())
+}
