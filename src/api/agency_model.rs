@@ -82,7 +82,7 @@ fn licence_dates(licence: &Licence) -> Result<(), ValidationError> {
 /// The operating licence issued by a labour ministry or recruitment regulator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[validate(schema(function = "licence_dates"))]
+#[validate(schema(function = "licence_dates", skip_on_field_errors = false))]
 #[schema(example = json!({"number": "DoFE-1234/2075", "issuing_authority": "Department of Foreign Employment", "country": "NP", "valid_from": "2024-07-16", "valid_until": "2027-07-15"}))]
 pub struct Licence {
     /// The number as printed on the licence. Unique per issuing country, ignoring case and spaces.
@@ -165,6 +165,11 @@ pub struct AgencyInput {
     pub contact_phone: Option<String>,
 }
 
+/// Reads a present field as `Some(value)`, refusing `null` (for fields that cannot be cleared).
+fn not_null<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
 /// Reads a present field as `Some(value)`, so that `null` (clear) and absent (keep) differ.
 fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     d: D,
@@ -179,11 +184,17 @@ fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"destination_countries": ["QA", "AE", "SA"], "website": null}))]
 pub struct AgencyPatch {
+    #[serde(default, deserialize_with = "not_null")]
     pub legal_name: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
     pub trading_names: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "not_null")]
     pub licence: Option<Licence>,
+    #[serde(default, deserialize_with = "not_null")]
     pub origin_countries: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "not_null")]
     pub destination_countries: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "not_null")]
     pub sectors: Option<Vec<Sector>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Address>, nullable)]

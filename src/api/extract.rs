@@ -67,17 +67,18 @@ pub async fn read_body(
     Ok(body.freeze())
 }
 
-/// Parses JSON, telling a syntax error (400) from a value of the wrong shape (422, with the path
-/// of the field).
+/// Parses a JSON object, telling a syntax error (400) from a value of the wrong shape (422,
+/// with the path of the field).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
+    // Syntax first, so that a truncated document is a 400 and not a complaint about its shape.
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| json_error(".", &e))?;
+    if !value.is_object() {
+        return Err(AppError::field("body", "must be a JSON object"));
+    }
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
         let path = e.path().to_string();
-        let inner = e.into_inner();
-        json_error(&path, &inner)
-    })?;
-    de.end().map_err(|e| json_error(".", &e))?;
-    Ok(value)
+        json_error(&path, e.inner())
+    })
 }
 
 fn json_error(path: &str, e: &serde_json::Error) -> AppError {

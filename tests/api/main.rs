@@ -1,1 +1,11 @@
+//! Integration tests: the real application over real HTTP, on SQLite by default or on
+//! PostgreSQL when `TEST_DATABASE_URL` is set.
 
+mod agencies;
+mod auth;
+mod clients;
+mod cli;
+mod errors;
+mod helpers;
+mod openapi;
+mod schema_parity;
