@@ -71,7 +71,8 @@ pub async fn read_body(
 /// with the path of the field).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     // Syntax first, so that a truncated document is a 400 and not a complaint about its shape.
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| json_error(".", &e))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| json_error(".", &e))?;
     if !value.is_object() {
         return Err(AppError::field("body", "must be a JSON object"));
     }

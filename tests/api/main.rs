@@ -3,8 +3,8 @@
 
 mod agencies;
 mod auth;
-mod clients;
 mod cli;
+mod clients;
 mod errors;
 mod helpers;
 mod openapi;
