@@ -88,7 +88,8 @@ pub async fn list_agencies(
 #[utoipa::path(
     operation_id = "create_agency",
     tag = "agencies",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer instead of creating twice (kept 24 hours).")),
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 255, pattern = "^[!-~]+$",
+        description = "Makes a retry return the first answer instead of creating twice (kept 24 hours).")),
     request_body = AgencyInput,
     responses(
         (status = 201, description = "Registered.", body = Agency, headers(

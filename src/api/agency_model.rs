@@ -5,6 +5,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
+use crate::api::schema;
 use crate::domain::agency::{self, CertificationStatus, Grade, Sector};
 use crate::domain::countries;
 use crate::error::AppError;
@@ -87,11 +88,14 @@ fn licence_dates(licence: &Licence) -> Result<(), ValidationError> {
 pub struct Licence {
     /// The number as printed on the licence. Unique per issuing country, ignoring case and spaces.
     #[validate(length(min = 1, max = 64), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 64, pattern = r"[^\s\u0085]")]
     pub number: String,
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
     pub issuing_authority: String,
     /// ISO 3166-1 alpha-2 code of the issuing country.
     #[validate(custom(function = "valid_country"))]
+    #[schema(schema_with = schema::country)]
     pub country: String,
     #[serde(default)]
     pub valid_from: Option<NaiveDate>,
@@ -103,19 +107,25 @@ pub struct Licence {
 #[serde(deny_unknown_fields)]
 pub struct Address {
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
     pub line1: String,
     #[serde(default)]
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub line2: Option<String>,
     #[validate(length(min = 1, max = 100), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
     pub city: String,
     #[serde(default)]
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub region: Option<String>,
     #[serde(default)]
     #[validate(length(max = 20))]
+    #[schema(max_length = 20)]
     pub postal_code: Option<String>,
     #[validate(custom(function = "valid_country"))]
+    #[schema(schema_with = schema::country)]
     pub country: String,
 }
 
@@ -136,32 +146,42 @@ pub struct Address {
 }))]
 pub struct AgencyInput {
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
     pub legal_name: String,
     /// Other names the agency recruits under; searchable like the legal name.
     #[serde(default)]
     #[validate(length(max = 10), custom(function = "names"))]
+    #[schema(schema_with = schema::trading_names)]
     pub trading_names: Vec<String>,
     #[validate(nested)]
     pub licence: Licence,
     /// Countries workers are recruited from (ISO 3166-1 alpha-2).
     #[validate(length(min = 1, max = 60), custom(function = "country_list"))]
+    #[schema(schema_with = schema::corridor_countries)]
     pub origin_countries: Vec<String>,
     /// Countries workers are placed in (ISO 3166-1 alpha-2).
     #[validate(length(min = 1, max = 60), custom(function = "country_list"))]
+    #[schema(schema_with = schema::corridor_countries)]
     pub destination_countries: Vec<String>,
     #[serde(default)]
     pub sectors: Vec<Sector>,
     #[serde(default)]
     #[validate(nested)]
     pub address: Option<Address>,
+    /// An http or https URL.
     #[serde(default)]
     #[validate(length(max = 300), custom(function = "web_url"))]
+    #[schema(max_length = 300, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
     pub website: Option<String>,
     #[serde(default)]
     #[validate(email, length(max = 254))]
+    #[schema(format = Email, max_length = 254)]
     pub contact_email: Option<String>,
+    /// International format: `+`, then 7 to 15 digits, optionally grouped with spaces, dashes,
+    /// dots or parentheses.
     #[serde(default)]
     #[validate(custom(function = "phone"))]
+    #[schema(pattern = r"^\+(?:[ ().-]*[0-9]){7,15}[ ().-]*$")]
     pub contact_phone: Option<String>,
 }
 
@@ -185,28 +205,39 @@ fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
 #[schema(example = json!({"destination_countries": ["QA", "AE", "SA"], "website": null}))]
 pub struct AgencyPatch {
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(
+        nullable = false,
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\s\u0085]"
+    )]
     pub legal_name: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(schema_with = schema::trading_names)]
     pub trading_names: Option<Vec<String>>,
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub licence: Option<Licence>,
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(schema_with = schema::corridor_countries)]
     pub origin_countries: Option<Vec<String>>,
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(schema_with = schema::corridor_countries)]
     pub destination_countries: Option<Vec<String>>,
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub sectors: Option<Vec<Sector>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Address>, nullable)]
     pub address: Option<Option<Address>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 300, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
     pub website: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, format = Email, max_length = 254)]
     pub contact_email: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, pattern = r"^\+(?:[ ().-]*[0-9]){7,15}[ ().-]*$")]
     pub contact_phone: Option<Option<String>>,
 }
 
@@ -314,18 +345,23 @@ fn search_field_len(text: &str) -> Result<(), ValidationError> {
 pub struct AgencyQuery {
     /// Part of a legal or trading name; case and accents are ignored.
     #[validate(custom(function = "search_field_len"))]
+    #[param(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
     pub q: Option<String>,
     /// Exact licence number; case and spaces are ignored.
     #[validate(custom(function = "search_field_len"))]
+    #[param(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
     pub licence_number: Option<String>,
     /// Licensed in, recruiting from or placing workers in this country (ISO 3166-1 alpha-2).
     #[validate(custom(function = "valid_country"))]
+    #[param(schema_with = schema::country)]
     pub country: Option<String>,
     /// Recruits workers from this country.
     #[validate(custom(function = "valid_country"))]
+    #[param(schema_with = schema::country)]
     pub origin: Option<String>,
     /// Places workers in this country.
     #[validate(custom(function = "valid_country"))]
+    #[param(schema_with = schema::country)]
     pub destination: Option<String>,
     pub sector: Option<Sector>,
     pub status: Option<CertificationStatus>,
@@ -334,7 +370,7 @@ pub struct AgencyQuery {
     #[validate(range(min = 1, max = 200))]
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
-    /// `next_cursor` from the previous page.
+    #[param(schema_with = schema::cursor)]
     pub cursor: Option<String>,
 }
 

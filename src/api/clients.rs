@@ -25,6 +25,7 @@ use crate::store::clients::ClientRow;
 pub struct ClientInput {
     /// Who the client is for, shown in listings.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
     pub name: String,
     pub role: Role,
     /// Required for `auditor` and `certifier`, refused otherwise.
@@ -92,7 +93,7 @@ pub struct PageQuery {
     #[validate(range(min = 1, max = 200))]
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
-    /// `next_cursor` from the previous page.
+    #[param(schema_with = crate::api::schema::cursor)]
     pub cursor: Option<String>,
 }
 

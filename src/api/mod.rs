@@ -12,6 +12,7 @@ pub mod oauth;
 pub mod openapi;
 pub mod pagination;
 pub mod problems;
+pub mod schema;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;

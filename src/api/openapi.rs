@@ -61,6 +61,8 @@ impl Modify for Shared {
         for (name, response) in problems::all() {
             components.responses.insert(name, response);
         }
+        let (name, schema) = crate::api::schema::country_code_component();
+        components.schemas.insert(name, schema);
         for (name, schema) in problems::schemas() {
             components.schemas.insert(name, schema);
         }

@@ -1,29 +1,18 @@
-//! Cursor pagination: `limit` (1–200, default 50) and an opaque `cursor` that encodes the last id
-//! of the previous page.
+//! Cursor pagination: `limit` (1–200, default 50) and a `cursor` naming the last item of the
+//! previous page. Lists are in id order and ids are UUIDv7, so "after this id" is both stable
+//! under inserts and cheap (an index range). Clients treat the cursor as opaque.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use uuid::Uuid;
 
 use crate::error::AppError;
 
 pub const DEFAULT_LIMIT: u32 = 50;
-pub const MAX_LIMIT: u32 = 200;
 
-const PREFIX: &str = "id:";
-
-pub fn encode_cursor(last_id: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{PREFIX}{last_id}"))
-}
-
-/// The id a cursor points after; a cursor we did not issue is a 400.
+/// The id a cursor points after; a cursor we could not have issued is a 400.
 pub fn decode_cursor(cursor: &str) -> Result<String, AppError> {
-    let bad = || AppError::BadRequest("cursor is not one this service issued".into());
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
-    let text = String::from_utf8(bytes).map_err(|_| bad())?;
-    text.strip_prefix(PREFIX)
-        .filter(|id| !id.is_empty())
-        .map(str::to_owned)
-        .ok_or_else(bad)
+    Uuid::parse_str(cursor)
+        .map(|id| id.hyphenated().to_string())
+        .map_err(|_| AppError::BadRequest("cursor is not one this service issued".into()))
 }
 
 /// Splits `limit + 1` fetched rows into the page and the cursor for the next one.
@@ -34,7 +23,7 @@ pub fn split_page<T>(
 ) -> (Vec<T>, Option<String>) {
     if rows.len() > limit as usize {
         rows.truncate(limit as usize);
-        let next = rows.last().map(|r| encode_cursor(id_of(r)));
+        let next = rows.last().map(|r| id_of(r).to_owned());
         (rows, next)
     } else {
         (rows, None)
@@ -55,22 +44,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cursors_round_trip_and_foreign_ones_are_refused() {
-        let c = encode_cursor("0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90");
-        assert_eq!(
-            decode_cursor(&c).unwrap(),
-            "0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90"
-        );
-        assert!(decode_cursor("not base64!").is_err());
-        assert!(decode_cursor(&URL_SAFE_NO_PAD.encode("x:1")).is_err());
-        assert!(decode_cursor(&URL_SAFE_NO_PAD.encode("id:")).is_err());
+    fn cursors_are_ids_and_anything_else_is_refused() {
+        let id = "0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90";
+        assert_eq!(decode_cursor(id).unwrap(), id);
+        assert_eq!(decode_cursor(&id.to_uppercase()).unwrap(), id);
+        assert!(decode_cursor("not a cursor").is_err());
+        assert!(decode_cursor("").is_err());
     }
 
     #[test]
     fn a_full_page_has_a_next_cursor_and_a_short_one_does_not() {
         let (page, next) = split_page(vec!["a", "b", "c"], 2, |s| s);
         assert_eq!(page, vec!["a", "b"]);
-        assert_eq!(next.map(|c| decode_cursor(&c).unwrap()), Some("b".into()));
+        assert_eq!(next, Some("b".into()));
         let (page, next) = split_page(vec!["a"], 2, |s| s);
         assert_eq!((page.len(), next), (1, None));
     }
