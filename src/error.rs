@@ -280,3 +280,42 @@ impl From<r2d2::Error> for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_internal_error_never_shows_its_cause() {
+        let err =
+            AppError::Internal("database: relation \"agencies\" does not exist at /srv".into());
+        let problem = serde_json::to_string(&err.to_problem(Some("/v1/agencies".into()))).unwrap();
+        assert!(
+            !problem.contains("relation") && !problem.contains("/srv"),
+            "{problem}"
+        );
+        assert!(problem.contains("x-request-id"));
+        assert_eq!(err.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn every_kind_has_a_stable_type_uri() {
+        let err = AppError::Validation(vec![FieldError::new("limit", "must be between 1 and 200")]);
+        let problem = err.to_problem(None);
+        assert_eq!(problem.kind, "https://fairhire.dev/problems/validation");
+        assert_eq!(problem.detail, "limit: must be between 1 and 200");
+        let oauth = AppError::OAuth {
+            status: StatusCode::UNAUTHORIZED,
+            code: "invalid_client",
+            detail: "x".into(),
+        };
+        assert_eq!(
+            oauth.to_problem(None).kind,
+            "https://fairhire.dev/problems/invalid-client"
+        );
+        assert_eq!(
+            oauth.to_problem(None).error.as_deref(),
+            Some("invalid_client")
+        );
+    }
+}

@@ -48,11 +48,20 @@ pub fn prepare(config: Config, clock: SharedClock) -> Result<AppState, String> {
     })
 }
 
-/// Starts serving on `listener`. The returned server runs until stopped or signalled.
+/// Starts serving on `listener`. The returned server runs until stopped or signalled. Call it
+/// inside a Tokio runtime: it also starts the rate limiter's housekeeping task.
 pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::Server, String> {
     let doc = api::openapi();
     let routes = web::Data::new(RouteTable::from_openapi(&doc));
     let limits = web::Data::new(RateLimits::new(&state.config.limits));
+    let sweep = limits.clone();
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            sweep.forget_idle();
+        }
+    });
     let state = web::Data::new(state);
     let server = HttpServer::new(move || {
         let docs = SwaggerUi::new("/docs/{_:.*}")

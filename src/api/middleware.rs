@@ -143,6 +143,14 @@ impl RateLimits {
             api: RateLimiter::keyed(quota(limits.api_per_second, limits.api_burst)),
         }
     }
+
+    /// Forgets addresses whose buckets are full again, so the tables do not grow without bound.
+    pub fn forget_idle(&self) {
+        for limiter in [&self.token, &self.api] {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+    }
 }
 
 pub async fn rate_limit(

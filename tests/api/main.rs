@@ -7,5 +7,6 @@ mod cli;
 mod clients;
 mod errors;
 mod helpers;
+mod logging;
 mod openapi;
 mod schema_parity;

@@ -85,3 +85,44 @@ fn both_backends_end_with_the_same_tables_and_columns() {
         .unwrap();
     assert_eq!(sqlite, postgres);
 }
+
+#[derive(QueryableByName)]
+struct Pragma {
+    #[diesel(sql_type = Text)]
+    value: String,
+}
+
+#[test]
+fn every_pooled_sqlite_connection_has_the_pragmas() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fairhire::db::Db::connect(&dir.path().join("p.db").to_string_lossy(), 3).unwrap();
+    // Hold three connections at once so that each comes from its own open.
+    let mut conns: Vec<_> = (0..3).map(|_| db.conn().unwrap()).collect();
+    for conn in conns.iter_mut() {
+        let read = |conn: &mut fairhire::db::DbConnection, sql: &str| -> String {
+            let rows: Vec<Pragma> = diesel::sql_query(sql).load(conn).unwrap();
+            rows.into_iter().next().unwrap().value
+        };
+        assert_eq!(
+            read(
+                conn,
+                "SELECT CAST(foreign_keys AS TEXT) AS value FROM pragma_foreign_keys"
+            ),
+            "1"
+        );
+        assert_eq!(
+            read(
+                conn,
+                "SELECT journal_mode AS value FROM pragma_journal_mode"
+            ),
+            "wal"
+        );
+        assert_eq!(
+            read(
+                conn,
+                "SELECT CAST(timeout AS TEXT) AS value FROM pragma_busy_timeout"
+            ),
+            "5000"
+        );
+    }
+}

@@ -1,0 +1,143 @@
+//! The logs of a real `fairhire serve` process: JSON lines, one per request with its request id,
+//! and never a secret, a token or a personal datum.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::helpers::fresh_database;
+
+#[tokio::test]
+async fn json_logs_carry_request_ids_and_no_secrets_or_personal_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db_url, _cleanup) = fresh_database(dir.path());
+    let bin = env!("CARGO_BIN_EXE_fairhire");
+    let env = |cmd: &mut Command| {
+        cmd.current_dir(dir.path())
+            .env("DATABASE_URL", &db_url)
+            .env("FAIRHIRE_DATA_DIR", dir.path())
+            .env("FAIRHIRE_LOG_FORMAT", "json")
+            .env("RUST_LOG", "debug")
+            .env_remove("FAIRHIRE_CONFIG");
+    };
+    let mut create = Command::new(bin);
+    env(&mut create);
+    let out = create
+        .args(["client", "create", "--name", "ops", "--role", "admin"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let client: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (id, secret) = (
+        client["client_id"].as_str().unwrap(),
+        client["client_secret"].as_str().unwrap(),
+    );
+
+    let mut serve = Command::new(bin);
+    env(&mut serve);
+    let mut child = serve
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = mpsc::channel::<String>();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut lines = Vec::new();
+    let address = loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the service starts and logs its address");
+        let parsed: Value =
+            serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+        lines.push(line);
+        if parsed["message"] == "fairhire listening" {
+            break parsed["address"].as_str().unwrap().to_owned();
+        }
+    };
+
+    let http = reqwest::Client::new();
+    let base = format!("http://{address}");
+    let token: Value = http
+        .post(format!("{base}/v1/oauth/token"))
+        .basic_auth(id, Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["access_token"].as_str().unwrap().to_owned();
+    let email = "maria.santos.recruits@example.org";
+    let phone = "+63 917 555 0199";
+    let res = http
+        .post(format!("{base}/v1/agencies?note=query-not-logged"))
+        .bearer_auth(&token)
+        .json(&json!({
+            "legal_name": "Santos Manpower Services",
+            "licence": {"number": "DMW-0042-LB", "issuing_authority": "Department of Migrant Workers", "country": "PH"},
+            "origin_countries": ["PH"], "destination_countries": ["SA"],
+            "contact_email": email, "contact_phone": phone
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let request_id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
+    // A failed login logs nothing of what was tried.
+    let _ = http
+        .post(format!("{base}/v1/oauth/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", id),
+            ("client_secret", "fhs_guess-me"),
+        ])
+        .send()
+        .await
+        .unwrap();
+
+    // Let the last lines arrive, then stop the service.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _ = child.kill();
+    let _ = child.wait();
+    while let Ok(line) = rx.recv_timeout(Duration::from_secs(2)) {
+        lines.push(line);
+    }
+
+    let parsed: Vec<Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}")))
+        .collect();
+    let request_line = parsed
+        .iter()
+        .find(|l| l["message"] == "request" && l["span"]["request_id"] == request_id.as_str())
+        .unwrap_or_else(|| panic!("no request line for {request_id} in {lines:#?}"));
+    assert_eq!(request_line["method"], "POST");
+    assert_eq!(request_line["path"], "/v1/agencies");
+    assert_eq!(request_line["status"], 201);
+    let all = lines.join("\n");
+    for private in [
+        secret,
+        token.as_str(),
+        email,
+        phone,
+        "fhs_guess-me",
+        "query-not-logged",
+    ] {
+        assert!(!all.contains(private), "the logs contain {private:?}");
+    }
+}
