@@ -42,7 +42,7 @@ fn sector_name(sector: Sector) -> String {
     params(AgencyQuery),
     responses(
         (status = 200, description = "A page of agencies, in registration order.", body = AgencyPage),
-        BadRequest, Unauthorized, Forbidden, Unprocessable, TooManyRequests
+        BadRequest, Unauthorized, Unprocessable, TooManyRequests
     ),
     security(("bearer" = []))
 )]

@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::problems::*;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -29,6 +29,9 @@ pub async fn healthz() -> HttpResponse {
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    state.db.ping().await?;
+    state.db.ping().await.map_err(|e| {
+        tracing::warn!(cause = %e, "readiness check failed");
+        AppError::Unavailable("the database is not answering".into())
+    })?;
     Ok(HttpResponse::Ok().json(Health { status: "ready" }))
 }

@@ -193,10 +193,13 @@ impl Db {
         conn.transaction(f)
     }
 
-    /// True when the database answers a trivial query.
+    /// Succeeds when the database answers a query that reads it, within two seconds (a
+    /// readiness probe must not hang for the pool's full timeout).
     pub async fn ping(&self) -> AppResult<()> {
-        self.read(|conn| {
-            diesel::sql_query("SELECT 1").execute(conn)?;
+        let pool = self.pool.clone();
+        run_blocking(move || {
+            let mut conn = pool.get_timeout(Duration::from_secs(2))?;
+            diesel::sql_query("SELECT COUNT(*) FROM api_clients").execute(&mut *conn)?;
             Ok(())
         })
         .await

@@ -5,6 +5,7 @@ mod agencies;
 mod auth;
 mod cli;
 mod clients;
+mod documented_errors;
 mod errors;
 mod helpers;
 mod logging;
