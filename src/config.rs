@@ -92,13 +92,7 @@ impl Default for JwtConfig {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self {
-            json_body_bytes: 256 * 1024,
-            token_per_second: 5,
-            token_burst: 20,
-            api_per_second: 500,
-            api_burst: 1000,
-        }
+        Self { json_body_bytes: 256 * 1024, token_per_second: 5, token_burst: 20, api_per_second: 500, api_burst: 1000 }
     }
 }
 
@@ -119,10 +113,7 @@ impl Config {
     /// The database URL in force: the configured one, or the SQLite file in the data directory.
     pub fn effective_database_url(&self) -> String {
         if self.database_url.is_empty() {
-            self.data_dir
-                .join("fairhire.db")
-                .to_string_lossy()
-                .into_owned()
+            self.data_dir.join("fairhire.db").to_string_lossy().into_owned()
         } else {
             self.database_url.clone()
         }

@@ -20,10 +20,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
+        Self { field: field.into(), message: message.into() }
     }
 }
 
@@ -71,11 +68,7 @@ pub enum AppError {
     Unauthorized(String),
     /// A token-endpoint failure, carrying the OAuth error code.
     #[error("oauth error {code}: {detail}")]
-    OAuth {
-        status: StatusCode,
-        code: &'static str,
-        detail: String,
-    },
+    OAuth { status: StatusCode, code: &'static str, detail: String },
     #[error("forbidden: {0}")]
     Forbidden(String),
     #[error("not found: {0}")]
@@ -175,8 +168,7 @@ impl AppError {
                 format!("rate limit reached; retry in {retry_after_secs} s")
             }
             AppError::Internal(_) => {
-                "an internal error occurred; quote the x-request-id header when reporting it"
-                    .to_owned()
+                "an internal error occurred; quote the x-request-id header when reporting it".to_owned()
             }
         }
     }
@@ -207,10 +199,7 @@ pub fn problem_response(err: &AppError, instance: Option<String>) -> HttpRespons
         tracing::error!(cause = %cause, "internal error");
     }
     let mut builder = HttpResponse::build(err.status_code());
-    builder.insert_header((
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/problem+json"),
-    ));
+    builder.insert_header((header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json")));
     match err {
         AppError::MethodNotAllowed { allowed } => {
             if let Ok(v) = HeaderValue::from_str(allowed) {
@@ -287,13 +276,9 @@ mod tests {
 
     #[test]
     fn an_internal_error_never_shows_its_cause() {
-        let err =
-            AppError::Internal("database: relation \"agencies\" does not exist at /srv".into());
+        let err = AppError::Internal("database: relation \"agencies\" does not exist at /srv".into());
         let problem = serde_json::to_string(&err.to_problem(Some("/v1/agencies".into()))).unwrap();
-        assert!(
-            !problem.contains("relation") && !problem.contains("/srv"),
-            "{problem}"
-        );
+        assert!(!problem.contains("relation") && !problem.contains("/srv"), "{problem}");
         assert!(problem.contains("x-request-id"));
         assert_eq!(err.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
     }
@@ -304,18 +289,8 @@ mod tests {
         let problem = err.to_problem(None);
         assert_eq!(problem.kind, "https://fairhire.dev/problems/validation");
         assert_eq!(problem.detail, "limit: must be between 1 and 200");
-        let oauth = AppError::OAuth {
-            status: StatusCode::UNAUTHORIZED,
-            code: "invalid_client",
-            detail: "x".into(),
-        };
-        assert_eq!(
-            oauth.to_problem(None).kind,
-            "https://fairhire.dev/problems/invalid-client"
-        );
-        assert_eq!(
-            oauth.to_problem(None).error.as_deref(),
-            Some("invalid_client")
-        );
+        let oauth = AppError::OAuth { status: StatusCode::UNAUTHORIZED, code: "invalid_client", detail: "x".into() };
+        assert_eq!(oauth.to_problem(None).kind, "https://fairhire.dev/problems/invalid-client");
+        assert_eq!(oauth.to_problem(None).error.as_deref(), Some("invalid_client"));
     }
 }

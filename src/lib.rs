@@ -36,16 +36,15 @@ pub fn prepare(config: Config, clock: SharedClock) -> Result<AppState, String> {
             tracing::info!(count = applied.len(), "applied migrations");
         }
     }
-    let keys = KeySet::load_or_generate(
-        &config.signing_key_path(),
-        &config.jwt.previous_public_key_files,
-    )?;
-    Ok(AppState {
-        db,
-        keys: Arc::new(keys),
-        config: Arc::new(config),
-        clock,
-    })
+    let now = clock.now();
+    if db
+        .write_blocking(|c| api::standards::ensure_default(c, now))
+        .map_err(|e| format!("loading the default standard: {e}"))?
+    {
+        tracing::info!("loaded the default standard");
+    }
+    let keys = KeySet::load_or_generate(&config.signing_key_path(), &config.jwt.previous_public_key_files)?;
+    Ok(AppState { db, keys: Arc::new(keys), config: Arc::new(config), clock })
 }
 
 /// Starts serving on `listener`. The returned server runs until stopped or signalled. Call it
@@ -72,19 +71,12 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::S
             .app_data(state.clone())
             .app_data(routes.clone())
             .app_data(limits.clone())
-            .configure(|cfg| {
-                api::routes(&mut utoipa_actix_web::service_config::ServiceConfig::new(
-                    cfg,
-                ))
-            })
+            .configure(|cfg| api::routes(&mut utoipa_actix_web::service_config::ServiceConfig::new(cfg)))
             .service(docs)
             .route(
                 "/docs",
-                web::get().to(|| async {
-                    HttpResponse::PermanentRedirect()
-                        .insert_header(("location", "/docs/"))
-                        .finish()
-                }),
+                web::get()
+                    .to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }),
             )
             .default_service(web::to(api::fallback::not_matched))
             .wrap(from_fn(rate_limit))

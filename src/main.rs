@@ -13,11 +13,7 @@ use fairhire::config::Config;
 use fairhire::domain::roles::Role;
 
 #[derive(Parser)]
-#[command(
-    name = "fairhire",
-    version,
-    about = "Recruitment-integrity due diligence service"
-)]
+#[command(name = "fairhire", version, about = "Recruitment-integrity due diligence service")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -58,8 +54,7 @@ enum ClientCommand {
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
-    Role::parse(s)
-        .ok_or_else(|| "expected one of: admin, auditor, certifier, agency, integrator".into())
+    Role::parse(s).ok_or_else(|| "expected one of: admin, auditor, certifier, agency, integrator".into())
 }
 
 fn main() -> ExitCode {
@@ -94,47 +89,25 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("applied {} migration(s)", applied.len());
             Ok(())
         }
-        Command::Client {
-            command:
-                ClientCommand::Create {
-                    name,
-                    role,
-                    certification_body,
-                    agency,
-                },
-        } => {
+        Command::Client { command: ClientCommand::Create { name, role, certification_body, agency } } => {
             let mut config = load_config()?;
             config.db_pool_size = 1;
             let state = fairhire::prepare(config, Arc::new(SystemClock))?;
-            let input = ClientInput {
-                name,
-                role,
-                certification_body_id: certification_body,
-                agency_id: agency,
-            };
+            let input = ClientInput { name, role, certification_body_id: certification_body, agency_id: agency };
             let secret = NewSecret::generate().map_err(|e| e.to_string())?;
             let now = SystemClock.now();
-            let created = state
-                .db
-                .write_blocking(|conn| create_client(conn, input, secret, None, now))
-                .map_err(|e| match e {
-                    fairhire::error::AppError::Validation(errors) => errors
-                        .iter()
-                        .map(|e| format!("{}: {}", e.field, e.message))
-                        .collect::<Vec<_>>()
-                        .join("; "),
+            let created =
+                state.db.write_blocking(|conn| create_client(conn, input, secret, None, now)).map_err(|e| match e {
+                    fairhire::error::AppError::Validation(errors) => {
+                        errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+                    }
                     other => other.to_string(),
                 })?;
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&created).map_err(|e| e.to_string())?
-            );
+            println!("{}", serde_json::to_string_pretty(&created).map_err(|e| e.to_string())?);
             Ok(())
         }
         Command::Openapi => {
-            let doc = fairhire::api::openapi()
-                .to_pretty_json()
-                .map_err(|e| e.to_string())?;
+            let doc = fairhire::api::openapi().to_pretty_json().map_err(|e| e.to_string())?;
             println!("{doc}");
             Ok(())
         }
@@ -146,8 +119,7 @@ fn serve(config: Config) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    let listener =
-        TcpListener::bind(&config.bind).map_err(|e| format!("cannot bind {}: {e}", config.bind))?;
+    let listener = TcpListener::bind(&config.bind).map_err(|e| format!("cannot bind {}: {e}", config.bind))?;
     let state = fairhire::prepare(config, Arc::new(SystemClock))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(address = %addr, "fairhire listening");

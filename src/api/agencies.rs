@@ -22,15 +22,11 @@ fn not_found(id: &str) -> AppError {
 }
 
 fn with_etag(mut res: actix_web::HttpResponseBuilder, agency: &Agency) -> HttpResponse {
-    res.insert_header((header::ETAG, etag(agency.version)))
-        .json(agency)
+    res.insert_header((header::ETAG, etag(agency.version))).json(agency)
 }
 
 fn sector_name(sector: Sector) -> String {
-    serde_json::to_value(sector)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    serde_json::to_value(sector).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 /// Search the registry.
@@ -68,15 +64,10 @@ pub async fn list_agencies(
     };
     let rows = state
         .db
-        .read(move |conn| {
-            store::agencies::search(conn, &filter, after.as_deref(), i64::from(limit) + 1)
-        })
+        .read(move |conn| store::agencies::search(conn, &filter, after.as_deref(), i64::from(limit) + 1))
         .await?;
     let (rows, next_cursor) = pagination::split_page(rows, limit, |r| &r.id);
-    let data = rows
-        .into_iter()
-        .map(Agency::try_from)
-        .collect::<AppResult<Vec<_>>>()?;
+    let data = rows.into_iter().map(Agency::try_from).collect::<AppResult<Vec<_>>>()?;
     Ok(HttpResponse::Ok().json(AgencyPage { data, next_cursor }))
 }
 
@@ -108,9 +99,7 @@ pub async fn create_agency(
     body: ValidJsonWithBytes<AgencyInput>,
 ) -> AppResult<HttpResponse> {
     authorize(&who, Action::CreateAgency)?;
-    let row = body
-        .value
-        .into_new_row(Uuid::now_v7().to_string(), state.clock.now());
+    let row = body.value.into_new_row(Uuid::now_v7().to_string(), state.clock.now());
     create_once(&state, &who, &req, &body.bytes, move |conn| {
         store::agencies::insert(conn, &row)?;
         let agency = Agency::try_from(row)?;
@@ -135,19 +124,11 @@ pub async fn create_agency(
     security(("bearer" = []))
 )]
 #[get("/agencies/{id}")]
-pub async fn get_agency(
-    state: web::Data<AppState>,
-    who: Principal,
-    id: web::Path<String>,
-) -> AppResult<HttpResponse> {
+pub async fn get_agency(state: web::Data<AppState>, who: Principal, id: web::Path<String>) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     authorize(&who, Action::ReadAgency { agency_id: &id })?;
     let lookup = id.clone();
-    let row = state
-        .db
-        .read(move |conn| store::agencies::find(conn, &lookup))
-        .await?
-        .ok_or_else(|| not_found(&id))?;
+    let row = state.db.read(move |conn| store::agencies::find(conn, &lookup)).await?.ok_or_else(|| not_found(&id))?;
     let agency = Agency::try_from(row)?;
     Ok(with_etag(HttpResponse::Ok(), &agency))
 }
@@ -180,13 +161,7 @@ pub async fn update_agency(
     patch: ValidJson<AgencyPatch>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    authorize(
-        &who,
-        Action::UpdateAgency {
-            agency_id: &id,
-            changes_identity: false,
-        },
-    )?;
+    authorize(&who, Action::UpdateAgency { agency_id: &id, changes_identity: false })?;
     let if_match = extract::if_match(&req)?;
     let now = crate::store::to_db_time(state.clock.now());
     let agency = state
@@ -200,15 +175,8 @@ pub async fn update_agency(
             if updated == current {
                 return Agency::try_from(row);
             }
-            let changes_identity =
-                updated.legal_name != current.legal_name || updated.licence != current.licence;
-            authorize(
-                &who,
-                Action::UpdateAgency {
-                    agency_id: &id,
-                    changes_identity,
-                },
-            )?;
+            let changes_identity = updated.legal_name != current.legal_name || updated.licence != current.licence;
+            authorize(&who, Action::UpdateAgency { agency_id: &id, changes_identity })?;
             let expected = row.version;
             updated.write_into(&mut row);
             row.version += 1;

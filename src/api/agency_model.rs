@@ -16,8 +16,7 @@ fn valid_country(code: &str) -> Result<(), ValidationError> {
     if countries::is_assigned(code) {
         Ok(())
     } else {
-        Err(ValidationError::new("country")
-            .with_message("must be an ISO 3166-1 alpha-2 country code, e.g. NP".into()))
+        Err(ValidationError::new("country").with_message("must be an ISO 3166-1 alpha-2 country code, e.g. NP".into()))
     }
 }
 
@@ -38,12 +37,8 @@ fn not_blank(text: &str) -> Result<(), ValidationError> {
 }
 
 fn names(list: &[String]) -> Result<(), ValidationError> {
-    if list
-        .iter()
-        .any(|n| n.trim().is_empty() || n.chars().count() > 200)
-    {
-        Err(ValidationError::new("names")
-            .with_message("each name must have 1 to 200 characters".into()))
+    if list.iter().any(|n| n.trim().is_empty() || n.chars().count() > 200) {
+        Err(ValidationError::new("names").with_message("each name must have 1 to 200 characters".into()))
     } else {
         Ok(())
     }
@@ -60,22 +55,20 @@ fn web_url(url: &str) -> Result<(), ValidationError> {
 
 fn phone(number: &str) -> Result<(), ValidationError> {
     let digits = number.chars().filter(char::is_ascii_digit).count();
-    let allowed = number
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    let allowed = number.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
     if allowed && number.starts_with('+') && (7..=15).contains(&digits) {
         Ok(())
     } else {
-        Err(ValidationError::new("phone").with_message(
-            "must be an international number starting with +, e.g. +977 1 4412345".into(),
-        ))
+        Err(ValidationError::new("phone")
+            .with_message("must be an international number starting with +, e.g. +977 1 4412345".into()))
     }
 }
 
 fn licence_dates(licence: &Licence) -> Result<(), ValidationError> {
     match (licence.valid_from, licence.valid_until) {
-        (Some(from), Some(until)) if until < from => Err(ValidationError::new("dates")
-            .with_message("valid_until must not be before valid_from".into())),
+        (Some(from), Some(until)) if until < from => {
+            Err(ValidationError::new("dates").with_message("valid_until must not be before valid_from".into()))
+        }
         _ => Ok(()),
     }
 }
@@ -191,9 +184,7 @@ fn not_null<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Opti
 }
 
 /// Reads a present field as `Some(value)`, so that `null` (clear) and absent (keep) differ.
-fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
+fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
@@ -205,12 +196,7 @@ fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
 #[schema(example = json!({"destination_countries": ["QA", "AE", "SA"], "website": null}))]
 pub struct AgencyPatch {
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(
-        nullable = false,
-        min_length = 1,
-        max_length = 200,
-        pattern = r"[^\s\u0085]"
-    )]
+    #[schema(nullable = false, min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
     pub legal_name: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(schema_with = schema::trading_names)]
@@ -401,13 +387,7 @@ impl AgencyInput {
     /// Trims names and removes repeated list entries, so equal inputs store equal rows.
     pub fn normalized(mut self) -> Self {
         self.legal_name = self.legal_name.trim().to_owned();
-        self.trading_names = dedup(
-            &self
-                .trading_names
-                .iter()
-                .map(|n| n.trim().to_owned())
-                .collect::<Vec<_>>(),
-        );
+        self.trading_names = dedup(&self.trading_names.iter().map(|n| n.trim().to_owned()).collect::<Vec<_>>());
         self.licence.number = self.licence.number.trim().to_owned();
         self.licence.issuing_authority = self.licence.issuing_authority.trim().to_owned();
         self.origin_countries = dedup(&self.origin_countries);
@@ -484,10 +464,7 @@ impl AgencyInput {
             origin_countries: from_json(&row.origin_countries),
             destination_countries: from_json(&row.destination_countries),
             sectors: from_json(&row.sectors),
-            address: row
-                .address
-                .as_deref()
-                .and_then(|a| serde_json::from_str(a).ok()),
+            address: row.address.as_deref().and_then(|a| serde_json::from_str(a).ok()),
             website: row.website.clone(),
             contact_email: row.contact_email.clone(),
             contact_phone: row.contact_phone.clone(),
@@ -501,10 +478,7 @@ impl TryFrom<AgencyRow> for Agency {
     fn try_from(row: AgencyRow) -> Result<Self, AppError> {
         let input = AgencyInput::from_row(&row);
         let status = CertificationStatus::parse(&row.certification_status).ok_or_else(|| {
-            AppError::internal(format!(
-                "agency {} has status {:?}",
-                row.id, row.certification_status
-            ))
+            AppError::internal(format!("agency {} has status {:?}", row.id, row.certification_status))
         })?;
         Ok(Agency {
             id: row.id,

@@ -102,9 +102,8 @@ impl TryFrom<ClientRow> for ApiClient {
 
     fn try_from(row: ClientRow) -> Result<Self, AppError> {
         Ok(ApiClient {
-            role: Role::parse(&row.role).ok_or_else(|| {
-                AppError::internal(format!("client {} has role {:?}", row.id, row.role))
-            })?,
+            role: Role::parse(&row.role)
+                .ok_or_else(|| AppError::internal(format!("client {} has role {:?}", row.id, row.role)))?,
             client_id: row.id,
             name: row.name,
             certification_body_id: row.certification_body_id,
@@ -130,10 +129,7 @@ pub fn create_client(
     }
     input
         .role
-        .check_bindings(
-            input.certification_body_id.as_deref(),
-            input.agency_id.as_deref(),
-        )
+        .check_bindings(input.certification_body_id.as_deref(), input.agency_id.as_deref())
         .map_err(|(field, message)| AppError::field(field, message))?;
     if let Some(cb) = &input.certification_body_id
         && Uuid::parse_str(cb).is_err()
@@ -143,10 +139,7 @@ pub fn create_client(
     if let Some(agency) = &input.agency_id
         && !store::agencies::exists(conn, agency)?
     {
-        return Err(AppError::field(
-            "agency_id",
-            format!("no agency with id {agency}"),
-        ));
+        return Err(AppError::field("agency_id", format!("no agency with id {agency}")));
     }
     let row = ClientRow {
         id: Uuid::now_v7().to_string(),
@@ -160,10 +153,7 @@ pub fn create_client(
         revoked_at: None,
     };
     store::clients::insert(conn, &row)?;
-    Ok(NewApiClient {
-        client: ApiClient::try_from(row)?,
-        client_secret: secret.plain,
-    })
+    Ok(NewApiClient { client: ApiClient::try_from(row)?, client_secret: secret.plain })
 }
 
 /// List API clients.
@@ -185,15 +175,9 @@ pub async fn list_clients(
 ) -> AppResult<HttpResponse> {
     authorize(&who, Action::ManageClients)?;
     let (limit, after) = pagination::resolve(query.0.limit, query.0.cursor.as_deref())?;
-    let rows = state
-        .db
-        .read(move |conn| store::clients::page(conn, after.as_deref(), i64::from(limit) + 1))
-        .await?;
+    let rows = state.db.read(move |conn| store::clients::page(conn, after.as_deref(), i64::from(limit) + 1)).await?;
     let (rows, next_cursor) = pagination::split_page(rows, limit, |r| &r.id);
-    let data = rows
-        .into_iter()
-        .map(ApiClient::try_from)
-        .collect::<AppResult<Vec<_>>>()?;
+    let data = rows.into_iter().map(ApiClient::try_from).collect::<AppResult<Vec<_>>>()?;
     Ok(HttpResponse::Ok().json(ApiClientPage { data, next_cursor }))
 }
 
@@ -220,18 +204,11 @@ pub async fn create_client_route(
 ) -> AppResult<HttpResponse> {
     authorize(&who, Action::ManageClients)?;
     // Hashing is slow on purpose: do it on a blocking thread, before the transaction.
-    let secret = web::block(secrets::NewSecret::generate)
-        .await
-        .map_err(AppError::internal)??;
+    let secret = web::block(secrets::NewSecret::generate).await.map_err(AppError::internal)??;
     let (input, now, creator) = (body.0, state.clock.now(), who.client_id);
-    let created = state
-        .db
-        .write(move |conn| create_client(conn, input, secret, Some(&creator), now))
-        .await?;
+    let created = state.db.write(move |conn| create_client(conn, input, secret, Some(&creator), now)).await?;
     // The body holds a secret: no cache may keep it.
-    Ok(HttpResponse::Created()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(created))
+    Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(created))
 }
 
 /// Revoke an API client.

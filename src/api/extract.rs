@@ -25,40 +25,24 @@ pub struct ValidJsonWithBytes<T> {
 pub struct ValidQuery<T>(pub T);
 
 fn is_json(headers: &HeaderMap) -> bool {
-    let Some(ct) = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some(ct) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let essence = ct
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// Reads the whole body, refusing more than `limit` bytes.
-pub async fn read_body(
-    headers: &HeaderMap,
-    payload: &mut Payload,
-    limit: usize,
-) -> Result<web::Bytes, AppError> {
+pub async fn read_body(headers: &HeaderMap, payload: &mut Payload, limit: usize) -> Result<web::Bytes, AppError> {
     let too_large = || AppError::PayloadTooLarge(format!("the body exceeds {limit} bytes"));
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
         return Err(too_large());
     }
     let mut body = web::BytesMut::with_capacity(declared.unwrap_or(1024).min(limit));
     while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|e| AppError::BadRequest(format!("the body could not be read: {e}")))?;
+        let chunk = chunk.map_err(|e| AppError::BadRequest(format!("the body could not be read: {e}")))?;
         if body.len() + chunk.len() > limit {
             return Err(too_large());
         }
@@ -71,8 +55,7 @@ pub async fn read_body(
 /// with the path of the field).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     // Syntax first, so that a truncated document is a 400 and not a complaint about its shape.
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| json_error(".", &e))?;
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| json_error(".", &e))?;
     if !value.is_object() {
         return Err(AppError::field("body", "must be a JSON object"));
     }
@@ -87,16 +70,10 @@ fn json_error(path: &str, e: &serde_json::Error) -> AppError {
     // serde_json appends " at line L column C"; keep the position only for syntax errors.
     let full = e.to_string();
     match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => {
-            AppError::BadRequest(format!("malformed JSON: {full}"))
-        }
+        Category::Syntax | Category::Eof | Category::Io => AppError::BadRequest(format!("malformed JSON: {full}")),
         Category::Data => {
             let message = full.split(" at line ").next().unwrap_or(&full).to_owned();
-            let field = if path == "." || path.is_empty() {
-                "body".to_owned()
-            } else {
-                path.to_owned()
-            };
+            let field = if path == "." || path.is_empty() { "body".to_owned() } else { path.to_owned() };
             AppError::Validation(vec![FieldError::new(field, message)])
         }
     }
@@ -106,32 +83,13 @@ fn json_error(path: &str, e: &serde_json::Error) -> AppError {
 pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
     fn walk(prefix: &str, errors: &ValidationErrors, out: &mut Vec<FieldError>) {
         for (field, kind) in errors.errors() {
-            let path = if prefix.is_empty() {
-                field.to_string()
-            } else {
-                format!("{prefix}.{field}")
-            };
-            let path = if field == "__all__" {
-                prefix.to_owned()
-            } else {
-                path
-            };
+            let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+            let path = if field == "__all__" { prefix.to_owned() } else { path };
             match kind {
                 ValidationErrorsKind::Field(list) => {
                     for e in list {
-                        let message = e
-                            .message
-                            .as_ref()
-                            .map(|m| m.to_string())
-                            .unwrap_or_else(|| describe(e));
-                        out.push(FieldError::new(
-                            if path.is_empty() {
-                                "body".into()
-                            } else {
-                                path.clone()
-                            },
-                            message,
-                        ));
+                        let message = e.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| describe(e));
+                        out.push(FieldError::new(if path.is_empty() { "body".into() } else { path.clone() }, message));
                     }
                 }
                 ValidationErrorsKind::Struct(inner) => walk(&path, inner, out),
@@ -145,11 +103,7 @@ pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
     }
     let mut out = Vec::new();
     walk("", errors, &mut out);
-    out.sort_by(|a, b| {
-        a.field
-            .cmp(&b.field)
-            .then_with(|| a.message.cmp(&b.message))
-    });
+    out.sort_by(|a, b| a.field.cmp(&b.field).then_with(|| a.message.cmp(&b.message)));
     out
 }
 
@@ -174,15 +128,11 @@ fn describe(e: &validator::ValidationError) -> String {
 }
 
 pub fn validate<T: Validate>(value: &T) -> Result<(), AppError> {
-    value
-        .validate()
-        .map_err(|e| AppError::Validation(field_errors(&e)))
+    value.validate().map_err(|e| AppError::Validation(field_errors(&e)))
 }
 
 fn json_limit(req: &HttpRequest) -> usize {
-    req.app_data::<web::Data<AppState>>()
-        .map(|s| s.config.limits.json_body_bytes)
-        .unwrap_or(256 * 1024)
+    req.app_data::<web::Data<AppState>>().map(|s| s.config.limits.json_body_bytes).unwrap_or(256 * 1024)
 }
 
 impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJsonWithBytes<T> {
@@ -196,9 +146,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJsonWithByte
         let mut payload = payload.take();
         Box::pin(async move {
             if !json {
-                return Err(AppError::UnsupportedMediaType(
-                    "send the body as application/json".into(),
-                ));
+                return Err(AppError::UnsupportedMediaType("send the body as application/json".into()));
             }
             let bytes = read_body(&headers, &mut payload, limit).await?;
             let value: T = parse_json(&bytes)?;
@@ -237,9 +185,7 @@ pub fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, AppError> {
     };
     let key = value.to_str().unwrap_or("");
     if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(AppError::BadRequest(
-            "Idempotency-Key must be 1 to 255 visible ASCII characters".into(),
-        ));
+        return Err(AppError::BadRequest("Idempotency-Key must be 1 to 255 visible ASCII characters".into()));
     }
     Ok(Some(key.to_owned()))
 }
@@ -248,11 +194,7 @@ pub fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, AppError> {
 pub fn if_match(req: &HttpRequest) -> Result<Option<String>, AppError> {
     req.headers()
         .get(header::IF_MATCH)
-        .map(|v| {
-            v.to_str()
-                .map(str::to_owned)
-                .map_err(|_| AppError::BadRequest("If-Match is not readable".into()))
-        })
+        .map(|v| v.to_str().map(str::to_owned).map_err(|_| AppError::BadRequest("If-Match is not readable".into())))
         .transpose()
 }
 
@@ -262,11 +204,7 @@ pub fn check_if_match(if_match: Option<&str>, current: &str) -> Result<(), AppEr
     let Some(value) = if_match else {
         return Ok(());
     };
-    if value
-        .split(',')
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag == current)
-    {
+    if value.split(',').map(str::trim).any(|tag| tag == "*" || tag == current) {
         Ok(())
     } else {
         Err(AppError::PreconditionFailed(format!(

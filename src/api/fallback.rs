@@ -38,17 +38,11 @@ impl RouteTable {
 
     /// The methods a path answers to, if any route has that path.
     pub fn allowed(&self, path: &str) -> Option<String> {
-        self.routes
-            .iter()
-            .find(|(def, _)| def.is_match(path))
-            .map(|(_, methods)| methods.join(", "))
+        self.routes.iter().find(|(def, _)| def.is_match(path)).map(|(_, methods)| methods.join(", "))
     }
 }
 
-pub async fn not_matched(
-    req: HttpRequest,
-    table: web::Data<RouteTable>,
-) -> Result<actix_web::HttpResponse, AppError> {
+pub async fn not_matched(req: HttpRequest, table: web::Data<RouteTable>) -> Result<actix_web::HttpResponse, AppError> {
     match table.allowed(req.path()) {
         Some(allowed) => Err(AppError::MethodNotAllowed { allowed }),
         None => Err(AppError::NotFound(format!("no route for {}", req.path()))),

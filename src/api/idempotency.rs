@@ -46,11 +46,7 @@ fn replay(saved: SavedResponse, scope: &str, hash: &str) -> AppResult<HttpRespon
             "this key was already used for a different request; use a new key",
         ));
     }
-    let created = Created {
-        body: saved.response_body,
-        location: saved.response_location,
-        etag: saved.response_etag,
-    };
+    let created = Created { body: saved.response_body, location: saved.response_location, etag: saved.response_etag };
     Ok(respond(saved.response_status as u16, &created, true))
 }
 
@@ -105,10 +101,7 @@ where
         Ok(Err(saved)) => replay(saved, &scope, &hash),
         // A concurrent request with the same key committed first: answer as it did.
         Err(AppError::Conflict(detail)) => {
-            let saved = state
-                .db
-                .read(move |conn| store::idempotency::find(conn, &client_id, &key, not_before))
-                .await?;
+            let saved = state.db.read(move |conn| store::idempotency::find(conn, &client_id, &key, not_before)).await?;
             match saved {
                 Some(saved) => replay(saved, &scope, &hash),
                 None => Err(AppError::Conflict(detail)),

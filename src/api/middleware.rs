@@ -29,10 +29,7 @@ fn request_id(req: &ServiceRequest) -> String {
         .get(REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .filter(|v| {
-            !v.is_empty()
-                && v.len() <= 64
-                && v.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
         })
         .map(str::to_owned)
         .unwrap_or_else(|| Uuid::now_v7().to_string())
@@ -43,9 +40,7 @@ fn problem_for_status(status: actix_web::http::StatusCode) -> AppError {
     match status.as_u16() {
         400 => AppError::BadRequest("the request could not be read".into()),
         404 => AppError::NotFound("no such resource".into()),
-        405 => AppError::MethodNotAllowed {
-            allowed: String::new(),
-        },
+        405 => AppError::MethodNotAllowed { allowed: String::new() },
         413 => AppError::PayloadTooLarge("the request body is too large".into()),
         415 => AppError::UnsupportedMediaType("unsupported media type".into()),
         s if s < 500 => AppError::BadRequest(format!("the request was refused ({s})")),
@@ -63,10 +58,7 @@ pub async fn request_context(
     let span = tracing::info_span!("request", request_id = %id);
     let started = Instant::now();
 
-    let outcome = AssertUnwindSafe(next.call(req))
-        .catch_unwind()
-        .instrument(span.clone())
-        .await;
+    let outcome = AssertUnwindSafe(next.call(req)).catch_unwind().instrument(span.clone()).await;
     let mut res = match outcome {
         Ok(Ok(res)) => {
             let res = res.map_into_boxed_body();
@@ -75,10 +67,7 @@ pub async fn request_context(
                     .headers()
                     .get(header::CONTENT_TYPE)
                     .is_some_and(|ct| ct.as_bytes().starts_with(b"application/problem+json"));
-                let app_error = res
-                    .response()
-                    .error()
-                    .and_then(|e| e.as_error::<AppError>());
+                let app_error = res.response().error().and_then(|e| e.as_error::<AppError>());
                 if let Some(err) = app_error {
                     // Render again, now that the path is known.
                     let body = span.in_scope(|| problem_response(err, Some(path.clone())));
@@ -106,15 +95,12 @@ pub async fn request_context(
         }
         Err(_) => {
             let err = AppError::Internal("a request handler panicked".into());
-            span.in_scope(
-                || tracing::error!(method = %method, path = %path, "request handler panicked"),
-            );
+            span.in_scope(|| tracing::error!(method = %method, path = %path, "request handler panicked"));
             return Err(err.into());
         }
     };
     if let Ok(v) = HeaderValue::from_str(&id) {
-        res.headers_mut()
-            .insert(header::HeaderName::from_static(REQUEST_ID), v);
+        res.headers_mut().insert(header::HeaderName::from_static(REQUEST_ID), v);
     }
     let status = res.status().as_u16();
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -160,18 +146,10 @@ pub async fn rate_limit(
     let limits = req.app_data::<web::Data<RateLimits>>().cloned();
     let ip = req.peer_addr().map(|a| a.ip());
     if let (Some(limits), Some(ip)) = (limits, ip) {
-        let limiter = if req.path() == "/v1/oauth/token" {
-            &limits.token
-        } else {
-            &limits.api
-        };
+        let limiter = if req.path() == "/v1/oauth/token" { &limits.token } else { &limits.api };
         if let Err(not_until) = limiter.check_key(&ip) {
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(
-                &governor::clock::DefaultClock::default(),
-            ));
-            let err = AppError::TooManyRequests {
-                retry_after_secs: wait.as_secs().max(1),
-            };
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
+            let err = AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) };
             let res: HttpResponse = problem_response(&err, Some(req.path().to_owned()));
             return Ok(req.into_response(res));
         }

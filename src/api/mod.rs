@@ -2,7 +2,11 @@
 
 pub mod agencies;
 pub mod agency_model;
+pub mod assessment_model;
+pub mod assessments;
+pub mod certification_bodies;
 pub mod clients;
+pub mod corrective_actions;
 pub mod extract;
 pub mod fallback;
 pub mod health;
@@ -13,6 +17,7 @@ pub mod openapi;
 pub mod pagination;
 pub mod problems;
 pub mod schema;
+pub mod standards;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -20,29 +25,46 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Registers every documented route. Routes registered here appear in the OpenAPI document;
 /// there is no other way to add one.
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(health::healthz)
-        .service(health::readyz)
-        .service(oauth::jwks)
-        .service(
-            scope("/v1")
-                .service(oauth::create_token)
-                .service(clients::list_clients)
-                .service(clients::create_client_route)
-                .service(clients::revoke_client)
-                .service(agencies::list_agencies)
-                .service(agencies::create_agency)
-                .service(agencies::get_agency)
-                .service(agencies::update_agency),
-        );
+    cfg.service(health::healthz).service(health::readyz).service(oauth::jwks).service(
+        scope("/v1")
+            .service(oauth::create_token)
+            .service(clients::list_clients)
+            .service(clients::create_client_route)
+            .service(clients::revoke_client)
+            .service(agencies::list_agencies)
+            .service(agencies::create_agency)
+            .service(agencies::get_agency)
+            .service(agencies::update_agency)
+            .service(certification_bodies::create_application)
+            .service(standards::list_standards)
+            .service(standards::create_standard)
+            .service(standards::get_standard)
+            .service(standards::publish_standard)
+            .service(standards::retire_standard)
+            .service(certification_bodies::list_certification_bodies)
+            .service(certification_bodies::create_certification_body)
+            .service(certification_bodies::get_certification_body)
+            .service(certification_bodies::update_certification_body)
+            .service(assessments::list_assessments)
+            .service(assessments::create_assessment)
+            .service(assessments::get_assessment)
+            .service(assessments::put_finding)
+            .service(assessments::submit_assessment)
+            .service(assessments::finalize_assessment)
+            .service(assessments::cancel_assessment)
+            .service(assessments::get_assessment_score)
+            .service(corrective_actions::list_corrective_actions)
+            .service(corrective_actions::get_corrective_action)
+            .service(corrective_actions::submit_plan)
+            .service(corrective_actions::submit_evidence)
+            .service(corrective_actions::verify)
+            .service(corrective_actions::reject),
+    );
 }
 
 /// The OpenAPI document, as generated from the routes.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (_, doc) = actix_web::App::new()
-        .into_utoipa_app()
-        .openapi(openapi::base())
-        .configure(routes)
-        .split_for_parts();
+    let (_, doc) = actix_web::App::new().into_utoipa_app().openapi(openapi::base()).configure(routes).split_for_parts();
     doc
 }
 

@@ -50,11 +50,7 @@ pub struct TokenResponse {
 }
 
 fn oauth(status: StatusCode, code: &'static str, detail: impl Into<String>) -> AppError {
-    AppError::OAuth {
-        status,
-        code,
-        detail: detail.into(),
-    }
+    AppError::OAuth { status, code, detail: detail.into() }
 }
 
 fn invalid_request(detail: impl Into<String>) -> AppError {
@@ -62,37 +58,26 @@ fn invalid_request(detail: impl Into<String>) -> AppError {
 }
 
 fn invalid_client() -> AppError {
-    oauth(
-        StatusCode::UNAUTHORIZED,
-        "invalid_client",
-        "unknown client, wrong secret or revoked client",
-    )
+    oauth(StatusCode::UNAUTHORIZED, "invalid_client", "unknown client, wrong secret or revoked client")
 }
 
 /// Credentials from an `Authorization: Basic` header, if there is one.
 fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, AppError> {
-    let Some(value) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
         return Ok(None);
     };
     let Some((scheme, encoded)) = value.split_once(' ') else {
         return Err(invalid_request("malformed Authorization header"));
     };
     if !scheme.eq_ignore_ascii_case("basic") {
-        return Err(invalid_request(
-            "use Basic authentication or credentials in the body",
-        ));
+        return Err(invalid_request("use Basic authentication or credentials in the body"));
     }
     let decoded = STANDARD
         .decode(encoded.trim())
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
         .ok_or_else(|| invalid_request("malformed Basic credentials"))?;
-    let (id, secret) = decoded
-        .split_once(':')
-        .ok_or_else(|| invalid_request("malformed Basic credentials"))?;
+    let (id, secret) = decoded.split_once(':').ok_or_else(|| invalid_request("malformed Basic credentials"))?;
     Ok(Some((id.to_owned(), secret.to_owned())))
 }
 
@@ -102,28 +87,19 @@ async fn token_request(req: &HttpRequest, payload: &mut Payload) -> AppResult<To
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|ct| {
-            ct.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
+        .map(|ct| ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
         .unwrap_or_default();
     let body = read_body(req.headers(), payload, TOKEN_BODY_LIMIT).await?;
     match essence.as_str() {
-        "application/x-www-form-urlencoded" => serde_urlencoded::from_bytes(&body)
-            .map_err(|e| invalid_request(format!("malformed form: {e}"))),
+        "application/x-www-form-urlencoded" => {
+            serde_urlencoded::from_bytes(&body).map_err(|e| invalid_request(format!("malformed form: {e}")))
+        }
         "application/json" => parse_json(&body).map_err(|e| match e {
-            AppError::Validation(errors) => {
-                invalid_request(format!("{}: {}", errors[0].field, errors[0].message))
-            }
+            AppError::Validation(errors) => invalid_request(format!("{}: {}", errors[0].field, errors[0].message)),
             AppError::BadRequest(d) => invalid_request(d),
             other => other,
         }),
-        _ => Err(AppError::UnsupportedMediaType(
-            "send application/x-www-form-urlencoded or application/json".into(),
-        )),
+        _ => Err(AppError::UnsupportedMediaType("send application/x-www-form-urlencoded or application/json".into())),
     }
 }
 
@@ -165,9 +141,7 @@ pub async fn create_token(
         (Some(creds), None, None) => creds,
         (None, Some(id), Some(secret)) => (id, secret),
         (Some(_), _, _) => {
-            return Err(invalid_request(
-                "send the credentials once: Basic or in the body",
-            ));
+            return Err(invalid_request("send the credentials once: Basic or in the body"));
         }
         _ => return Err(invalid_request("client_id and client_secret are required")),
     };
@@ -175,39 +149,26 @@ pub async fn create_token(
         return Err(invalid_client());
     }
     let lookup = client_id.clone();
-    let client = state
-        .db
-        .read(move |conn| store::clients::find(conn, &lookup))
-        .await?;
+    let client = state.db.read(move |conn| store::clients::find(conn, &lookup)).await?;
     let client = client.filter(|c| c.revoked_at.is_none());
     let stored = client.as_ref().map(|c| c.secret_hash.clone());
     // argon2 is slow on purpose: keep it off the async executor.
-    let ok = web::block(move || secrets::verify(&secret, stored.as_deref()))
-        .await
-        .map_err(AppError::internal)?;
+    let ok = web::block(move || secrets::verify(&secret, stored.as_deref())).await.map_err(AppError::internal)?;
     let client = client.filter(|_| ok).ok_or_else(invalid_client)?;
-    let role = Role::parse(&client.role)
-        .ok_or_else(|| AppError::internal("stored client role unknown"))?;
+    let role = Role::parse(&client.role).ok_or_else(|| AppError::internal("stored client role unknown"))?;
     let subject = tokens::Subject {
         client_id: &client.id,
         role,
         certification_body_id: client.certification_body_id.as_deref(),
         agency_id: client.agency_id.as_deref(),
     };
-    let access_token = tokens::issue(
-        &state.keys,
-        &state.config.jwt,
-        &subject,
-        jsonwebtoken::get_current_timestamp(),
-    )?;
+    let access_token = tokens::issue(&state.keys, &state.config.jwt, &subject, jsonwebtoken::get_current_timestamp())?;
     tracing::info!(client_id = %client.id, role = role.as_str(), "token issued");
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(TokenResponse {
-            access_token,
-            token_type: "Bearer",
-            expires_in: state.config.jwt.token_ttl_seconds,
-        }))
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(TokenResponse {
+        access_token,
+        token_type: "Bearer",
+        expires_in: state.config.jwt.token_ttl_seconds,
+    }))
 }
 
 /// The public keys that verify access tokens and status attestations.
@@ -221,7 +182,5 @@ pub async fn create_token(
 )]
 #[get("/.well-known/jwks.json")]
 pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .json(state.keys.jwks())
+    HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "public, max-age=300")).json(state.keys.jwks())
 }

@@ -1,9 +1,7 @@
 //! The OpenAPI document: the parts no route declares (info, tags, security schemes, shared
 //! responses). Routes add themselves when registered through utoipa-actix-web.
 
-use utoipa::openapi::security::{
-    ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme,
-};
+use utoipa::openapi::security::{ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme};
 use utoipa::openapi::{ComponentsBuilder, OpenApi as OpenApiDoc};
 use utoipa::{Modify, OpenApi};
 
@@ -22,6 +20,11 @@ whose `type` names the kind of problem.",
     ),
     tags(
         (name = "agencies", description = "The registry of recruitment agencies."),
+        (name = "standards", description = "Versioned ethical-recruitment standards and their scoring policies."),
+        (name = "certification bodies", description = "Accredited bodies whose auditors assess agencies."),
+        (name = "certification", description = "Applications and the certification cycle."),
+        (name = "assessments", description = "Audits filed criterion by criterion, and their explained scores."),
+        (name = "corrective actions", description = "What an agency must put right after an audit."),
         (name = "clients", description = "API clients (admins only)."),
         (name = "auth", description = "Tokens and the keys that verify them."),
         (name = "operations", description = "Probes for orchestrators.")
@@ -34,10 +37,7 @@ struct Shared;
 
 impl Modify for Shared {
     fn modify(&self, doc: &mut OpenApiDoc) {
-        let mut components = doc
-            .components
-            .take()
-            .unwrap_or_else(|| ComponentsBuilder::new().build());
+        let mut components = doc.components.take().unwrap_or_else(|| ComponentsBuilder::new().build());
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(
@@ -51,10 +51,7 @@ impl Modify for Shared {
         components.add_security_scheme(
             "client_credentials",
             SecurityScheme::OAuth2(OAuth2::with_description(
-                [Flow::ClientCredentials(ClientCredentials::new(
-                    "/v1/oauth/token",
-                    Scopes::new(),
-                ))],
+                [Flow::ClientCredentials(ClientCredentials::new("/v1/oauth/token", Scopes::new()))],
                 "How an API client gets the bearer token.",
             )),
         );

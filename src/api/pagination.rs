@@ -16,11 +16,7 @@ pub fn decode_cursor(cursor: &str) -> Result<String, AppError> {
 }
 
 /// Splits `limit + 1` fetched rows into the page and the cursor for the next one.
-pub fn split_page<T>(
-    mut rows: Vec<T>,
-    limit: u32,
-    id_of: impl Fn(&T) -> &str,
-) -> (Vec<T>, Option<String>) {
+pub fn split_page<T>(mut rows: Vec<T>, limit: u32, id_of: impl Fn(&T) -> &str) -> (Vec<T>, Option<String>) {
     if rows.len() > limit as usize {
         rows.truncate(limit as usize);
         let next = rows.last().map(|r| id_of(r).to_owned());
@@ -31,10 +27,7 @@ pub fn split_page<T>(
 }
 
 /// Resolves the optional query values to a limit and an `after` id.
-pub fn resolve(
-    limit: Option<u32>,
-    cursor: Option<&str>,
-) -> Result<(u32, Option<String>), AppError> {
+pub fn resolve(limit: Option<u32>, cursor: Option<&str>) -> Result<(u32, Option<String>), AppError> {
     let after = cursor.map(decode_cursor).transpose()?;
     Ok((limit.unwrap_or(DEFAULT_LIMIT), after))
 }

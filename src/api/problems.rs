@@ -9,10 +9,9 @@ use utoipa::{IntoResponses, ToResponse};
 use crate::error::{AppError, FieldError, Problem};
 
 fn problem_response(description: &str, example: &AppError) -> Response {
-    let mut example = serde_json::to_value(example.to_problem(Some(
-        "/v1/agencies/0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90".into(),
-    )))
-    .unwrap_or_default();
+    let mut example =
+        serde_json::to_value(example.to_problem(Some("/v1/agencies/0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90".into())))
+            .unwrap_or_default();
     if let Some(obj) = example.as_object_mut() {
         obj.remove("instance");
     }
@@ -20,10 +19,7 @@ fn problem_response(description: &str, example: &AppError) -> Response {
         .description(description)
         .content(
             "application/problem+json",
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("Problem")))
-                .example(Some(example))
-                .build(),
+            ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).example(Some(example)).build(),
         )
         .build()
 }
@@ -82,8 +78,5 @@ problem_responses! {
 /// The schema of every problem response, referenced by name above.
 pub fn schemas() -> Vec<(String, RefOr<utoipa::openapi::schema::Schema>)> {
     use utoipa::PartialSchema;
-    vec![
-        ("Problem".into(), Problem::schema()),
-        ("FieldError".into(), FieldError::schema()),
-    ]
+    vec![("Problem".into(), Problem::schema()), ("FieldError".into(), FieldError::schema())]
 }

@@ -14,9 +14,7 @@ pub const NOT_BLANK: &str = r"[^\s\u0085]";
 pub fn country_code_component() -> (String, RefOr<Schema>) {
     let schema = ObjectBuilder::new()
         .schema_type(Type::String)
-        .description(Some(
-            "ISO 3166-1 alpha-2 country code (officially assigned), upper case.",
-        ))
+        .description(Some("ISO 3166-1 alpha-2 country code (officially assigned), upper case."))
         .enum_values(Some(countries::ASSIGNED.iter().copied()))
         .examples(["NP"])
         .build();
@@ -29,18 +27,11 @@ pub fn country() -> Ref {
 
 /// Countries of a corridor side: 1 to 60 codes.
 pub fn corridor_countries() -> ArrayBuilder {
-    ArrayBuilder::new()
-        .items(country())
-        .min_items(Some(1))
-        .max_items(Some(60))
+    ArrayBuilder::new().items(country()).min_items(Some(1)).max_items(Some(60))
 }
 
 fn name_item() -> ObjectBuilder {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .min_length(Some(1))
-        .max_length(Some(200))
-        .pattern(Some(NOT_BLANK))
+    ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(200)).pattern(Some(NOT_BLANK))
 }
 
 /// Trading names: up to 10, each 1–200 characters and not blank.

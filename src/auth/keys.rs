@@ -55,9 +55,7 @@ pub struct KeySet {
 
 impl std::fmt::Debug for KeySet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KeySet")
-            .field("signing_kid", &self.signing_kid)
-            .finish_non_exhaustive()
+        f.debug_struct("KeySet").field("signing_kid", &self.signing_kid).finish_non_exhaustive()
     }
 }
 
@@ -68,39 +66,25 @@ fn public_key(key: &VerifyingKey) -> PublicKey {
     let kid = URL_SAFE_NO_PAD.encode(Sha256::digest(canonical.as_bytes()));
     PublicKey {
         decoding: DecodingKey::from_ed_der(key.as_bytes()),
-        jwk: Jwk {
-            kty: "OKP",
-            crv: "Ed25519",
-            x,
-            kid,
-            use_: "sig",
-            alg: "EdDSA",
-        },
+        jwk: Jwk { kty: "OKP", crv: "Ed25519", x, kid, use_: "sig", alg: "EdDSA" },
     }
 }
 
 impl KeySet {
     pub fn from_signing_key(key: &SigningKey, previous: &[VerifyingKey]) -> Result<KeySet, String> {
-        let der = key
-            .to_pkcs8_der()
-            .map_err(|e| format!("cannot encode the signing key: {e}"))?;
+        let der = key.to_pkcs8_der().map_err(|e| format!("cannot encode the signing key: {e}"))?;
         let current = public_key(&key.verifying_key());
         let signing_kid = current.jwk.kid.clone();
         let mut public = vec![current];
         public.extend(previous.iter().map(public_key));
-        Ok(KeySet {
-            signing_kid,
-            encoding: EncodingKey::from_ed_der(der.as_bytes()),
-            public,
-        })
+        Ok(KeySet { signing_kid, encoding: EncodingKey::from_ed_der(der.as_bytes()), public })
     }
 
     /// Loads the signing key from `path`, generating it there if the file does not exist, and
     /// the previous public keys from `previous`.
     pub fn load_or_generate(path: &Path, previous: &[String]) -> Result<KeySet, String> {
         let key = if path.exists() {
-            let pem = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let pem = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             SigningKey::from_pkcs8_pem(&pem)
                 .map_err(|e| format!("{} is not a PKCS#8 Ed25519 key: {e}", path.display()))?
         } else {
@@ -112,10 +96,8 @@ impl KeySet {
         let previous = previous
             .iter()
             .map(|file| {
-                let pem = std::fs::read_to_string(file)
-                    .map_err(|e| format!("cannot read {file}: {e}"))?;
-                VerifyingKey::from_public_key_pem(&pem)
-                    .map_err(|e| format!("{file} is not an Ed25519 public key: {e}"))
+                let pem = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+                VerifyingKey::from_public_key_pem(&pem).map_err(|e| format!("{file} is not an Ed25519 public key: {e}"))
             })
             .collect::<Result<Vec<_>, _>>()?;
         KeySet::from_signing_key(&key, &previous)
@@ -131,16 +113,11 @@ impl KeySet {
 
     /// The key that verifies tokens carrying this `kid`.
     pub fn decoding_key(&self, kid: &str) -> Option<&DecodingKey> {
-        self.public
-            .iter()
-            .find(|k| k.jwk.kid == kid)
-            .map(|k| &k.decoding)
+        self.public.iter().find(|k| k.jwk.kid == kid).map(|k| &k.decoding)
     }
 
     pub fn jwks(&self) -> JwkSet {
-        JwkSet {
-            keys: self.public.iter().map(|k| k.jwk.clone()).collect(),
-        }
+        JwkSet { keys: self.public.iter().map(|k| k.jwk.clone()).collect() }
     }
 }
 
@@ -150,16 +127,12 @@ fn write_private_pem(path: &Path, key: &SigningKey) -> Result<(), String> {
         .to_pkcs8_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
         .map_err(|e| format!("cannot encode the signing key: {e}"))?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-    file.write_all(pem.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    let mut file = options.open(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    file.write_all(pem.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

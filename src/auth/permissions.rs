@@ -20,32 +20,96 @@ pub enum Action<'a> {
         agency_id: &'a str,
         changes_identity: bool,
     },
+    /// Create, publish and retire standard versions.
+    ManageStandards,
+    /// Create certification bodies and change their accreditation.
+    ManageCertificationBodies,
+    /// Apply to a certification body on the agency's behalf.
+    Apply {
+        agency_id: &'a str,
+    },
+    /// Open an assessment. An auditor also needs the agency to have applied to its body, which
+    /// the handler checks against the data.
+    CreateAssessment {
+        agency_id: &'a str,
+        self_assessment: bool,
+    },
+    /// See an assessment's summary and scores.
+    ReadAssessment {
+        agency_id: &'a str,
+        body_id: Option<&'a str>,
+        finalized: bool,
+    },
+    /// See an assessment's findings and the score explanation built from them.
+    ReadFindings {
+        agency_id: &'a str,
+        body_id: Option<&'a str>,
+    },
+    /// Record findings, submit, finalize or cancel.
+    WorkOnAssessment {
+        agency_id: &'a str,
+        body_id: Option<&'a str>,
+    },
+    ReadCorrectiveAction {
+        agency_id: &'a str,
+        body_id: &'a str,
+    },
+    /// Submit a plan or evidence: the agency's part.
+    AnswerCorrectiveAction {
+        agency_id: &'a str,
+    },
+    /// Verify or reject: an auditor of the body that raised it.
+    JudgeCorrectiveAction {
+        body_id: &'a str,
+    },
 }
 
 /// Allows `action` for `who`, or answers 403.
 pub fn authorize(who: &Principal, action: Action<'_>) -> AppResult<()> {
     let own_agency = |id: &str| who.role == Role::Agency && who.agency_id.as_deref() == Some(id);
+    let of_body = |roles: &[Role], body: Option<&str>| {
+        roles.contains(&who.role) && body.is_some() && who.certification_body_id.as_deref() == body
+    };
     let granted = match action {
-        Action::ManageClients | Action::CreateAgency => who.is(Role::Admin),
+        Action::ManageClients | Action::CreateAgency | Action::ManageStandards | Action::ManageCertificationBodies => {
+            who.is(Role::Admin)
+        }
+        Action::Apply { agency_id } => who.is(Role::Admin) || own_agency(agency_id),
+        Action::CreateAssessment { agency_id, self_assessment } => match who.role {
+            Role::Auditor => !self_assessment,
+            Role::Agency => self_assessment && own_agency(agency_id),
+            _ => false,
+        },
+        Action::ReadAssessment { agency_id, body_id, finalized } => {
+            who.is(Role::Admin)
+                || of_body(&[Role::Auditor, Role::Certifier], body_id)
+                || own_agency(agency_id)
+                || (who.is(Role::Integrator) && finalized)
+        }
+        Action::ReadFindings { agency_id, body_id } => {
+            who.is(Role::Admin) || of_body(&[Role::Auditor, Role::Certifier], body_id) || own_agency(agency_id)
+        }
+        Action::WorkOnAssessment { agency_id, body_id } => match body_id {
+            Some(_) => of_body(&[Role::Auditor], body_id),
+            None => own_agency(agency_id),
+        },
+        Action::ReadCorrectiveAction { agency_id, body_id } => {
+            who.is(Role::Admin) || of_body(&[Role::Auditor, Role::Certifier], Some(body_id)) || own_agency(agency_id)
+        }
+        Action::AnswerCorrectiveAction { agency_id } => own_agency(agency_id),
+        Action::JudgeCorrectiveAction { body_id } => of_body(&[Role::Auditor], Some(body_id)),
         Action::ListAgencies => true,
         Action::ReadAgency { agency_id } => match who.role {
             Role::Admin | Role::Auditor | Role::Certifier | Role::Integrator => true,
             Role::Agency => own_agency(agency_id),
         },
-        Action::UpdateAgency {
-            agency_id,
-            changes_identity,
-        } => match who.role {
+        Action::UpdateAgency { agency_id, changes_identity } => match who.role {
             Role::Admin => true,
             Role::Agency => own_agency(agency_id) && !changes_identity,
             Role::Auditor | Role::Certifier | Role::Integrator => false,
         },
     };
-    if granted {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(denial(who.role, action)))
-    }
+    if granted { Ok(()) } else { Err(AppError::Forbidden(denial(who.role, action))) }
 }
 
 fn denial(role: Role, action: Action<'_>) -> String {
@@ -54,15 +118,36 @@ fn denial(role: Role, action: Action<'_>) -> String {
         Action::CreateAgency => "register agencies",
         Action::ListAgencies => "search the registry",
         Action::ReadAgency { .. } => "read this agency",
-        Action::UpdateAgency {
-            changes_identity: true,
-            ..
-        } if role == Role::Agency => {
+        Action::UpdateAgency { changes_identity: true, .. } if role == Role::Agency => {
             "change an agency's legal name or licence; ask the scheme operator"
         }
         Action::UpdateAgency { .. } => "update this agency",
+        Action::ManageStandards => "manage standards",
+        Action::ManageCertificationBodies => "manage certification bodies",
+        Action::Apply { .. } => "apply for this agency",
+        Action::CreateAssessment { self_assessment: true, .. } => "open a self-assessment for this agency",
+        Action::CreateAssessment { .. } => "open an audit; only auditors of a certification body may",
+        Action::ReadAssessment { .. } => "read this assessment",
+        Action::ReadFindings { .. } => "read this assessment's findings",
+        Action::WorkOnAssessment { .. } => "work on this assessment",
+        Action::ReadCorrectiveAction { .. } => "read this corrective action",
+        Action::AnswerCorrectiveAction { .. } => "answer this corrective action; only the agency may",
+        Action::JudgeCorrectiveAction { .. } => {
+            "verify or reject this corrective action; only an auditor of the certification body that raised it may"
+        }
     };
     format!("the {} role may not {what}", role.as_str())
+}
+
+/// Which assessments a caller may list.
+pub fn assessment_scope(who: &Principal) -> crate::store::assessments::Visibility {
+    use crate::store::assessments::Visibility;
+    match who.role {
+        Role::Admin => Visibility::All,
+        Role::Auditor | Role::Certifier => Visibility::Body(who.certification_body_id.clone().unwrap_or_default()),
+        Role::Agency => Visibility::Agency(who.agency_id.clone().unwrap_or_default()),
+        Role::Integrator => Visibility::Finalized,
+    }
 }
 
 /// The agencies a caller may list: all of them, or only its own.
@@ -78,22 +163,12 @@ mod tests {
     use super::*;
 
     fn who(role: Role, agency: Option<&str>) -> Principal {
-        Principal {
-            client_id: "c".into(),
-            role,
-            certification_body_id: None,
-            agency_id: agency.map(str::to_owned),
-        }
+        Principal { client_id: "c".into(), role, certification_body_id: None, agency_id: agency.map(str::to_owned) }
     }
 
     #[test]
     fn only_admins_manage_clients_and_register_agencies() {
-        for role in [
-            Role::Auditor,
-            Role::Certifier,
-            Role::Agency,
-            Role::Integrator,
-        ] {
+        for role in [Role::Auditor, Role::Certifier, Role::Agency, Role::Integrator] {
             assert!(authorize(&who(role, Some("a")), Action::ManageClients).is_err());
             assert!(authorize(&who(role, Some("a")), Action::CreateAgency).is_err());
         }
@@ -105,36 +180,9 @@ mod tests {
         let me = who(Role::Agency, Some("a"));
         assert!(authorize(&me, Action::ReadAgency { agency_id: "a" }).is_ok());
         assert!(authorize(&me, Action::ReadAgency { agency_id: "b" }).is_err());
-        assert!(
-            authorize(
-                &me,
-                Action::UpdateAgency {
-                    agency_id: "a",
-                    changes_identity: false
-                }
-            )
-            .is_ok()
-        );
-        assert!(
-            authorize(
-                &me,
-                Action::UpdateAgency {
-                    agency_id: "a",
-                    changes_identity: true
-                }
-            )
-            .is_err()
-        );
-        assert!(
-            authorize(
-                &me,
-                Action::UpdateAgency {
-                    agency_id: "b",
-                    changes_identity: false
-                }
-            )
-            .is_err()
-        );
+        assert!(authorize(&me, Action::UpdateAgency { agency_id: "a", changes_identity: false }).is_ok());
+        assert!(authorize(&me, Action::UpdateAgency { agency_id: "a", changes_identity: true }).is_err());
+        assert!(authorize(&me, Action::UpdateAgency { agency_id: "b", changes_identity: false }).is_err());
         assert_eq!(agency_scope(&me), Some("a"));
         assert_eq!(agency_scope(&who(Role::Integrator, None)), None);
     }
@@ -144,16 +192,7 @@ mod tests {
         for role in [Role::Integrator, Role::Auditor, Role::Certifier] {
             let p = who(role, None);
             assert!(authorize(&p, Action::ReadAgency { agency_id: "a" }).is_ok());
-            assert!(
-                authorize(
-                    &p,
-                    Action::UpdateAgency {
-                        agency_id: "a",
-                        changes_identity: false
-                    }
-                )
-                .is_err()
-            );
+            assert!(authorize(&p, Action::UpdateAgency { agency_id: "a", changes_identity: false }).is_err());
         }
     }
 }

@@ -28,22 +28,15 @@ impl Principal {
 
 /// The token after `Bearer ` in the Authorization header.
 fn bearer_token(req: &HttpRequest) -> Result<String, AppError> {
-    let value = req
-        .headers()
-        .get(AUTHORIZATION)
-        .ok_or_else(|| AppError::Unauthorized("a bearer token is required".into()))?;
-    let value = value
-        .to_str()
-        .map_err(|_| AppError::Unauthorized("the Authorization header is not readable".into()))?;
+    let value =
+        req.headers().get(AUTHORIZATION).ok_or_else(|| AppError::Unauthorized("a bearer token is required".into()))?;
+    let value =
+        value.to_str().map_err(|_| AppError::Unauthorized("the Authorization header is not readable".into()))?;
     match value.split_once(' ') {
-        Some((scheme, token))
-            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-        {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
             Ok(token.trim().to_owned())
         }
-        _ => Err(AppError::Unauthorized(
-            "the Authorization header must be `Bearer <token>`".into(),
-        )),
+        _ => Err(AppError::Unauthorized("the Authorization header must be `Bearer <token>`".into())),
     }
 }
 
@@ -59,14 +52,9 @@ impl FromRequest for Principal {
             let claims = tokens::verify(&state.keys, &state.config.jwt, &token?)?;
             // A revoked client loses access at once, not when its last token expires.
             let client_id = claims.sub.clone();
-            let active = state
-                .db
-                .read(move |conn| store::clients::is_active(conn, &client_id))
-                .await?;
+            let active = state.db.read(move |conn| store::clients::is_active(conn, &client_id)).await?;
             if !active {
-                return Err(AppError::Unauthorized(
-                    "the API client has been revoked".into(),
-                ));
+                return Err(AppError::Unauthorized("the API client has been revoked".into()));
             }
             Ok(Principal {
                 client_id: claims.sub,

@@ -46,9 +46,7 @@ impl NewSecret {
 /// still computed, so the answer takes as long either way and does not tell which clients exist.
 pub fn verify(secret: &str, stored: Option<&str>) -> bool {
     match stored {
-        Some(stored) => Argon2::default()
-            .verify_password(secret.as_bytes(), stored)
-            .is_ok(),
+        Some(stored) => Argon2::default().verify_password(secret.as_bytes(), stored).is_ok(),
         None => {
             let _ = hash(secret);
             false

@@ -40,12 +40,7 @@ pub struct Subject<'a> {
 }
 
 /// Signs an access token for `subject`, valid from `now` (seconds since the epoch).
-pub fn issue(
-    keys: &KeySet,
-    cfg: &JwtConfig,
-    subject: &Subject<'_>,
-    now: u64,
-) -> Result<String, AppError> {
+pub fn issue(keys: &KeySet, cfg: &JwtConfig, subject: &Subject<'_>, now: u64) -> Result<String, AppError> {
     let claims = Claims {
         iss: cfg.issuer.clone(),
         aud: cfg.audience.clone(),
@@ -75,26 +70,18 @@ pub fn verify(keys: &KeySet, cfg: &JwtConfig, token: &str) -> Result<Claims, App
     if header.alg != Algorithm::EdDSA {
         return Err(reject("algorithm not allowed"));
     }
-    if !header
-        .typ
-        .as_deref()
-        .is_some_and(|t| t.eq_ignore_ascii_case(ACCESS_TOKEN_TYPE))
-    {
+    if !header.typ.as_deref().is_some_and(|t| t.eq_ignore_ascii_case(ACCESS_TOKEN_TYPE)) {
         return Err(reject("not an access token"));
     }
     let kid = header.kid.ok_or_else(|| reject("no kid"))?;
-    let key = keys
-        .decoding_key(&kid)
-        .ok_or_else(|| reject("unknown kid"))?;
+    let key = keys.decoding_key(&kid).ok_or_else(|| reject("unknown kid"))?;
     let mut validation = Validation::new(Algorithm::EdDSA);
     validation.set_issuer(&[&cfg.issuer]);
     validation.set_audience(&[&cfg.audience]);
     validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
     validation.validate_nbf = true;
     validation.leeway = cfg.leeway_seconds;
-    decode::<Claims>(token, key, &validation)
-        .map(|data| data.claims)
-        .map_err(|e| reject(&e.to_string()))
+    decode::<Claims>(token, key, &validation).map(|data| data.claims).map_err(|e| reject(&e.to_string()))
 }
 
 #[cfg(test)]
@@ -111,12 +98,7 @@ mod tests {
     }
 
     fn admin() -> Subject<'static> {
-        Subject {
-            client_id: "c1",
-            role: Role::Admin,
-            certification_body_id: None,
-            agency_id: None,
-        }
+        Subject { client_id: "c1", role: Role::Admin, certification_body_id: None, agency_id: None }
     }
 
     #[test]
@@ -138,16 +120,10 @@ mod tests {
         assert!(verify(&k, &cfg, &future).is_err());
         let foreign = issue(&keys(2), &cfg, &admin(), now()).unwrap();
         assert!(verify(&k, &cfg, &foreign).is_err());
-        let other_aud = JwtConfig {
-            audience: "someone-else".into(),
-            ..JwtConfig::default()
-        };
+        let other_aud = JwtConfig { audience: "someone-else".into(), ..JwtConfig::default() };
         let misaddressed = issue(&k, &other_aud, &admin(), now()).unwrap();
         assert!(verify(&k, &cfg, &misaddressed).is_err());
-        let other_iss = JwtConfig {
-            issuer: "evil".into(),
-            ..JwtConfig::default()
-        };
+        let other_iss = JwtConfig { issuer: "evil".into(), ..JwtConfig::default() };
         assert!(verify(&k, &cfg, &issue(&k, &other_iss, &admin(), now()).unwrap()).is_err());
     }
 
@@ -156,9 +132,7 @@ mod tests {
         let cfg = JwtConfig::default();
         let old = SigningKey::from_bytes(&[1; 32]);
         let token = issue(&keys(1), &cfg, &admin(), now()).unwrap();
-        let rotated =
-            KeySet::from_signing_key(&SigningKey::from_bytes(&[3; 32]), &[old.verifying_key()])
-                .unwrap();
+        let rotated = KeySet::from_signing_key(&SigningKey::from_bytes(&[3; 32]), &[old.verifying_key()]).unwrap();
         assert!(verify(&rotated, &cfg, &token).is_ok());
         assert_eq!(rotated.jwks().keys.len(), 2);
     }

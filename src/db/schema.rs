@@ -65,5 +65,129 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    standards (version) {
+        version -> Text,
+        title -> Text,
+        /// `draft`, `published` or `retired`.
+        status -> Text,
+        /// The whole `StandardContent` as JSON.
+        content -> Text,
+        created_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+        retired_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    certification_bodies (id) {
+        id -> Text,
+        name -> Text,
+        country -> Text,
+        website -> Nullable<Text>,
+        accreditation_status -> Text,
+        accredited_until -> Nullable<Date>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    applications (id) {
+        id -> Text,
+        agency_id -> Text,
+        certification_body_id -> Text,
+        /// `pending`, `accepted`, `deferred` or `rejected`.
+        status -> Text,
+        reason -> Nullable<Text>,
+        created_by -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assessments (id) {
+        id -> Text,
+        agency_id -> Text,
+        /// NULL for a self-assessment.
+        certification_body_id -> Nullable<Text>,
+        standard_version -> Text,
+        kind -> Text,
+        status -> Text,
+        /// The API client (auditor or agency) that opened the assessment.
+        lead_client_id -> Text,
+        /// JSON `AuditMethods`.
+        methods -> Text,
+        overall_score -> Nullable<Double>,
+        grade -> Nullable<Text>,
+        /// JSON `ScoreResult`, fixed at finalization.
+        score -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        finalized_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    findings (assessment_id, criterion_code) {
+        assessment_id -> Text,
+        criterion_code -> Text,
+        severity -> Text,
+        evidence -> Text,
+        workers_interviewed -> Integer,
+        /// JSON array of `FeeAmount`.
+        fees -> Text,
+        recorded_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    corrective_actions (id) {
+        id -> Text,
+        assessment_id -> Text,
+        agency_id -> Text,
+        certification_body_id -> Text,
+        criterion_code -> Text,
+        severity -> Text,
+        /// `open`, `plan_submitted`, `evidence_submitted` or `verified`.
+        status -> Text,
+        plan -> Nullable<Text>,
+        plan_submitted_at -> Nullable<Timestamp>,
+        evidence -> Nullable<Text>,
+        evidence_submitted_at -> Nullable<Timestamp>,
+        verified_by -> Nullable<Text>,
+        verified_at -> Nullable<Timestamp>,
+        rejection_reason -> Nullable<Text>,
+        plan_due -> Timestamp,
+        closure_due -> Timestamp,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_clients -> agencies (agency_id));
-diesel::allow_tables_to_appear_in_same_query!(agencies, api_clients, idempotency_keys);
+diesel::joinable!(applications -> agencies (agency_id));
+diesel::joinable!(applications -> certification_bodies (certification_body_id));
+diesel::joinable!(assessments -> agencies (agency_id));
+diesel::joinable!(findings -> assessments (assessment_id));
+diesel::joinable!(corrective_actions -> assessments (assessment_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    agencies,
+    api_clients,
+    idempotency_keys,
+    standards,
+    certification_bodies,
+    applications,
+    assessments,
+    findings,
+    corrective_actions,
+);

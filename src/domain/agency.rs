@@ -85,11 +85,7 @@ impl Grade {
 /// one space. The same fold is applied to stored names and to queries, so matching is case- and
 /// accent-insensitive on both backends alike.
 pub fn fold_for_search(text: &str) -> String {
-    deunicode::deunicode(text)
-        .to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    deunicode::deunicode(text).to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The searchable form of an agency's names: one folded name per line.
@@ -104,11 +100,7 @@ pub fn search_text(legal_name: &str, trading_names: &[String]) -> String {
 /// The form a licence number is compared in: upper case, without white space. `"pol 123/45"` and
 /// `"POL123/45"` are the same licence.
 pub fn licence_key(number: &str) -> String {
-    deunicode::deunicode(number)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_uppercase()
+    deunicode::deunicode(number).chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase()
 }
 
 /// A `LIKE` pattern matching `needle` anywhere, with `\` as the escape character.
@@ -154,14 +146,7 @@ mod tests {
 
     #[test]
     fn status_and_grade_round_trip_through_their_names() {
-        for s in [
-            "never_certified",
-            "applicant",
-            "certified",
-            "suspended",
-            "withdrawn",
-            "expired",
-        ] {
+        for s in ["never_certified", "applicant", "certified", "suspended", "withdrawn", "expired"] {
             assert_eq!(CertificationStatus::parse(s).unwrap().as_str(), s);
         }
         assert_eq!(Grade::parse("C"), Some(Grade::C));

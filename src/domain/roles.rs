@@ -51,16 +51,10 @@ impl Role {
         let name = self.as_str();
         match (self.needs_certification_body(), certification_body_id) {
             (true, None) => {
-                return Err((
-                    "certification_body_id",
-                    format!("required for the {name} role"),
-                ));
+                return Err(("certification_body_id", format!("required for the {name} role")));
             }
             (false, Some(_)) => {
-                return Err((
-                    "certification_body_id",
-                    format!("not allowed for the {name} role"),
-                ));
+                return Err(("certification_body_id", format!("not allowed for the {name} role")));
             }
             _ => {}
         }
@@ -80,38 +74,17 @@ mod tests {
     fn each_role_requires_exactly_its_binding() {
         assert!(Role::Admin.check_bindings(None, None).is_ok());
         assert!(Role::Integrator.check_bindings(None, None).is_ok());
-        assert_eq!(
-            Role::Auditor.check_bindings(None, None).unwrap_err().0,
-            "certification_body_id"
-        );
+        assert_eq!(Role::Auditor.check_bindings(None, None).unwrap_err().0, "certification_body_id");
         assert!(Role::Certifier.check_bindings(Some("cb"), None).is_ok());
-        assert_eq!(
-            Role::Agency.check_bindings(None, None).unwrap_err().0,
-            "agency_id"
-        );
+        assert_eq!(Role::Agency.check_bindings(None, None).unwrap_err().0, "agency_id");
         assert!(Role::Agency.check_bindings(None, Some("a")).is_ok());
-        assert_eq!(
-            Role::Admin.check_bindings(None, Some("a")).unwrap_err().0,
-            "agency_id"
-        );
-        assert_eq!(
-            Role::Agency
-                .check_bindings(Some("cb"), Some("a"))
-                .unwrap_err()
-                .0,
-            "certification_body_id"
-        );
+        assert_eq!(Role::Admin.check_bindings(None, Some("a")).unwrap_err().0, "agency_id");
+        assert_eq!(Role::Agency.check_bindings(Some("cb"), Some("a")).unwrap_err().0, "certification_body_id");
     }
 
     #[test]
     fn names_round_trip() {
-        for r in [
-            Role::Admin,
-            Role::Auditor,
-            Role::Certifier,
-            Role::Agency,
-            Role::Integrator,
-        ] {
+        for r in [Role::Admin, Role::Auditor, Role::Certifier, Role::Agency, Role::Integrator] {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert_eq!(Role::parse("root"), None);

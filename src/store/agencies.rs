@@ -62,48 +62,35 @@ fn licence_taken(row: &AgencyRow) -> AppError {
 
 fn map_unique(row: &AgencyRow) -> impl FnOnce(diesel::result::Error) -> AppError + '_ {
     move |e| match e {
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ) => licence_taken(row),
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+            licence_taken(row)
+        }
         other => other.into(),
     }
 }
 
 pub fn insert(conn: &mut DbConnection, row: &AgencyRow) -> AppResult<()> {
-    diesel::insert_into(agencies::table)
-        .values(row)
-        .execute(conn)
-        .map_err(map_unique(row))?;
+    diesel::insert_into(agencies::table).values(row).execute(conn).map_err(map_unique(row))?;
     Ok(())
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> AppResult<Option<AgencyRow>> {
-    Ok(agencies::table
-        .find(id)
-        .first::<AgencyRow>(conn)
-        .optional()?)
+    Ok(agencies::table.find(id).first::<AgencyRow>(conn).optional()?)
 }
 
 pub fn exists(conn: &mut DbConnection, id: &str) -> AppResult<bool> {
-    let n: i64 = agencies::table
-        .filter(agencies::id.eq(id))
-        .count()
-        .get_result(conn)?;
+    let n: i64 = agencies::table.filter(agencies::id.eq(id)).count().get_result(conn)?;
     Ok(n > 0)
 }
 
 /// Writes `row` if the stored version is still `expected_version`. Returns false when another
 /// writer got there first.
 pub fn update(conn: &mut DbConnection, row: &AgencyRow, expected_version: i64) -> AppResult<bool> {
-    let changed = diesel::update(
-        agencies::table
-            .filter(agencies::id.eq(&row.id))
-            .filter(agencies::version.eq(expected_version)),
-    )
-    .set(row)
-    .execute(conn)
-    .map_err(map_unique(row))?;
+    let changed =
+        diesel::update(agencies::table.filter(agencies::id.eq(&row.id)).filter(agencies::version.eq(expected_version)))
+            .set(row)
+            .execute(conn)
+            .map_err(map_unique(row))?;
     Ok(changed == 1)
 }
 
@@ -114,19 +101,10 @@ fn element_pattern(code: &str) -> String {
 }
 
 /// One page of agencies matching `filter`, in id (creation) order, after the id `after`.
-pub fn search(
-    conn: &mut DbConnection,
-    filter: &Filter,
-    after: Option<&str>,
-    limit: i64,
-) -> AppResult<Vec<AgencyRow>> {
+pub fn search(conn: &mut DbConnection, filter: &Filter, after: Option<&str>, limit: i64) -> AppResult<Vec<AgencyRow>> {
     let mut query = agencies::table.into_boxed::<MultiBackend>();
     if let Some(text) = &filter.name_contains {
-        query = query.filter(
-            agencies::search_text
-                .like(contains_pattern(text))
-                .escape('\\'),
-        );
+        query = query.filter(agencies::search_text.like(contains_pattern(text)).escape('\\'));
     }
     if let Some(key) = &filter.licence_key {
         query = query.filter(agencies::licence_key.eq(key.clone()));
@@ -136,25 +114,15 @@ pub fn search(
         query = query.filter(
             agencies::licence_country
                 .eq(country.clone())
-                .or(agencies::origin_countries
-                    .like(pattern.clone())
-                    .escape('\\'))
+                .or(agencies::origin_countries.like(pattern.clone()).escape('\\'))
                 .or(agencies::destination_countries.like(pattern).escape('\\')),
         );
     }
     if let Some(origin) = &filter.origin {
-        query = query.filter(
-            agencies::origin_countries
-                .like(element_pattern(origin))
-                .escape('\\'),
-        );
+        query = query.filter(agencies::origin_countries.like(element_pattern(origin)).escape('\\'));
     }
     if let Some(destination) = &filter.destination {
-        query = query.filter(
-            agencies::destination_countries
-                .like(element_pattern(destination))
-                .escape('\\'),
-        );
+        query = query.filter(agencies::destination_countries.like(element_pattern(destination)).escape('\\'));
     }
     if let Some(sector) = &filter.sector {
         query = query.filter(agencies::sectors.like(element_pattern(sector)).escape('\\'));
@@ -171,8 +139,5 @@ pub fn search(
     if let Some(after) = after {
         query = query.filter(agencies::id.gt(after.to_owned()));
     }
-    Ok(query
-        .order(agencies::id.asc())
-        .limit(limit)
-        .load::<AgencyRow>(conn)?)
+    Ok(query.order(agencies::id.asc()).limit(limit).load::<AgencyRow>(conn)?)
 }

@@ -22,17 +22,12 @@ pub struct ClientRow {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &ClientRow) -> AppResult<()> {
-    diesel::insert_into(api_clients::table)
-        .values(row)
-        .execute(conn)?;
+    diesel::insert_into(api_clients::table).values(row).execute(conn)?;
     Ok(())
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> AppResult<Option<ClientRow>> {
-    Ok(api_clients::table
-        .find(id)
-        .first::<ClientRow>(conn)
-        .optional()?)
+    Ok(api_clients::table.find(id).first::<ClientRow>(conn).optional()?)
 }
 
 /// True when the client exists and has not been revoked.
@@ -51,20 +46,13 @@ pub fn page(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> AppResu
     if let Some(after) = after {
         query = query.filter(api_clients::id.gt(after.to_owned()));
     }
-    Ok(query
-        .order(api_clients::id.asc())
-        .limit(limit)
-        .load::<ClientRow>(conn)?)
+    Ok(query.order(api_clients::id.asc()).limit(limit).load::<ClientRow>(conn)?)
 }
 
 /// Marks the client revoked at `at`; a client already revoked keeps its first revocation time.
 pub fn revoke(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> AppResult<()> {
-    diesel::update(
-        api_clients::table
-            .filter(api_clients::id.eq(id))
-            .filter(api_clients::revoked_at.is_null()),
-    )
-    .set(api_clients::revoked_at.eq(Some(at)))
-    .execute(conn)?;
+    diesel::update(api_clients::table.filter(api_clients::id.eq(id)).filter(api_clients::revoked_at.is_null()))
+        .set(api_clients::revoked_at.eq(Some(at)))
+        .execute(conn)?;
     Ok(())
 }

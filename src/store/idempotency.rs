@@ -44,8 +44,6 @@ pub fn find(
 }
 
 pub fn save(conn: &mut DbConnection, saved: &SavedResponse) -> AppResult<()> {
-    diesel::insert_into(idempotency_keys::table)
-        .values(saved)
-        .execute(conn)?;
+    diesel::insert_into(idempotency_keys::table).values(saved).execute(conn)?;
     Ok(())
 }

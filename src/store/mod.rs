@@ -2,8 +2,12 @@
 //! transaction themselves: the caller (`Db::write`) decides what commits together.
 
 pub mod agencies;
+pub mod assessments;
+pub mod certification_bodies;
 pub mod clients;
+pub mod corrective_actions;
 pub mod idempotency;
+pub mod standards;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 

@@ -19,19 +19,11 @@ async fn api_client(app: &TestApp, admin: &str, role: &str) -> (String, String) 
         .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
     let body: Value = res.json().await.unwrap();
-    (
-        body["client_id"].as_str().unwrap().to_owned(),
-        body["client_secret"].as_str().unwrap().to_owned(),
-    )
+    (body["client_id"].as_str().unwrap().to_owned(), body["client_secret"].as_str().unwrap().to_owned())
 }
 
 async fn token_status(app: &TestApp, token: &str) -> u16 {
-    app.request(Method::GET, "/v1/agencies", Some(token))
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+    app.request(Method::GET, "/v1/agencies", Some(token)).send().await.unwrap().status().as_u16()
 }
 
 #[tokio::test]
@@ -43,11 +35,7 @@ async fn client_credentials_by_form_json_or_basic_give_a_working_token() {
     let form = app
         .http
         .post(app.url("/v1/oauth/token"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", &id),
-            ("client_secret", &secret),
-        ])
+        .form(&[("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret)])
         .send()
         .await
         .unwrap();
@@ -60,9 +48,7 @@ async fn client_credentials_by_form_json_or_basic_give_a_working_token() {
     let json = app
         .http
         .post(app.url("/v1/oauth/token"))
-        .json(
-            &json!({"grant_type": "client_credentials", "client_id": id, "client_secret": secret}),
-        )
+        .json(&json!({"grant_type": "client_credentials", "client_id": id, "client_secret": secret}))
         .send()
         .await
         .unwrap();
@@ -85,32 +71,18 @@ async fn client_credentials_by_form_json_or_basic_give_a_working_token() {
     assert_eq!(header.typ.as_deref(), Some("at+jwt"));
 
     // The published JWKS verifies it with a standard library, with every claim we promise.
-    let jwks: jsonwebtoken::jwk::JwkSet = app
-        .http
-        .get(app.url("/.well-known/jwks.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let jwk = jwks
-        .find(header.kid.as_deref().unwrap())
-        .expect("kid is published");
+    let jwks: jsonwebtoken::jwk::JwkSet =
+        app.http.get(app.url("/.well-known/jwks.json")).send().await.unwrap().json().await.unwrap();
+    let jwk = jwks.find(header.kid.as_deref().unwrap()).expect("kid is published");
     let mut validation = Validation::new(Algorithm::EdDSA);
     validation.set_audience(&["fairhire-api"]);
     validation.set_issuer(&["fairhire"]);
     let claims =
-        jsonwebtoken::decode::<Value>(token, &DecodingKey::from_jwk(jwk).unwrap(), &validation)
-            .unwrap()
-            .claims;
+        jsonwebtoken::decode::<Value>(token, &DecodingKey::from_jwk(jwk).unwrap(), &validation).unwrap().claims;
     assert_eq!(claims["sub"], id.as_str());
     assert_eq!(claims["role"], "integrator");
     for claim in ["exp", "nbf", "iat", "jti"] {
-        assert!(
-            claims[claim].is_number() || claims[claim].is_string(),
-            "{claim}"
-        );
+        assert!(claims[claim].is_number() || claims[claim].is_string(), "{claim}");
     }
     assert!(!claims.to_string().contains(&secret));
 }
@@ -120,55 +92,30 @@ async fn wrong_or_missing_credentials_are_refused_the_oauth_way() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let (id, secret) = api_client(&app, &admin, "integrator").await;
-    let post = |form: Vec<(&'static str, String)>| {
-        app.http.post(app.url("/v1/oauth/token")).form(&form).send()
-    };
+    let post = |form: Vec<(&'static str, String)>| app.http.post(app.url("/v1/oauth/token")).form(&form).send();
     let grant = || ("grant_type", "client_credentials".to_owned());
 
-    let res = post(vec![
-        grant(),
-        ("client_id", id.clone()),
-        ("client_secret", "fhs_wrong".into()),
-    ])
-    .await
-    .unwrap();
+    let res = post(vec![grant(), ("client_id", id.clone()), ("client_secret", "fhs_wrong".into())]).await.unwrap();
     assert!(res.headers().contains_key("www-authenticate"));
     let p = assert_problem(res, 401, "invalid-client").await;
     assert_eq!(p["error"], "invalid_client");
 
     let unknown = "0193f0a4-0000-7000-8000-0000000000ff".to_owned();
-    let res = post(vec![
-        grant(),
-        ("client_id", unknown),
-        ("client_secret", secret.clone()),
-    ])
-    .await
-    .unwrap();
+    let res = post(vec![grant(), ("client_id", unknown), ("client_secret", secret.clone())]).await.unwrap();
     assert_problem(res, 401, "invalid-client").await;
 
-    let res = post(vec![
-        ("grant_type", "password".into()),
-        ("client_id", id.clone()),
-        ("client_secret", secret.clone()),
-    ])
-    .await
-    .unwrap();
+    let res =
+        post(vec![("grant_type", "password".into()), ("client_id", id.clone()), ("client_secret", secret.clone())])
+            .await
+            .unwrap();
     let p = assert_problem(res, 400, "unsupported-grant-type").await;
     assert_eq!(p["error"], "unsupported_grant_type");
 
-    let res = post(vec![grant(), ("client_id", id.clone())])
-        .await
-        .unwrap();
+    let res = post(vec![grant(), ("client_id", id.clone())]).await.unwrap();
     let p = assert_problem(res, 400, "invalid-request").await;
     assert_eq!(p["error"], "invalid_request");
 
-    let res = app
-        .http
-        .post(app.url("/v1/oauth/token"))
-        .body("grant_type=client_credentials")
-        .send()
-        .await
-        .unwrap();
+    let res = app.http.post(app.url("/v1/oauth/token")).body("grant_type=client_credentials").send().await.unwrap();
     assert_problem(res, 415, "unsupported-media-type").await;
 
     let res = app
@@ -201,18 +148,10 @@ async fn a_revoked_client_loses_its_tokens_at_once() {
     let token = token["access_token"].as_str().unwrap();
     assert_eq!(token_status(&app, token).await, 200);
 
-    let res = app
-        .request(Method::DELETE, &format!("/v1/clients/{id}"), Some(&admin))
-        .send()
-        .await
-        .unwrap();
+    let res = app.request(Method::DELETE, &format!("/v1/clients/{id}"), Some(&admin)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
 
-    let res = app
-        .request(Method::GET, "/v1/agencies", Some(token))
-        .send()
-        .await
-        .unwrap();
+    let res = app.request(Method::GET, "/v1/agencies", Some(token)).send().await.unwrap();
     assert_problem(res, 401, "unauthorized").await;
     let res = app
         .http
@@ -236,29 +175,16 @@ async fn forged_expired_and_misaddressed_tokens_are_401() {
     let keys = &app.state.keys;
     let cfg = &app.state.config.jwt;
     let now = jsonwebtoken::get_current_timestamp();
-    let admin = Subject {
-        client_id: &client_id,
-        role: Role::Admin,
-        certification_body_id: None,
-        agency_id: None,
-    };
+    let admin = Subject { client_id: &client_id, role: Role::Admin, certification_body_id: None, agency_id: None };
     let good = tokens::issue(keys, cfg, &admin, now).unwrap();
-    assert_eq!(
-        token_status(&app, &good).await,
-        200,
-        "the control token works"
-    );
+    assert_eq!(token_status(&app, &good).await, 200, "the control token works");
 
     let kid = keys.signing_kid().to_owned();
     let claims = json!({"iss": "fairhire", "aud": "fairhire-api", "sub": client_id, "exp": now + 600, "nbf": now, "iat": now, "jti": "x", "role": "admin"});
 
     let mut forged = Vec::new();
     // alg "none", no signature.
-    forged.push(format!(
-        "{}.{}.",
-        b64(&json!({"alg": "none", "typ": "at+jwt", "kid": kid})),
-        b64(&claims)
-    ));
+    forged.push(format!("{}.{}.", b64(&json!({"alg": "none", "typ": "at+jwt", "kid": kid})), b64(&claims)));
     // HS256 keyed with the published public key (algorithm confusion).
     let public_x = URL_SAFE_NO_PAD.decode(&keys.jwks().keys[0].x).unwrap();
     let mut hs = Header::new(Algorithm::HS256);
@@ -276,39 +202,15 @@ async fn forged_expired_and_misaddressed_tokens_are_401() {
     escalated["role"] = json!("admin");
     forged.push(format!("{}.{}.{}", parts[0], b64(&escalated), parts[2]));
     // Signed by another key, with its own kid.
-    let stranger = fairhire::auth::keys::KeySet::from_signing_key(
-        &ed25519_dalek::SigningKey::from_bytes(&[9; 32]),
-        &[],
-    )
-    .unwrap();
+    let stranger =
+        fairhire::auth::keys::KeySet::from_signing_key(&ed25519_dalek::SigningKey::from_bytes(&[9; 32]), &[]).unwrap();
     forged.push(tokens::issue(&stranger, cfg, &admin, now).unwrap());
     // Expired, not yet valid, wrong audience, wrong issuer.
     forged.push(tokens::issue(keys, cfg, &admin, now - 7200).unwrap());
     forged.push(tokens::issue(keys, cfg, &admin, now + 7200).unwrap());
-    forged.push(
-        tokens::issue(
-            keys,
-            &JwtConfig {
-                audience: "another-api".into(),
-                ..cfg.clone()
-            },
-            &admin,
-            now,
-        )
-        .unwrap(),
-    );
-    forged.push(
-        tokens::issue(
-            keys,
-            &JwtConfig {
-                issuer: "someone-else".into(),
-                ..cfg.clone()
-            },
-            &admin,
-            now,
-        )
-        .unwrap(),
-    );
+    forged
+        .push(tokens::issue(keys, &JwtConfig { audience: "another-api".into(), ..cfg.clone() }, &admin, now).unwrap());
+    forged.push(tokens::issue(keys, &JwtConfig { issuer: "someone-else".into(), ..cfg.clone() }, &admin, now).unwrap());
     // A plain "JWT" type (not an access token), with an otherwise valid signature.
     let mut plain = Header::new(Algorithm::EdDSA);
     plain.kid = Some(kid.clone());
@@ -325,21 +227,12 @@ async fn forged_expired_and_misaddressed_tokens_are_401() {
     forged.push(STANDARD.encode("hello"));
 
     for (i, token) in forged.iter().enumerate() {
-        let res = app
-            .request(Method::GET, "/v1/agencies", Some(token))
-            .send()
-            .await
-            .unwrap();
+        let res = app.request(Method::GET, "/v1/agencies", Some(token)).send().await.unwrap();
         assert!(res.headers().contains_key("www-authenticate"), "case {i}");
         assert_problem(res, 401, "unauthorized").await;
     }
-    let res = app
-        .http
-        .get(app.url("/v1/agencies"))
-        .header("authorization", format!("Basic {good}"))
-        .send()
-        .await
-        .unwrap();
+    let res =
+        app.http.get(app.url("/v1/agencies")).header("authorization", format!("Basic {good}")).send().await.unwrap();
     assert_problem(res, 401, "unauthorized").await;
 }
 
@@ -355,11 +248,7 @@ async fn the_token_endpoint_is_rate_limited_per_address() {
         let res = app
             .http
             .post(app.url("/v1/oauth/token"))
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", "x"),
-                ("client_secret", "y"),
-            ])
+            .form(&[("grant_type", "client_credentials"), ("client_id", "x"), ("client_secret", "y")])
             .send()
             .await
             .unwrap();
@@ -386,9 +275,6 @@ async fn the_signing_key_is_kept_and_reused_across_restarts() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(
-            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
     }
 }

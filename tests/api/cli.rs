@@ -9,10 +9,7 @@ use crate::helpers::TestApp;
 
 fn fairhire(dir: &std::path::Path, db_url: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_fairhire"));
-    cmd.current_dir(dir)
-        .env("DATABASE_URL", db_url)
-        .env("FAIRHIRE_DATA_DIR", dir)
-        .env_remove("FAIRHIRE_CONFIG");
+    cmd.current_dir(dir).env("DATABASE_URL", db_url).env("FAIRHIRE_DATA_DIR", dir).env_remove("FAIRHIRE_CONFIG");
     cmd
 }
 
@@ -22,26 +19,12 @@ async fn client_create_prints_a_secret_that_gets_a_token() {
     let db_url = app.state.config.effective_database_url();
     let dir = tempfile::tempdir().unwrap();
     let out = fairhire(dir.path(), &db_url)
-        .args([
-            "client",
-            "create",
-            "--name",
-            "first admin",
-            "--role",
-            "admin",
-        ])
+        .args(["client", "create", "--name", "first admin", "--role", "admin"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let created: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let (id, secret) = (
-        created["client_id"].as_str().unwrap(),
-        created["client_secret"].as_str().unwrap(),
-    );
+    let (id, secret) = (created["client_id"].as_str().unwrap(), created["client_secret"].as_str().unwrap());
     let res = app
         .http
         .post(app.url("/v1/oauth/token"))
@@ -57,23 +40,14 @@ async fn client_create_prints_a_secret_that_gets_a_token() {
 fn usage_errors_exit_2_and_failures_exit_1_with_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cli.db").to_string_lossy().into_owned();
-    let out = fairhire(dir.path(), &db)
-        .args(["client", "create", "--name", "x", "--role", "root"])
-        .output()
-        .unwrap();
+    let out = fairhire(dir.path(), &db).args(["client", "create", "--name", "x", "--role", "root"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = fairhire(dir.path(), &db)
-        .args(["client", "create", "--name", "x", "--role", "agency"])
-        .output()
-        .unwrap();
+    let out = fairhire(dir.path(), &db).args(["client", "create", "--name", "x", "--role", "agency"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.starts_with("fairhire: agency_id"), "{stderr}");
     assert_eq!(stderr.trim_end().lines().count(), 1);
-    let out = fairhire(dir.path(), "postgres://nobody@127.0.0.1:1/none")
-        .arg("migrate")
-        .output()
-        .unwrap();
+    let out = fairhire(dir.path(), "postgres://nobody@127.0.0.1:1/none").arg("migrate").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -87,8 +61,5 @@ fn migrate_and_openapi_commands() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("applied 0 migration"));
     let out = fairhire(dir.path(), &db).arg("openapi").output().unwrap();
     let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(
-        printed,
-        serde_json::to_value(fairhire::api::openapi()).unwrap()
-    );
+    assert_eq!(printed, serde_json::to_value(fairhire::api::openapi()).unwrap());
 }

@@ -23,79 +23,26 @@ async fn an_admin_creates_lists_and_revokes_clients_and_the_secret_shows_once() 
     assert_eq!(created["role"], "integrator");
     assert_eq!(created["revoked_at"], Value::Null);
 
-    let list: Value = app
-        .request(Method::GET, "/v1/clients", Some(&admin))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let listed = list["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["client_id"] == id.as_str())
-        .unwrap()
-        .clone();
+    let list: Value = app.request(Method::GET, "/v1/clients", Some(&admin)).send().await.unwrap().json().await.unwrap();
+    let listed = list["data"].as_array().unwrap().iter().find(|c| c["client_id"] == id.as_str()).unwrap().clone();
     assert_eq!(listed["name"], "TalentBridge");
     assert!(listed.get("client_secret").is_none());
-    assert!(
-        !list.to_string().contains(&secret),
-        "a listing never shows a secret"
-    );
+    assert!(!list.to_string().contains(&secret), "a listing never shows a secret");
 
     // The secret is stored only as an argon2 hash.
     let lookup = id.clone();
-    let row = app
-        .state
-        .db
-        .read(move |c| fairhire::store::clients::find(c, &lookup))
-        .await
-        .unwrap()
-        .unwrap();
+    let row = app.state.db.read(move |c| fairhire::store::clients::find(c, &lookup)).await.unwrap().unwrap();
     assert!(row.secret_hash.starts_with("$argon2id$") && !row.secret_hash.contains(&secret));
 
     let path = format!("/v1/clients/{id}");
-    assert_eq!(
-        app.request(Method::DELETE, &path, Some(&admin))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(
-        app.request(Method::DELETE, &path, Some(&admin))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::NO_CONTENT
-    );
-    let list: Value = app
-        .request(Method::GET, "/v1/clients", Some(&admin))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let listed = list["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["client_id"] == id.as_str())
-        .unwrap()
-        .clone();
+    assert_eq!(app.request(Method::DELETE, &path, Some(&admin)).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.request(Method::DELETE, &path, Some(&admin)).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    let list: Value = app.request(Method::GET, "/v1/clients", Some(&admin)).send().await.unwrap().json().await.unwrap();
+    let listed = list["data"].as_array().unwrap().iter().find(|c| c["client_id"] == id.as_str()).unwrap().clone();
     assert!(listed["revoked_at"].is_string());
 
     let res = app
-        .request(
-            Method::DELETE,
-            "/v1/clients/0193f0a4-0000-7000-8000-0000000000ff",
-            Some(&admin),
-        )
+        .request(Method::DELETE, "/v1/clients/0193f0a4-0000-7000-8000-0000000000ff", Some(&admin))
         .send()
         .await
         .unwrap();
@@ -110,37 +57,17 @@ async fn a_client_gets_exactly_the_binding_its_role_needs() {
     let agency_id = agency["id"].as_str().unwrap();
     let cb = "0193f0a4-0000-7000-8000-000000000001";
     let cases = [
-        (
-            json!({"name": "a", "role": "auditor"}),
-            "certification_body_id",
-        ),
-        (
-            json!({"name": "a", "role": "certifier", "certification_body_id": "not-a-uuid"}),
-            "certification_body_id",
-        ),
+        (json!({"name": "a", "role": "auditor"}), "certification_body_id"),
+        (json!({"name": "a", "role": "certifier", "certification_body_id": "not-a-uuid"}), "certification_body_id"),
         (json!({"name": "a", "role": "agency"}), "agency_id"),
-        (
-            json!({"name": "a", "role": "agency", "agency_id": "0193f0a4-0000-7000-8000-0000000000ff"}),
-            "agency_id",
-        ),
-        (
-            json!({"name": "a", "role": "integrator", "agency_id": agency_id}),
-            "agency_id",
-        ),
-        (
-            json!({"name": "a", "role": "admin", "certification_body_id": cb}),
-            "certification_body_id",
-        ),
+        (json!({"name": "a", "role": "agency", "agency_id": "0193f0a4-0000-7000-8000-0000000000ff"}), "agency_id"),
+        (json!({"name": "a", "role": "integrator", "agency_id": agency_id}), "agency_id"),
+        (json!({"name": "a", "role": "admin", "certification_body_id": cb}), "certification_body_id"),
         (json!({"name": "", "role": "admin"}), "name"),
         (json!({"name": "a", "role": "root"}), "role"),
     ];
     for (body, field) in cases {
-        let res = app
-            .request(Method::POST, "/v1/clients", Some(&admin))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let res = app.request(Method::POST, "/v1/clients", Some(&admin)).json(&body).send().await.unwrap();
         let problem = assert_problem(res, 422, "validation").await;
         assert_eq!(error_fields(&problem), vec![field], "{body}");
     }
@@ -148,12 +75,7 @@ async fn a_client_gets_exactly_the_binding_its_role_needs() {
         json!({"name": "auditor", "role": "auditor", "certification_body_id": cb}),
         json!({"name": "agency", "role": "agency", "agency_id": agency_id}),
     ] {
-        let res = app
-            .request(Method::POST, "/v1/clients", Some(&admin))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let res = app.request(Method::POST, "/v1/clients", Some(&admin)).json(&body).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::CREATED, "{body}");
     }
 }
@@ -167,37 +89,19 @@ async fn only_admins_manage_clients() {
     let others = [
         app.token_for(Role::Auditor, Some(cb), None).await,
         app.token_for(Role::Certifier, Some(cb), None).await,
-        app.token_for(Role::Agency, None, agency["id"].as_str())
-            .await,
+        app.token_for(Role::Agency, None, agency["id"].as_str()).await,
         app.token_for(Role::Integrator, None, None).await,
     ];
     let victim = app.insert_client(Role::Integrator, None, None).await;
     let body = json!({"name": "x", "role": "admin"});
     for token in others.iter().map(Some).chain([None]) {
-        let expected = if token.is_some() {
-            (403, "forbidden")
-        } else {
-            (401, "unauthorized")
-        };
+        let expected = if token.is_some() { (403, "forbidden") } else { (401, "unauthorized") };
         let token = token.map(String::as_str);
-        let res = app
-            .request(Method::GET, "/v1/clients", token)
-            .send()
-            .await
-            .unwrap();
+        let res = app.request(Method::GET, "/v1/clients", token).send().await.unwrap();
         assert_problem(res, expected.0, expected.1).await;
-        let res = app
-            .request(Method::POST, "/v1/clients", token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let res = app.request(Method::POST, "/v1/clients", token).json(&body).send().await.unwrap();
         assert_problem(res, expected.0, expected.1).await;
-        let res = app
-            .request(Method::DELETE, &format!("/v1/clients/{victim}"), token)
-            .send()
-            .await
-            .unwrap();
+        let res = app.request(Method::DELETE, &format!("/v1/clients/{victim}"), token).send().await.unwrap();
         assert_problem(res, expected.0, expected.1).await;
     }
 }

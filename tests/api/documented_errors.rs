@@ -15,12 +15,7 @@ async fn the_api_is_rate_limited_per_address() {
     let admin = app.admin().await;
     let mut statuses = Vec::new();
     for _ in 0..4 {
-        statuses.push(
-            app.request(Method::GET, "/v1/agencies", Some(&admin))
-                .send()
-                .await
-                .unwrap(),
-        );
+        statuses.push(app.request(Method::GET, "/v1/agencies", Some(&admin)).send().await.unwrap());
     }
     assert_eq!(statuses[0].status(), 200);
     let last = statuses.pop().unwrap();
@@ -35,32 +30,13 @@ async fn patch_refuses_unreadable_bodies() {
     let agency = app.create_agency(&admin, &agency_body(1)).await;
     let path = format!("/v1/agencies/{}", agency["id"].as_str().unwrap());
     let patch = |content_type: &'static str, body: String| {
-        app.request(Method::PATCH, &path, Some(&admin))
-            .header("content-type", content_type)
-            .body(body)
-            .send()
+        app.request(Method::PATCH, &path, Some(&admin)).header("content-type", content_type).body(body).send()
     };
-    assert_problem(
-        patch("application/merge-patch+json", "{\"website\":".into())
-            .await
-            .unwrap(),
-        400,
-        "bad-request",
-    )
-    .await;
-    assert_problem(
-        patch("text/plain", "{}".into()).await.unwrap(),
-        415,
-        "unsupported-media-type",
-    )
-    .await;
+    assert_problem(patch("application/merge-patch+json", "{\"website\":".into()).await.unwrap(), 400, "bad-request")
+        .await;
+    assert_problem(patch("text/plain", "{}".into()).await.unwrap(), 415, "unsupported-media-type").await;
     let huge = json!({"legal_name": "x".repeat(2000)}).to_string();
-    assert_problem(
-        patch("application/json", huge).await.unwrap(),
-        413,
-        "payload-too-large",
-    )
-    .await;
+    assert_problem(patch("application/json", huge).await.unwrap(), 413, "payload-too-large").await;
     let res = patch("application/json", "[]".into()).await.unwrap();
     let problem = assert_problem(res, 422, "validation").await;
     assert_eq!(error_fields(&problem), vec!["body"]);
@@ -70,39 +46,18 @@ async fn patch_refuses_unreadable_bodies() {
 async fn client_routes_refuse_bad_queries_and_bodies() {
     let app = TestApp::spawn_with(|c| c.limits.json_body_bytes = 1024).await;
     let admin = app.admin().await;
-    let get = |query: &'static str| {
-        app.request(Method::GET, &format!("/v1/clients?{query}"), Some(&admin))
-            .send()
-    };
+    let get = |query: &'static str| app.request(Method::GET, &format!("/v1/clients?{query}"), Some(&admin)).send();
     assert_problem(get("cursor=nope").await.unwrap(), 400, "bad-request").await;
     let problem = assert_problem(get("limit=0").await.unwrap(), 422, "validation").await;
     assert_eq!(error_fields(&problem), vec!["limit"]);
 
     let post = |content_type: &'static str, body: String| {
-        app.request(Method::POST, "/v1/clients", Some(&admin))
-            .header("content-type", content_type)
-            .body(body)
-            .send()
+        app.request(Method::POST, "/v1/clients", Some(&admin)).header("content-type", content_type).body(body).send()
     };
-    assert_problem(
-        post("application/json", "{".into()).await.unwrap(),
-        400,
-        "bad-request",
-    )
-    .await;
-    assert_problem(
-        post("application/xml", "<client/>".into()).await.unwrap(),
-        415,
-        "unsupported-media-type",
-    )
-    .await;
+    assert_problem(post("application/json", "{".into()).await.unwrap(), 400, "bad-request").await;
+    assert_problem(post("application/xml", "<client/>".into()).await.unwrap(), 415, "unsupported-media-type").await;
     let huge = json!({"name": "x".repeat(2000), "role": "admin"}).to_string();
-    assert_problem(
-        post("application/json", huge).await.unwrap(),
-        413,
-        "payload-too-large",
-    )
-    .await;
+    assert_problem(post("application/json", huge).await.unwrap(), 413, "payload-too-large").await;
 }
 
 #[tokio::test]
@@ -111,11 +66,7 @@ async fn the_token_endpoint_refuses_large_bodies() {
     let res = app
         .http
         .post(app.url("/v1/oauth/token"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", "x"),
-            ("client_secret", &"y".repeat(5000)),
-        ])
+        .form(&[("grant_type", "client_credentials"), ("client_id", "x"), ("client_secret", &"y".repeat(5000))])
         .send()
         .await
         .unwrap();
@@ -164,11 +115,7 @@ async fn readiness_is_a_503_problem_when_the_database_is_unreachable() {
         return;
     };
     let base = reqwest::Url::parse(&base).unwrap();
-    let upstream = format!(
-        "{}:{}",
-        base.host_str().unwrap(),
-        base.port().unwrap_or(5432)
-    );
+    let upstream = format!("{}:{}", base.host_str().unwrap(), base.port().unwrap_or(5432));
     let relay = Relay::start(upstream).await;
     let app = TestApp::spawn_with(|c| {
         let mut url = reqwest::Url::parse(&c.database_url).unwrap();
@@ -177,30 +124,11 @@ async fn readiness_is_a_503_problem_when_the_database_is_unreachable() {
         c.database_url = url.to_string();
     })
     .await;
-    assert_eq!(
-        app.http
-            .get(app.url("/readyz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(app.http.get(app.url("/readyz")).send().await.unwrap().status(), 200);
     relay.cut();
     let res = app.http.get(app.url("/readyz")).send().await.unwrap();
     let problem = assert_problem(res, 503, "unavailable").await;
-    assert!(
-        !problem.to_string().contains("127.0.0.1"),
-        "no addresses in problems"
-    );
+    assert!(!problem.to_string().contains("127.0.0.1"), "no addresses in problems");
     // Liveness does not depend on the database.
-    assert_eq!(
-        app.http
-            .get(app.url("/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(app.http.get(app.url("/healthz")).send().await.unwrap().status(), 200);
 }

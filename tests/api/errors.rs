@@ -14,52 +14,24 @@ async fn probes_answer_and_every_response_has_a_request_id() {
     assert_eq!(res.status(), StatusCode::OK);
 
     // A caller's own id is kept so logs can be joined across services; a hostile one is not.
-    let res = app
-        .http
-        .get(app.url("/healthz"))
-        .header("x-request-id", "trace-42")
-        .send()
-        .await
-        .unwrap();
+    let res = app.http.get(app.url("/healthz")).header("x-request-id", "trace-42").send().await.unwrap();
     assert_eq!(res.headers()["x-request-id"], "trace-42");
-    let res = app
-        .http
-        .get(app.url("/healthz"))
-        .header("x-request-id", "a b\"<script>")
-        .send()
-        .await
-        .unwrap();
+    let res = app.http.get(app.url("/healthz")).header("x-request-id", "a b\"<script>").send().await.unwrap();
     assert_ne!(res.headers()["x-request-id"], "a b\"<script>");
 }
 
 #[tokio::test]
 async fn unknown_routes_are_404_and_wrong_methods_405_with_allow() {
     let app = TestApp::spawn().await;
-    let res = app
-        .http
-        .get(app.url("/v1/nothing-here"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.http.get(app.url("/v1/nothing-here")).send().await.unwrap();
     let problem = assert_problem(res, 404, "not-found").await;
     assert_eq!(problem["instance"], "/v1/nothing-here");
 
-    let res = app
-        .request(
-            Method::DELETE,
-            "/v1/agencies/0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90",
-            None,
-        )
-        .send()
-        .await
-        .unwrap();
+    let res =
+        app.request(Method::DELETE, "/v1/agencies/0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90", None).send().await.unwrap();
     assert_eq!(res.headers()["allow"], "GET, PATCH");
     assert_problem(res, 405, "method-not-allowed").await;
-    let res = app
-        .request(Method::PUT, "/v1/agencies", None)
-        .send()
-        .await
-        .unwrap();
+    let res = app.request(Method::PUT, "/v1/agencies", None).send().await.unwrap();
     assert_eq!(res.headers()["allow"], "GET, POST");
     assert_problem(res, 405, "method-not-allowed").await;
 }
@@ -67,13 +39,7 @@ async fn unknown_routes_are_404_and_wrong_methods_405_with_allow() {
 #[tokio::test]
 async fn problems_carry_the_path_as_instance_and_never_internals() {
     let app = TestApp::spawn().await;
-    let res = app
-        .http
-        .get(app.url("/v1/agencies?limit=abc"))
-        .bearer_auth(app.admin().await)
-        .send()
-        .await
-        .unwrap();
+    let res = app.http.get(app.url("/v1/agencies?limit=abc")).bearer_auth(app.admin().await).send().await.unwrap();
     let problem = assert_problem(res, 400, "bad-request").await;
     assert_eq!(problem["instance"], "/v1/agencies");
     let text = problem.to_string();

@@ -39,9 +39,7 @@ impl Drop for TestApp {
 
 /// The PostgreSQL server under test, if any.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres"))
+    std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres"))
 }
 
 /// A database URL for a fresh, empty database, and what to clean up afterwards.
@@ -49,10 +47,8 @@ pub fn fresh_database(dir: &std::path::Path) -> (String, Option<(String, String)
     match postgres_url() {
         Some(base) => {
             let schema = format!("t_{}", Uuid::now_v7().simple());
-            let mut conn =
-                PgConnection::establish(&base).expect("TEST_DATABASE_URL must be reachable");
-            conn.batch_execute(&format!("CREATE SCHEMA {schema}"))
-                .expect("create test schema");
+            let mut conn = PgConnection::establish(&base).expect("TEST_DATABASE_URL must be reachable");
+            conn.batch_execute(&format!("CREATE SCHEMA {schema}")).expect("create test schema");
             let sep = if base.contains('?') { '&' } else { '?' };
             let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
             (url, Some((base, schema)))
@@ -76,28 +72,16 @@ impl TestApp {
         }
         let dir = tempfile::tempdir().expect("temp dir");
         let (url, pg_schema) = fresh_database(dir.path());
-        let mut config = Config {
-            data_dir: dir.path().to_path_buf(),
-            database_url: url,
-            db_pool_size: 2,
-            ..Config::default()
-        };
+        let mut config =
+            Config { data_dir: dir.path().to_path_buf(), database_url: url, db_pool_size: 2, ..Config::default() };
         adjust(&mut config);
-        let state = tokio::task::spawn_blocking(move || fairhire::prepare(config, clock))
-            .await
-            .unwrap()
-            .expect("app prepares");
+        let state =
+            tokio::task::spawn_blocking(move || fairhire::prepare(config, clock)).await.unwrap().expect("app prepares");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let address = format!("http://{}", listener.local_addr().unwrap());
         let server = fairhire::start(state.clone(), listener).expect("server starts");
         tokio::spawn(server);
-        TestApp {
-            address,
-            http: reqwest::Client::new(),
-            state,
-            _dir: dir,
-            pg_schema,
-        }
+        TestApp { address, http: reqwest::Client::new(), state, _dir: dir, pg_schema }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -114,12 +98,7 @@ impl TestApp {
 
     /// Stores an API client directly and returns its id. The secret hash is a placeholder: such
     /// a client cannot log in through the token endpoint, only use tokens minted by [`token_for`].
-    pub async fn insert_client(
-        &self,
-        role: Role,
-        cb: Option<&str>,
-        agency: Option<&str>,
-    ) -> String {
+    pub async fn insert_client(&self, role: Role, cb: Option<&str>, agency: Option<&str>) -> String {
         let row = ClientRow {
             id: Uuid::now_v7().to_string(),
             name: format!("test {}", role.as_str()),
@@ -132,30 +111,16 @@ impl TestApp {
             revoked_at: None,
         };
         let id = row.id.clone();
-        self.state
-            .db
-            .write(move |conn| store::clients::insert(conn, &row))
-            .await
-            .expect("insert client");
+        self.state.db.write(move |conn| store::clients::insert(conn, &row)).await.expect("insert client");
         id
     }
 
     /// A valid token, signed with the app's key, for a new client of `role`.
     pub async fn token_for(&self, role: Role, cb: Option<&str>, agency: Option<&str>) -> String {
         let id = self.insert_client(role, cb, agency).await;
-        let subject = Subject {
-            client_id: &id,
-            role,
-            certification_body_id: cb,
-            agency_id: agency,
-        };
-        tokens::issue(
-            &self.state.keys,
-            &self.state.config.jwt,
-            &subject,
-            jsonwebtoken::get_current_timestamp(),
-        )
-        .expect("token")
+        let subject = Subject { client_id: &id, role, certification_body_id: cb, agency_id: agency };
+        tokens::issue(&self.state.keys, &self.state.config.jwt, &subject, jsonwebtoken::get_current_timestamp())
+            .expect("token")
     }
 
     pub async fn admin(&self) -> String {
@@ -164,18 +129,8 @@ impl TestApp {
 
     /// Registers an agency as an admin and returns its JSON.
     pub async fn create_agency(&self, admin: &str, body: &Value) -> Value {
-        let res = self
-            .request(Method::POST, "/v1/agencies", Some(admin))
-            .json(body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            res.status(),
-            StatusCode::CREATED,
-            "{}",
-            res.text().await.unwrap()
-        );
+        let res = self.request(Method::POST, "/v1/agencies", Some(admin)).json(body).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
         res.json().await.unwrap()
     }
 }
@@ -195,31 +150,14 @@ pub fn agency_body(n: u32) -> Value {
 /// Asserts an RFC 9457 problem with this status and `type` slug, and returns it.
 pub async fn assert_problem(res: Response, status: u16, slug: &str) -> Value {
     let got = res.status().as_u16();
-    let content_type = res
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned());
+    let content_type = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
     let body: Value = res.json().await.expect("problem body is JSON");
     assert_eq!(got, status, "status; body: {body}");
-    assert_eq!(
-        content_type.as_deref(),
-        Some("application/problem+json"),
-        "{body}"
-    );
-    assert_eq!(
-        body["type"],
-        format!("https://fairhire.dev/problems/{slug}"),
-        "{body}"
-    );
+    assert_eq!(content_type.as_deref(), Some("application/problem+json"), "{body}");
+    assert_eq!(body["type"], format!("https://fairhire.dev/problems/{slug}"), "{body}");
     assert_eq!(body["status"], status, "{body}");
-    assert!(
-        body["title"].as_str().is_some_and(|t| !t.is_empty()),
-        "{body}"
-    );
-    assert!(
-        body["detail"].as_str().is_some_and(|t| !t.is_empty()),
-        "{body}"
-    );
+    assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()), "{body}");
+    assert!(body["detail"].as_str().is_some_and(|t| !t.is_empty()), "{body}");
     body
 }
 
@@ -227,10 +165,6 @@ pub async fn assert_problem(res: Response, status: u16, slug: &str) -> Value {
 pub fn error_fields(problem: &Value) -> Vec<String> {
     problem["errors"]
         .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|e| e["field"].as_str().unwrap_or("").to_owned())
-                .collect()
-        })
+        .map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or("").to_owned()).collect())
         .unwrap_or_default()
 }

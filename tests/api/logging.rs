@@ -25,28 +25,14 @@ async fn json_logs_carry_request_ids_and_no_secrets_or_personal_data() {
     };
     let mut create = Command::new(bin);
     env(&mut create);
-    let out = create
-        .args(["client", "create", "--name", "ops", "--role", "admin"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = create.args(["client", "create", "--name", "ops", "--role", "admin"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let client: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let (id, secret) = (
-        client["client_id"].as_str().unwrap(),
-        client["client_secret"].as_str().unwrap(),
-    );
+    let (id, secret) = (client["client_id"].as_str().unwrap(), client["client_secret"].as_str().unwrap());
 
     let mut serve = Command::new(bin);
     env(&mut serve);
-    let mut child = serve
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = serve.args(["serve", "--bind", "127.0.0.1:0"]).stderr(Stdio::piped()).spawn().unwrap();
     let (tx, rx) = mpsc::channel::<String>();
     let stderr = child.stderr.take().unwrap();
     std::thread::spawn(move || {
@@ -58,11 +44,8 @@ async fn json_logs_carry_request_ids_and_no_secrets_or_personal_data() {
     });
     let mut lines = Vec::new();
     let address = loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the service starts and logs its address");
-        let parsed: Value =
-            serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+        let line = rx.recv_timeout(Duration::from_secs(30)).expect("the service starts and logs its address");
+        let parsed: Value = serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}"));
         lines.push(line);
         if parsed["message"] == "fairhire listening" {
             break parsed["address"].as_str().unwrap().to_owned();
@@ -101,11 +84,7 @@ async fn json_logs_carry_request_ids_and_no_secrets_or_personal_data() {
     // A failed login logs nothing of what was tried.
     let _ = http
         .post(format!("{base}/v1/oauth/token"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", id),
-            ("client_secret", "fhs_guess-me"),
-        ])
+        .form(&[("grant_type", "client_credentials"), ("client_id", id), ("client_secret", "fhs_guess-me")])
         .send()
         .await
         .unwrap();
@@ -118,10 +97,8 @@ async fn json_logs_carry_request_ids_and_no_secrets_or_personal_data() {
         lines.push(line);
     }
 
-    let parsed: Vec<Value> = lines
-        .iter()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}")))
-        .collect();
+    let parsed: Vec<Value> =
+        lines.iter().map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}"))).collect();
     let request_line = parsed
         .iter()
         .find(|l| l["message"] == "request" && l["span"]["request_id"] == request_id.as_str())
@@ -130,14 +107,7 @@ async fn json_logs_carry_request_ids_and_no_secrets_or_personal_data() {
     assert_eq!(request_line["path"], "/v1/agencies");
     assert_eq!(request_line["status"], 201);
     let all = lines.join("\n");
-    for private in [
-        secret,
-        token.as_str(),
-        email,
-        phone,
-        "fhs_guess-me",
-        "query-not-logged",
-    ] {
+    for private in [secret, token.as_str(), email, phone, "fhs_guess-me", "query-not-logged"] {
         assert!(!all.contains(private), "the logs contain {private:?}");
     }
 }

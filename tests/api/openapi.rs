@@ -34,32 +34,20 @@ fn every_operation_is_named_tagged_and_declares_its_errors_and_security() {
     let mut ids = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
-            let id = op["operationId"]
-                .as_str()
-                .unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
             ids.push(id.to_owned());
-            assert!(
-                op["tags"].as_array().is_some_and(|t| !t.is_empty()),
-                "{id} has no tag"
-            );
+            assert!(op["tags"].as_array().is_some_and(|t| !t.is_empty()), "{id} has no tag");
             let responses = op["responses"].as_object().unwrap();
             assert!(responses.contains_key("429"), "{id} does not document 429");
             if public.contains(&id) {
                 assert!(op.get("security").is_none(), "{id} should be public");
             } else {
-                assert_eq!(
-                    op["security"][0]["bearer"],
-                    serde_json::json!([]),
-                    "{id} lacks bearer security"
-                );
+                assert_eq!(op["security"][0]["bearer"], serde_json::json!([]), "{id} lacks bearer security");
                 assert!(responses.contains_key("401"), "{id} lacks 401");
             }
             if op.get("requestBody").is_some() {
                 for code in ["413", "415"] {
-                    assert!(
-                        responses.contains_key(code),
-                        "{id} takes a body but does not document {code}"
-                    );
+                    assert!(responses.contains_key(code), "{id} takes a body but does not document {code}");
                 }
             }
         }
@@ -85,53 +73,19 @@ fn every_operation_is_named_tagged_and_declares_its_errors_and_security() {
 #[tokio::test]
 async fn the_served_document_and_the_offline_docs_page() {
     let app = TestApp::spawn().await;
-    let served: Value = app
-        .http
-        .get(app.url("/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        served,
-        serde_json::to_value(fairhire::api::openapi()).unwrap()
-    );
+    let served: Value = app.http.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(served, serde_json::to_value(fairhire::api::openapi()).unwrap());
 
     let res = app.http.get(app.url("/docs")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK, "/docs redirects to the page");
     let page = res.text().await.unwrap();
     assert!(page.contains("swagger-ui"));
-    let init = app
-        .http
-        .get(app.url("/docs/swagger-initializer.js"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        init.contains("\"validatorUrl\": \"none\""),
-        "no call to an outside validator"
-    );
+    let init = app.http.get(app.url("/docs/swagger-initializer.js")).send().await.unwrap().text().await.unwrap();
+    assert!(init.contains("\"validatorUrl\": \"none\""), "no call to an outside validator");
     // Every asset the page loads is served by us.
-    for asset in [
-        "swagger-ui.css",
-        "swagger-ui-bundle.js",
-        "swagger-ui-standalone-preset.js",
-    ] {
-        let res = app
-            .http
-            .get(app.url(&format!("/docs/{asset}")))
-            .send()
-            .await
-            .unwrap();
+    for asset in ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"] {
+        let res = app.http.get(app.url(&format!("/docs/{asset}"))).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{asset}");
     }
-    assert!(
-        !page.contains("https://"),
-        "the page references nothing outside"
-    );
+    assert!(!page.contains("https://"), "the page references nothing outside");
 }

@@ -40,10 +40,7 @@ fn columns_postgres(url: &str, schema: &str) -> BTreeMap<String, Vec<String>> {
 fn group(rows: Vec<Column>) -> BTreeMap<String, Vec<String>> {
     let mut tables: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for row in rows {
-        tables
-            .entry(row.table_name)
-            .or_default()
-            .push(row.column_name);
+        tables.entry(row.table_name).or_default().push(row.column_name);
     }
     for columns in tables.values_mut() {
         columns.sort();
@@ -55,34 +52,21 @@ fn group(rows: Vec<Column>) -> BTreeMap<String, Vec<String>> {
 fn both_backends_end_with_the_same_tables_and_columns() {
     let dir = tempfile::tempdir().unwrap();
     let sqlite_path = dir.path().join("parity.db").to_string_lossy().into_owned();
-    fairhire::db::Db::connect(&sqlite_path, 1)
-        .unwrap()
-        .migrate()
-        .unwrap();
+    fairhire::db::Db::connect(&sqlite_path, 1).unwrap().migrate().unwrap();
     let sqlite = columns_sqlite(&sqlite_path);
-    assert!(
-        sqlite.contains_key("agencies") && sqlite.contains_key("api_clients"),
-        "{sqlite:?}"
-    );
+    assert!(sqlite.contains_key("agencies") && sqlite.contains_key("api_clients"), "{sqlite:?}");
 
     let Some(base) = crate::helpers::postgres_url() else {
-        eprintln!(
-            "schema parity: TEST_DATABASE_URL not set, compared SQLite with diesel's schema only"
-        );
+        eprintln!("schema parity: TEST_DATABASE_URL not set, compared SQLite with diesel's schema only");
         assert_eq!(sqlite["agencies"].len(), 23);
         return;
     };
     let (url, cleanup) = crate::helpers::fresh_database(dir.path());
-    fairhire::db::Db::connect(&url, 1)
-        .unwrap()
-        .migrate()
-        .unwrap();
+    fairhire::db::Db::connect(&url, 1).unwrap().migrate().unwrap();
     let (_, schema) = cleanup.clone().unwrap();
     let postgres = columns_postgres(&base, &schema);
     let mut conn = diesel::PgConnection::establish(&base).unwrap();
-    diesel::sql_query(format!("DROP SCHEMA {schema} CASCADE"))
-        .execute(&mut conn)
-        .unwrap();
+    diesel::sql_query(format!("DROP SCHEMA {schema} CASCADE")).execute(&mut conn).unwrap();
     assert_eq!(sqlite, postgres);
 }
 
@@ -103,26 +87,8 @@ fn every_pooled_sqlite_connection_has_the_pragmas() {
             let rows: Vec<Pragma> = diesel::sql_query(sql).load(conn).unwrap();
             rows.into_iter().next().unwrap().value
         };
-        assert_eq!(
-            read(
-                conn,
-                "SELECT CAST(foreign_keys AS TEXT) AS value FROM pragma_foreign_keys"
-            ),
-            "1"
-        );
-        assert_eq!(
-            read(
-                conn,
-                "SELECT journal_mode AS value FROM pragma_journal_mode"
-            ),
-            "wal"
-        );
-        assert_eq!(
-            read(
-                conn,
-                "SELECT CAST(timeout AS TEXT) AS value FROM pragma_busy_timeout"
-            ),
-            "5000"
-        );
+        assert_eq!(read(conn, "SELECT CAST(foreign_keys AS TEXT) AS value FROM pragma_foreign_keys"), "1");
+        assert_eq!(read(conn, "SELECT journal_mode AS value FROM pragma_journal_mode"), "wal");
+        assert_eq!(read(conn, "SELECT CAST(timeout AS TEXT) AS value FROM pragma_busy_timeout"), "5000");
     }
 }

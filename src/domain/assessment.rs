@@ -1,0 +1,139 @@
+//! Assessments (audits) and their workflow (domain.md §3).
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AssessmentKind {
+    /// By the agency itself: shown, never certifies.
+    SelfAssessment,
+    /// Desk review.
+    Stage1,
+    /// Certification audit.
+    Stage2,
+    Surveillance,
+    Recertification,
+    /// Short-notice, e.g. after a grievance.
+    Special,
+    /// Verifies corrective actions.
+    FollowUp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AssessmentStatus {
+    Draft,
+    Submitted,
+    Finalized,
+    Cancelled,
+}
+
+/// What can be asked of an assessment's workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    RecordFinding,
+    Submit,
+    Finalize,
+    Cancel,
+}
+
+macro_rules! names {
+    ($ty:ty { $($variant:ident => $name:literal),* $(,)? }) => {
+        impl $ty {
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $name),* }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($name => Some(Self::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+names!(AssessmentKind {
+    SelfAssessment => "self_assessment",
+    Stage1 => "stage1",
+    Stage2 => "stage2",
+    Surveillance => "surveillance",
+    Recertification => "recertification",
+    Special => "special",
+    FollowUp => "follow_up",
+});
+
+names!(AssessmentStatus {
+    Draft => "draft",
+    Submitted => "submitted",
+    Finalized => "finalized",
+    Cancelled => "cancelled",
+});
+
+impl AssessmentStatus {
+    /// The status after `step`, or why the step is refused. Findings are recorded in draft only;
+    /// a submitted assessment goes back to draft if a finding must change. A finalized or
+    /// cancelled assessment never changes again.
+    pub fn after(self, step: Step) -> Result<AssessmentStatus, String> {
+        use AssessmentStatus::*;
+        match (self, step) {
+            (Draft, Step::RecordFinding) => Ok(Draft),
+            (Submitted, Step::RecordFinding) => Ok(Draft),
+            (Draft, Step::Submit) => Ok(Submitted),
+            (Submitted, Step::Finalize) => Ok(Finalized),
+            (Draft | Submitted, Step::Cancel) => Ok(Cancelled),
+            (Finalized, _) => Err("the assessment is finalized and can no longer change".into()),
+            (Cancelled, _) => Err("the assessment is cancelled and can no longer change".into()),
+            (Draft, Step::Finalize) => Err("submit the assessment before finalizing it".into()),
+            (Submitted, Step::Submit) => Err("the assessment is already submitted".into()),
+        }
+    }
+}
+
+/// ILO's categories of recruitment fees and related costs (2019).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeCategory {
+    RecruitmentFee,
+    Medical,
+    Insurance,
+    SkillsTest,
+    TrainingOrientation,
+    Equipment,
+    TravelLodging,
+    Administrative,
+    /// Bribes, kickbacks, bonds, deposits.
+    Illegitimate,
+}
+
+/// Only principle C (fees and related costs) records fee amounts.
+pub fn criterion_takes_fees(criterion_code: &str) -> bool {
+    criterion_code.starts_with("C.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use AssessmentStatus::*;
+
+    #[test]
+    fn the_workflow_only_moves_forward_and_ends_for_good() {
+        assert_eq!(Draft.after(Step::Submit), Ok(Submitted));
+        assert_eq!(Submitted.after(Step::Finalize), Ok(Finalized));
+        assert_eq!(Submitted.after(Step::RecordFinding), Ok(Draft));
+        assert!(Draft.after(Step::Finalize).is_err());
+        for end in [Finalized, Cancelled] {
+            for step in [Step::RecordFinding, Step::Submit, Step::Finalize, Step::Cancel] {
+                assert!(end.after(step).is_err(), "{end:?} {step:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for kind in ["self_assessment", "stage1", "stage2", "surveillance", "recertification", "special", "follow_up"] {
+            assert_eq!(AssessmentKind::parse(kind).unwrap().as_str(), kind);
+            let via_serde: AssessmentKind = serde_json::from_value(serde_json::json!(kind)).unwrap();
+            assert_eq!(via_serde.as_str(), kind);
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! Standards as data (domain.md §1): principles, criteria and the scoring policy of one version,
+//! and the rules a version must satisfy before it can be stored.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::agency::Grade;
+
+/// The management-system area a criterion tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ManagementArea {
+    Policies,
+    Communication,
+    Training,
+    Monitoring,
+    Governance,
+}
+
+/// What an auditor found against one criterion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Conformant,
+    Observation,
+    Minor,
+    Major,
+    Critical,
+    NotApplicable,
+}
+
+impl Severity {
+    /// How good a finding is, for comparing two findings on the same criterion; `None` for
+    /// not applicable, which is not better or worse than anything.
+    pub fn rank(self) -> Option<u8> {
+        match self {
+            Severity::Critical => Some(0),
+            Severity::Major => Some(1),
+            Severity::Minor => Some(2),
+            Severity::Observation => Some(3),
+            Severity::Conformant => Some(4),
+            Severity::NotApplicable => None,
+        }
+    }
+
+    /// Findings that open a corrective action (domain.md §5).
+    pub fn needs_corrective_action(self) -> bool {
+        matches!(self, Severity::Minor | Severity::Major | Severity::Critical)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Principle {
+    /// One capital letter, e.g. `C`.
+    #[schema(example = "C")]
+    pub code: String,
+    #[schema(example = "No recruitment fees or related costs for workers")]
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    /// Stable code: the principle's letter, a dot and a number, e.g. `C.1`.
+    #[schema(example = "C.1")]
+    pub code: String,
+    /// The code of the principle the criterion belongs to.
+    #[schema(example = "C")]
+    pub principle: String,
+    /// What the agency must show.
+    pub text: String,
+    /// Relative weight within the standard; greater than 0.
+    #[schema(example = 3.0)]
+    pub weight: f64,
+    /// A breach harms workers directly (fees, document retention, forced or child labour,
+    /// contract substitution).
+    pub critical: bool,
+    pub area: ManagementArea,
+}
+
+/// Credit earned per finding severity (0 to 1). Not applicable is excluded from scoring.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credits {
+    pub conformant: f64,
+    pub observation: f64,
+    pub minor: f64,
+    pub major: f64,
+    pub critical: f64,
+}
+
+impl Credits {
+    pub fn of(&self, severity: Severity) -> Option<f64> {
+        match severity {
+            Severity::Conformant => Some(self.conformant),
+            Severity::Observation => Some(self.observation),
+            Severity::Minor => Some(self.minor),
+            Severity::Major => Some(self.major),
+            Severity::Critical => Some(self.critical),
+            Severity::NotApplicable => None,
+        }
+    }
+}
+
+/// The lowest overall score that earns a grade.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GradeBand {
+    pub grade: Grade,
+    pub min_score: f64,
+}
+
+/// The best grade an assessment can have when a condition holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Caps {
+    /// Any finding graded critical.
+    pub any_critical: Grade,
+    /// A major finding on a criterion flagged critical.
+    pub major_on_critical_criterion: Grade,
+    /// Any major finding (open until its corrective action is verified).
+    pub any_major: Grade,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScoringPolicy {
+    pub credits: Credits,
+    /// From the best grade down; the first band whose minimum the score reaches applies.
+    /// Scores below every band get grade E.
+    pub grade_bands: Vec<GradeBand>,
+    pub caps: Caps,
+    /// Lowest overall score for certification.
+    pub certification_minimum: f64,
+}
+
+/// The content of a standard version: what an admin sends and what the data file holds.
+/// Checked by [`StandardContent::faults`], which sees the whole version at once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, validator::Validate)]
+#[serde(deny_unknown_fields)]
+pub struct StandardContent {
+    /// Version id, e.g. `ers-1.0`: lower-case letters, digits, dots and dashes.
+    #[schema(example = "ers-1.1")]
+    pub version: String,
+    #[schema(example = "Ethical Recruitment Standard")]
+    pub title: String,
+    pub principles: Vec<Principle>,
+    pub criteria: Vec<Criterion>,
+    pub policy: ScoringPolicy,
+}
+
+/// The default standard shipped with the service (`standards/ers-1.0.json`), loaded into an
+/// empty database on first start.
+pub const DEFAULT_STANDARD_JSON: &str = include_str!("../../standards/ers-1.0.json");
+
+impl StandardContent {
+    /// The default standard, parsed. Its validity is checked by a test, so this cannot fail in
+    /// a built binary.
+    pub fn default_standard() -> Result<StandardContent, serde_json::Error> {
+        serde_json::from_str(DEFAULT_STANDARD_JSON)
+    }
+
+    pub fn criterion(&self, code: &str) -> Option<&Criterion> {
+        self.criteria.iter().find(|c| c.code == code)
+    }
+
+    /// Every rule a standard must satisfy, as (field, message) pairs; empty when valid.
+    pub fn faults(&self) -> Vec<(String, String)> {
+        let mut faults = Vec::new();
+        let mut fault = |field: String, message: String| faults.push((field, message));
+        let valid_version = !self.version.is_empty()
+            && self.version.len() <= 40
+            && self.version.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-');
+        if !valid_version {
+            fault("version".into(), "must be 1-40 characters of a-z, 0-9, '.' and '-'".into());
+        }
+        if self.title.trim().is_empty() || self.title.chars().count() > 200 {
+            fault("title".into(), "must have 1 to 200 characters".into());
+        }
+        if self.principles.is_empty() {
+            fault("principles".into(), "a standard needs at least one principle".into());
+        }
+        let mut principle_codes = HashSet::new();
+        for (i, p) in self.principles.iter().enumerate() {
+            if p.code.len() != 1 || !p.code.chars().all(|c| c.is_ascii_uppercase()) {
+                fault(format!("principles[{i}].code"), "must be one capital letter".into());
+            }
+            if !principle_codes.insert(p.code.as_str()) {
+                fault(format!("principles[{i}].code"), format!("duplicate principle code {}", p.code));
+            }
+            if p.title.trim().is_empty() {
+                fault(format!("principles[{i}].title"), "must not be blank".into());
+            }
+        }
+        let mut criterion_codes = HashSet::new();
+        for (i, c) in self.criteria.iter().enumerate() {
+            if !principle_codes.contains(c.principle.as_str()) {
+                fault(format!("criteria[{i}].principle"), format!("unknown principle {}", c.principle));
+            }
+            let well_formed = c
+                .code
+                .strip_prefix(&format!("{}.", c.principle))
+                .is_some_and(|n| !n.is_empty() && n.len() <= 3 && n.chars().all(|d| d.is_ascii_digit()));
+            if !well_formed {
+                fault(format!("criteria[{i}].code"), format!("must be {}.<number>", c.principle));
+            }
+            if !criterion_codes.insert(c.code.as_str()) {
+                fault(format!("criteria[{i}].code"), format!("duplicate criterion code {}", c.code));
+            }
+            if !(c.weight.is_finite() && c.weight > 0.0 && c.weight <= 1000.0) {
+                fault(format!("criteria[{i}].weight"), "must be greater than 0 (and at most 1000)".into());
+            }
+            if c.text.trim().is_empty() || c.text.chars().count() > 2000 {
+                fault(format!("criteria[{i}].text"), "must have 1 to 2000 characters".into());
+            }
+        }
+        for p in &self.principles {
+            if !self.criteria.iter().any(|c| c.principle == p.code) {
+                fault("criteria".into(), format!("principle {} has no criteria", p.code));
+            }
+        }
+        let credits = &self.policy.credits;
+        for (name, value) in [
+            ("conformant", credits.conformant),
+            ("observation", credits.observation),
+            ("minor", credits.minor),
+            ("major", credits.major),
+            ("critical", credits.critical),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                fault(format!("policy.credits.{name}"), "must be between 0 and 1".into());
+            }
+        }
+        // A worse finding may never earn more credit than a better one.
+        let ordered = [credits.critical, credits.major, credits.minor, credits.observation, credits.conformant];
+        if ordered.windows(2).any(|w| w[0] > w[1]) {
+            fault("policy.credits".into(), "credits must not decrease from critical to conformant".into());
+        }
+        let bands = &self.policy.grade_bands;
+        if bands.is_empty() {
+            fault("policy.grade_bands".into(), "at least one band is needed".into());
+        }
+        for (i, band) in bands.iter().enumerate() {
+            if !(0.0..=100.0).contains(&band.min_score) {
+                fault(format!("policy.grade_bands[{i}].min_score"), "must be between 0 and 100".into());
+            }
+        }
+        let in_order = bands.windows(2).all(|w| w[0].grade < w[1].grade && w[0].min_score > w[1].min_score);
+        if !in_order {
+            fault(
+                "policy.grade_bands".into(),
+                "bands must run from the best grade down, with strictly decreasing minimum scores".into(),
+            );
+        }
+        // A worse condition may never allow a better grade, or improving a finding could
+        // lower the grade.
+        let caps = &self.policy.caps;
+        if !(caps.any_critical >= caps.major_on_critical_criterion
+            && caps.major_on_critical_criterion >= caps.any_major)
+        {
+            fault(
+                "policy.caps".into(),
+                "any_critical must be no better than major_on_critical_criterion, which must be no better than any_major"
+                    .into(),
+            );
+        }
+        if !(0.0..=100.0).contains(&self.policy.certification_minimum) {
+            fault("policy.certification_minimum".into(), "must be between 0 and 100".into());
+        }
+        faults
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn small() -> StandardContent {
+        serde_json::from_value(serde_json::json!({
+            "version": "t-1", "title": "Test",
+            "principles": [{"code": "A", "title": "Law"}, {"code": "C", "title": "Fees"}],
+            "criteria": [
+                {"code": "A.1", "principle": "A", "text": "Lawful", "weight": 1.0, "critical": false, "area": "policies"},
+                {"code": "C.1", "principle": "C", "text": "No fees", "weight": 3.0, "critical": true, "area": "monitoring"}
+            ],
+            "policy": {
+                "credits": {"conformant": 1.0, "observation": 1.0, "minor": 0.5, "major": 0.0, "critical": 0.0},
+                "grade_bands": [{"grade": "A", "min_score": 90}, {"grade": "B", "min_score": 75}, {"grade": "C", "min_score": 60}, {"grade": "D", "min_score": 40}],
+                "caps": {"any_critical": "E", "major_on_critical_criterion": "D", "any_major": "C"},
+                "certification_minimum": 75
+            }
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_shipped_standard_is_valid_and_covers_principles_a_to_g() {
+        let standard = StandardContent::default_standard().unwrap();
+        assert_eq!(standard.faults(), Vec::<(String, String)>::new());
+        let codes: Vec<&str> = standard.principles.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(codes, ["A", "B", "C", "D", "E", "F", "G"]);
+        for p in &standard.principles {
+            let n = standard.criteria.iter().filter(|c| c.principle == p.code).count();
+            assert!((3..=6).contains(&n), "principle {} has {n} criteria", p.code);
+        }
+        assert!(standard.criteria.iter().any(|c| c.principle == "C" && c.critical));
+        assert!(standard.criteria.iter().any(|c| c.principle == "D" && c.critical));
+    }
+
+    #[test]
+    fn a_well_formed_standard_has_no_faults() {
+        assert_eq!(small().faults(), Vec::<(String, String)>::new());
+    }
+
+    #[test]
+    fn each_kind_of_fault_is_named() {
+        let fields = |s: &StandardContent| s.faults().into_iter().map(|f| f.0).collect::<Vec<_>>();
+        let mut s = small();
+        s.criteria[1].code = "A.1".into();
+        s.criteria[1].principle = "A".into();
+        assert!(fields(&s).contains(&"criteria[1].code".into()), "duplicate code");
+        let mut s = small();
+        s.criteria[0].weight = 0.0;
+        assert_eq!(fields(&s), vec!["criteria[0].weight"]);
+        let mut s = small();
+        s.criteria[0].principle = "Z".into();
+        assert!(fields(&s).contains(&"criteria[0].principle".into()), "unknown principle");
+        let mut s = small();
+        s.policy.grade_bands.swap(0, 1);
+        assert_eq!(fields(&s), vec!["policy.grade_bands"]);
+        let mut s = small();
+        s.policy.credits.minor = 1.5;
+        assert!(fields(&s).contains(&"policy.credits.minor".into()));
+    }
+}
