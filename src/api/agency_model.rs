@@ -1,38 +1,22 @@
 //! The agency as the API reads and writes it, and its mapping to the stored row.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
+use crate::api::fields::{not_blank, not_null, present, valid_country, web_url};
 use crate::api::schema;
 use crate::domain::agency::{self, CertificationStatus, Grade, Sector};
-use crate::domain::countries;
 use crate::error::AppError;
 use crate::store::agencies::AgencyRow;
 use crate::store::{from_db_time, to_db_time};
 
-fn valid_country(code: &str) -> Result<(), ValidationError> {
-    if countries::is_assigned(code) {
-        Ok(())
-    } else {
-        Err(ValidationError::new("country").with_message("must be an ISO 3166-1 alpha-2 country code, e.g. NP".into()))
-    }
-}
-
 fn country_list(codes: &[String]) -> Result<(), ValidationError> {
-    match codes.iter().find(|c| !countries::is_assigned(c)) {
+    match codes.iter().find(|c| !crate::domain::countries::is_assigned(c)) {
         None => Ok(()),
         Some(bad) => Err(ValidationError::new("country")
             .with_message(format!("{bad:?} is not an ISO 3166-1 alpha-2 country code").into())),
-    }
-}
-
-fn not_blank(text: &str) -> Result<(), ValidationError> {
-    if text.trim().is_empty() {
-        Err(ValidationError::new("blank").with_message("must not be blank".into()))
-    } else {
-        Ok(())
     }
 }
 
@@ -41,15 +25,6 @@ fn names(list: &[String]) -> Result<(), ValidationError> {
         Err(ValidationError::new("names").with_message("each name must have 1 to 200 characters".into()))
     } else {
         Ok(())
-    }
-}
-
-fn web_url(url: &str) -> Result<(), ValidationError> {
-    let lower = url.to_ascii_lowercase();
-    if lower.starts_with("https://") || lower.starts_with("http://") {
-        Ok(())
-    } else {
-        Err(ValidationError::new("url").with_message("must be an http or https URL".into()))
     }
 }
 
@@ -176,16 +151,6 @@ pub struct AgencyInput {
     #[validate(custom(function = "phone"))]
     #[schema(pattern = r"^\+(?:[ ().-]*[0-9]){7,15}[ ().-]*$")]
     pub contact_phone: Option<String>,
-}
-
-/// Reads a present field as `Some(value)`, refusing `null` (for fields that cannot be cleared).
-fn not_null<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
-}
-
-/// Reads a present field as `Some(value)`, so that `null` (clear) and absent (keep) differ.
-fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
 }
 
 /// A partial update. A field that is present replaces the current value whole (nested objects

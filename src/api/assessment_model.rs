@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
+use crate::api::fields::{uuid, whole_i64, whole_u32};
 use crate::api::schema;
 use crate::domain::agency::Grade;
 use crate::domain::assessment::{AssessmentKind, AssessmentStatus, FeeCategory};
@@ -22,19 +23,24 @@ pub struct AuditMethods {
     pub documents_reviewed: bool,
     #[validate(range(max = 100000))]
     #[schema(maximum = 100000)]
+    #[serde(deserialize_with = "whole_u32")]
     pub management_interviews: u32,
     #[validate(range(max = 100000))]
     #[schema(maximum = 100000)]
+    #[serde(deserialize_with = "whole_u32")]
     pub staff_interviews: u32,
     #[validate(range(max = 100000))]
     #[schema(maximum = 100000)]
+    #[serde(deserialize_with = "whole_u32")]
     pub employer_client_interviews: u32,
     /// Migrant workers interviewed: the heart of an ethical-recruitment audit.
     #[validate(range(max = 100000))]
     #[schema(maximum = 100000)]
+    #[serde(deserialize_with = "whole_u32")]
     pub worker_interviews: u32,
     #[validate(range(max = 10000))]
     #[schema(maximum = 10000)]
+    #[serde(deserialize_with = "whole_u32")]
     pub sites_visited: u32,
 }
 
@@ -71,9 +77,10 @@ pub struct FeeAmount {
     /// Integer minor units (e.g. paisa for NPR): 150000.00 NPR is 15000000.
     #[validate(range(min = 0, max = 1_000_000_000_000i64))]
     #[schema(minimum = 0, maximum = 1_000_000_000_000i64)]
+    #[serde(deserialize_with = "whole_i64")]
     pub amount_minor: i64,
     #[validate(custom(function = "currency"))]
-    #[schema(min_length = 3, max_length = 3, pattern = "^[A-Z]{3}$", example = "NPR")]
+    #[schema(schema_with = schema::currency)]
     pub currency: String,
 }
 
@@ -88,7 +95,7 @@ pub struct FindingInput {
     #[schema(max_length = 5000)]
     pub evidence: String,
     /// Workers interviewed about this criterion.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_u32")]
     #[validate(range(max = 100000))]
     #[schema(maximum = 100000)]
     pub workers_interviewed: u32,
@@ -169,6 +176,7 @@ pub struct ScoreExplanation {
 #[derive(Debug, Default, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AssessmentQuery {
+    #[validate(custom(function = "uuid"))]
     #[param(format = Uuid)]
     pub agency_id: Option<String>,
     pub status: Option<AssessmentStatus>,

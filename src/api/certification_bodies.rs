@@ -4,18 +4,19 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use validator::{Validate, ValidationError};
+use validator::Validate;
 
 use crate::api::extract::{self, ValidJson, ValidQuery, check_if_match};
+use crate::api::fields::{not_blank, not_null, present, valid_country, web_url};
 use crate::api::pagination;
 use crate::api::problems::*;
 use crate::api::schema;
 use crate::auth::{Action, Principal, authorize};
 use crate::domain::agency::CertificationStatus;
-use crate::domain::{countries, from_wire, wire_name};
+use crate::domain::{from_wire, wire_name};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store;
@@ -29,31 +30,6 @@ pub enum AccreditationStatus {
     Accredited,
     Suspended,
     Withdrawn,
-}
-
-fn valid_country(code: &str) -> Result<(), ValidationError> {
-    if countries::is_assigned(code) {
-        Ok(())
-    } else {
-        Err(ValidationError::new("country").with_message("must be an ISO 3166-1 alpha-2 country code".into()))
-    }
-}
-
-fn not_blank(text: &str) -> Result<(), ValidationError> {
-    if text.trim().is_empty() {
-        Err(ValidationError::new("blank").with_message("must not be blank".into()))
-    } else {
-        Ok(())
-    }
-}
-
-fn web_url(url: &str) -> Result<(), ValidationError> {
-    let lower = url.to_ascii_lowercase();
-    if lower.starts_with("https://") || lower.starts_with("http://") {
-        Ok(())
-    } else {
-        Err(ValidationError::new("url").with_message("must be an http or https URL".into()))
-    }
 }
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
@@ -73,14 +49,6 @@ pub struct BodyInput {
     pub accreditation_status: AccreditationStatus,
     #[serde(default)]
     pub accredited_until: Option<NaiveDate>,
-}
-
-fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
-
-fn not_null<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
 }
 
 /// Fields present replace the current value; `null` clears an optional one.

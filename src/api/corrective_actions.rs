@@ -4,9 +4,10 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use validator::{Validate, ValidationError};
+use validator::Validate;
 
 use crate::api::extract::{ValidJson, ValidQuery};
+use crate::api::fields::{not_blank, uuid};
 use crate::api::pagination;
 use crate::api::problems::*;
 use crate::api::schema;
@@ -61,8 +62,10 @@ pub struct CorrectiveActionPage {
 #[derive(Debug, Default, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ActionQuery {
+    #[validate(custom(function = "uuid"))]
     #[param(format = Uuid)]
     pub agency_id: Option<String>,
+    #[validate(custom(function = "uuid"))]
     #[param(format = Uuid)]
     pub assessment_id: Option<String>,
     pub status: Option<ActionStatus>,
@@ -75,14 +78,6 @@ pub struct ActionQuery {
     pub limit: Option<u32>,
     #[param(schema_with = schema::cursor)]
     pub cursor: Option<String>,
-}
-
-fn not_blank(text: &str) -> Result<(), ValidationError> {
-    if text.trim().is_empty() {
-        Err(ValidationError::new("blank").with_message("must not be blank".into()))
-    } else {
-        Ok(())
-    }
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]

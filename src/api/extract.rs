@@ -73,7 +73,15 @@ fn json_error(path: &str, e: &serde_json::Error) -> AppError {
         Category::Syntax | Category::Eof | Category::Io => AppError::BadRequest(format!("malformed JSON: {full}")),
         Category::Data => {
             let message = full.split(" at line ").next().unwrap_or(&full).to_owned();
-            let field = if path == "." || path.is_empty() { "body".to_owned() } else { path.to_owned() };
+            let parent = if path == "." || path.is_empty() { None } else { Some(path) };
+            // serde names a missing field only in its message; point at the field itself.
+            let missing = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
+            let field = match (parent, missing) {
+                (Some(parent), Some(name)) => format!("{parent}.{name}"),
+                (None, Some(name)) => name.to_owned(),
+                (Some(parent), None) => parent.to_owned(),
+                (None, None) => "body".to_owned(),
+            };
             AppError::Validation(vec![FieldError::new(field, message)])
         }
     }

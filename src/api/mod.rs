@@ -9,6 +9,7 @@ pub mod clients;
 pub mod corrective_actions;
 pub mod extract;
 pub mod fallback;
+pub mod fields;
 pub mod health;
 pub mod idempotency;
 pub mod middleware;

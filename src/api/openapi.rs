@@ -58,8 +58,11 @@ impl Modify for Shared {
         for (name, response) in problems::all() {
             components.responses.insert(name, response);
         }
-        let (name, schema) = crate::api::schema::country_code_component();
-        components.schemas.insert(name, schema);
+        for (name, schema) in
+            [crate::api::schema::country_code_component(), crate::api::schema::currency_code_component()]
+        {
+            components.schemas.insert(name, schema);
+        }
         for (name, schema) in problems::schemas() {
             components.schemas.insert(name, schema);
         }

@@ -21,6 +21,24 @@ pub fn country_code_component() -> (String, RefOr<Schema>) {
     ("CountryCode".into(), RefOr::T(Schema::Object(schema)))
 }
 
+/// The `CurrencyCode` component: ISO 4217 codes.
+pub fn currency_code_component() -> (String, RefOr<Schema>) {
+    use iso_currency::IntoEnumIterator;
+    let mut codes: Vec<String> = iso_currency::Currency::iter().map(|c| c.code().to_owned()).collect();
+    codes.sort();
+    let schema = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some("ISO 4217 currency code, upper case."))
+        .enum_values(Some(codes))
+        .examples(["NPR"])
+        .build();
+    ("CurrencyCode".into(), RefOr::T(Schema::Object(schema)))
+}
+
+pub fn currency() -> Ref {
+    Ref::from_schema_name("CurrencyCode")
+}
+
 pub fn country() -> Ref {
     Ref::from_schema_name("CountryCode")
 }

@@ -55,9 +55,14 @@ impl Severity {
 #[serde(deny_unknown_fields)]
 pub struct Principle {
     /// One capital letter, e.g. `C`.
-    #[schema(example = "C")]
+    #[schema(example = "C", pattern = "^[A-Z]$")]
     pub code: String,
-    #[schema(example = "No recruitment fees or related costs for workers")]
+    #[schema(
+        example = "No recruitment fees or related costs for workers",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\s\u0085]"
+    )]
     pub title: String,
 }
 
@@ -65,15 +70,16 @@ pub struct Principle {
 #[serde(deny_unknown_fields)]
 pub struct Criterion {
     /// Stable code: the principle's letter, a dot and a number, e.g. `C.1`.
-    #[schema(example = "C.1")]
+    #[schema(example = "C.1", pattern = "^[A-Z][.][0-9]{1,3}$")]
     pub code: String,
     /// The code of the principle the criterion belongs to.
-    #[schema(example = "C")]
+    #[schema(example = "C", pattern = "^[A-Z]$")]
     pub principle: String,
     /// What the agency must show.
+    #[schema(min_length = 1, max_length = 2000, pattern = r"[^\s\u0085]")]
     pub text: String,
     /// Relative weight within the standard; greater than 0.
-    #[schema(example = 3.0)]
+    #[schema(example = 3.0, exclusive_minimum = 0.0, maximum = 1000.0)]
     pub weight: f64,
     /// A breach harms workers directly (fees, document retention, forced or child labour,
     /// contract substitution).
@@ -85,10 +91,15 @@ pub struct Criterion {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credits {
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub conformant: f64,
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub observation: f64,
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub minor: f64,
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub major: f64,
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub critical: f64,
 }
 
@@ -110,6 +121,7 @@ impl Credits {
 #[serde(deny_unknown_fields)]
 pub struct GradeBand {
     pub grade: Grade,
+    #[schema(minimum = 0.0, maximum = 100.0)]
     pub min_score: f64,
 }
 
@@ -131,9 +143,11 @@ pub struct ScoringPolicy {
     pub credits: Credits,
     /// From the best grade down; the first band whose minimum the score reaches applies.
     /// Scores below every band get grade E.
+    #[schema(min_items = 1, max_items = 5)]
     pub grade_bands: Vec<GradeBand>,
     pub caps: Caps,
     /// Lowest overall score for certification.
+    #[schema(minimum = 0.0, maximum = 100.0)]
     pub certification_minimum: f64,
 }
 
@@ -143,11 +157,13 @@ pub struct ScoringPolicy {
 #[serde(deny_unknown_fields)]
 pub struct StandardContent {
     /// Version id, e.g. `ers-1.0`: lower-case letters, digits, dots and dashes.
-    #[schema(example = "ers-1.1")]
+    #[schema(example = "ers-1.1", pattern = "^[a-z0-9.-]{1,40}$")]
     pub version: String,
-    #[schema(example = "Ethical Recruitment Standard")]
+    #[schema(example = "Ethical Recruitment Standard", min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
     pub title: String,
+    #[schema(min_items = 1, max_items = 26)]
     pub principles: Vec<Principle>,
+    #[schema(min_items = 1, max_items = 500)]
     pub criteria: Vec<Criterion>,
     pub policy: ScoringPolicy,
 }
@@ -180,8 +196,14 @@ impl StandardContent {
         if self.title.trim().is_empty() || self.title.chars().count() > 200 {
             fault("title".into(), "must have 1 to 200 characters".into());
         }
-        if self.principles.is_empty() {
-            fault("principles".into(), "a standard needs at least one principle".into());
+        if self.principles.is_empty() || self.principles.len() > 26 {
+            fault("principles".into(), "a standard needs 1 to 26 principles".into());
+        }
+        if self.criteria.len() > 500 {
+            fault("criteria".into(), "a standard has at most 500 criteria".into());
+        }
+        if self.policy.grade_bands.len() > 5 {
+            fault("policy.grade_bands".into(), "at most 5 bands (A to E)".into());
         }
         let mut principle_codes = HashSet::new();
         for (i, p) in self.principles.iter().enumerate() {
@@ -191,8 +213,8 @@ impl StandardContent {
             if !principle_codes.insert(p.code.as_str()) {
                 fault(format!("principles[{i}].code"), format!("duplicate principle code {}", p.code));
             }
-            if p.title.trim().is_empty() {
-                fault(format!("principles[{i}].title"), "must not be blank".into());
+            if p.title.trim().is_empty() || p.title.chars().count() > 200 {
+                fault(format!("principles[{i}].title"), "must have 1 to 200 characters".into());
             }
         }
         let mut criterion_codes = HashSet::new();

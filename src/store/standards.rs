@@ -40,7 +40,7 @@ pub fn count(conn: &mut DbConnection) -> AppResult<i64> {
 pub fn latest_published(conn: &mut DbConnection) -> AppResult<Option<StandardRow>> {
     Ok(standards::table
         .filter(standards::status.eq("published"))
-        .order(standards::published_at.desc())
+        .order((standards::published_at.desc(), standards::created_at.desc(), standards::version.desc()))
         .first(conn)
         .optional()?)
 }

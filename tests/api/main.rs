@@ -2,7 +2,9 @@
 //! PostgreSQL when `TEST_DATABASE_URL` is set.
 
 mod agencies;
+mod assessments;
 mod auth;
+mod certification_bodies;
 mod cli;
 mod clients;
 mod documented_errors;
@@ -11,3 +13,4 @@ mod helpers;
 mod logging;
 mod openapi;
 mod schema_parity;
+mod standards;
