@@ -22,6 +22,8 @@ pub struct Config {
     pub migrate_on_start: bool,
     /// `pretty` for terminals, `json` for servers.
     pub log_format: LogFormat,
+    /// How often `serve` applies the automatic certification rules; 0 turns it off.
+    pub sweep_interval_seconds: u64,
     pub jwt: JwtConfig,
     pub limits: Limits,
 }
@@ -71,6 +73,7 @@ impl Default for Config {
             db_pool_size: 4,
             migrate_on_start: true,
             log_format: LogFormat::Pretty,
+            sweep_interval_seconds: 3600,
             jwt: JwtConfig::default(),
             limits: Limits::default(),
         }

@@ -3,11 +3,13 @@
 
 pub mod api;
 pub mod auth;
+pub mod certification;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod jobs;
 pub mod state;
 pub mod store;
 pub mod telemetry;
@@ -61,6 +63,9 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::S
             sweep.forget_idle();
         }
     });
+    if state.config.sweep_interval_seconds > 0 {
+        jobs::sweeper::spawn(state.clone(), std::time::Duration::from_secs(state.config.sweep_interval_seconds));
+    }
     let state = web::Data::new(state);
     let server = HttpServer::new(move || {
         let docs = SwaggerUi::new("/docs/{_:.*}")

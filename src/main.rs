@@ -36,6 +36,8 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Apply the automatic certification rules (suspension, withdrawal, expiry) once, as of now.
+    Sweep,
 }
 
 #[derive(Subcommand)]
@@ -50,6 +52,9 @@ enum ClientCommand {
         certification_body: Option<String>,
         #[arg(long)]
         agency: Option<String>,
+        /// Staff reference of the person using the client (for the four-eyes rule).
+        #[arg(long = "person-ref")]
+        person_ref: Option<String>,
     },
 }
 
@@ -89,11 +94,11 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("applied {} migration(s)", applied.len());
             Ok(())
         }
-        Command::Client { command: ClientCommand::Create { name, role, certification_body, agency } } => {
+        Command::Client { command: ClientCommand::Create { name, role, certification_body, agency, person_ref } } => {
             let mut config = load_config()?;
             config.db_pool_size = 1;
             let state = fairhire::prepare(config, Arc::new(SystemClock))?;
-            let input = ClientInput { name, role, certification_body_id: certification_body, agency_id: agency };
+            let input = ClientInput { name, role, certification_body_id: certification_body, agency_id: agency, person_ref };
             let secret = NewSecret::generate().map_err(|e| e.to_string())?;
             let now = SystemClock.now();
             let created =
@@ -104,6 +109,18 @@ fn run(cli: Cli) -> Result<(), String> {
                     other => other.to_string(),
                 })?;
             println!("{}", serde_json::to_string_pretty(&created).map_err(|e| e.to_string())?);
+            Ok(())
+        }
+        Command::Sweep => {
+            let mut config = load_config()?;
+            config.db_pool_size = 1;
+            let state = fairhire::prepare(config, Arc::new(SystemClock))?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| format!("cannot start the runtime: {e}"))?;
+            let report = runtime.block_on(fairhire::jobs::sweeper::sweep_once(&state)).map_err(|e| e.to_string())?;
+            println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
             Ok(())
         }
         Command::Openapi => {

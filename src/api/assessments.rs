@@ -352,7 +352,7 @@ async fn step(state: &AppState, who: Principal, req: &HttpRequest, id: String, s
 
 /// Scores a complete assessment for good, opens its corrective actions and, for an independent
 /// audit, makes it the agency's latest score and grade. Runs inside the step's transaction.
-fn finalize(c: &mut DbConnection, row: &mut AssessmentRow, now: DateTime<Utc>) -> AppResult<()> {
+pub fn finalize(c: &mut DbConnection, row: &mut AssessmentRow, now: DateTime<Utc>) -> AppResult<()> {
     let standard = standard_of(c, &row.standard_version)?;
     let findings = store::assessments::findings_of(c, &row.id)?;
     let found = severities(&findings);
@@ -416,7 +416,10 @@ fn finalize(c: &mut DbConnection, row: &mut AssessmentRow, now: DateTime<Utc>) -
     if !store::agencies::update(c, &agency, expected)? {
         return Err(AppError::Conflict("the agency changed meanwhile; try again".into()));
     }
-    Ok(())
+    let critical: Vec<String> =
+        found.iter().filter(|(_, s)| **s == Severity::Critical).map(|(code, _)| code.clone()).collect();
+    let kind = from_wire(&row.kind).unwrap_or(AssessmentKind::Special);
+    crate::certification::audit_finalized(c, &row.agency_id, &body_id, kind, &critical, now)
 }
 
 macro_rules! workflow_route {

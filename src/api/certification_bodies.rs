@@ -15,7 +15,6 @@ use crate::api::pagination;
 use crate::api::problems::*;
 use crate::api::schema;
 use crate::auth::{Action, Principal, authorize};
-use crate::domain::agency::CertificationStatus;
 use crate::domain::{from_wire, wire_name};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -357,6 +356,8 @@ pub async fn create_application(
     let status = if who.is(crate::domain::roles::Role::Admin) { "accepted" } else { "pending" };
     let now = store::to_db_time(state.clock.now());
     let created_by = who.client_id.clone();
+    let created_by_actor = who.client_id.clone();
+    let state_now = state.clock.now();
     let row = state
         .db
         .write(move |c| {
@@ -385,24 +386,11 @@ pub async fn create_application(
                 decided_at: (status == "accepted").then_some(now),
                 created_at: now,
                 updated_at: now,
+                deferred_until: None,
             };
             store::certification_bodies::insert_application(c, &row)?;
             // An agency that applies enters the certification cycle as an applicant.
-            let current = CertificationStatus::parse(&agency.certification_status);
-            if matches!(
-                current,
-                Some(
-                    CertificationStatus::NeverCertified | CertificationStatus::Withdrawn | CertificationStatus::Expired
-                )
-            ) {
-                let expected = agency.version;
-                agency.certification_status = CertificationStatus::Applicant.as_str().into();
-                agency.version += 1;
-                agency.updated_at = now;
-                if !store::agencies::update(c, &agency, expected)? {
-                    return Err(AppError::Conflict("the agency changed meanwhile; try again".into()));
-                }
-            }
+            crate::certification::applied(c, &mut agency, &created_by_actor, &cb.name, state_now)?;
             Ok(row)
         })
         .await?;

@@ -36,6 +36,21 @@ pub struct ClientInput {
     #[serde(default)]
     #[schema(format = Uuid)]
     pub agency_id: Option<String>,
+    /// A staff reference for the person who uses the client (not a name or an email), so that
+    /// the four-eyes rule can tell when an auditor and a certifier are the same person.
+    #[serde(default)]
+    #[validate(custom(function = "valid_person_ref"))]
+    #[schema(pattern = "^[A-Za-z0-9._-]{1,64}$", example = "GEA-0042")]
+    pub person_ref: Option<String>,
+}
+
+fn valid_person_ref(value: &str) -> Result<(), validator::ValidationError> {
+    let ok = !value.is_empty() && value.len() <= 64 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("person_ref").with_message("1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'".into()))
+    }
 }
 
 /// An API client (never with its secret).
@@ -46,6 +61,7 @@ pub struct ClientInput {
     "role": "integrator",
     "certification_body_id": null,
     "agency_id": null,
+    "person_ref": null,
     "created_at": "2026-11-28T09:30:00.123456Z",
     "revoked_at": null
 }))]
@@ -56,6 +72,7 @@ pub struct ApiClient {
     pub role: Role,
     pub certification_body_id: Option<String>,
     pub agency_id: Option<String>,
+    pub person_ref: Option<String>,
     pub created_at: DateTime<Utc>,
     /// Set once the client is revoked; a revoked client gets no tokens and its tokens stop working.
     pub revoked_at: Option<DateTime<Utc>>,
@@ -69,6 +86,7 @@ pub struct ApiClient {
     "role": "integrator",
     "certification_body_id": null,
     "agency_id": null,
+    "person_ref": null,
     "created_at": "2026-11-28T09:30:00.123456Z",
     "revoked_at": null,
     "client_secret": "fhs_3q2-7wZlUeQ0oYp8c1hBvXkNfR5sTjA9dLmG4iE6uHo"
@@ -108,6 +126,7 @@ impl TryFrom<ClientRow> for ApiClient {
             name: row.name,
             certification_body_id: row.certification_body_id,
             agency_id: row.agency_id,
+            person_ref: row.person_ref,
             created_at: store::from_db_time(row.created_at),
             revoked_at: row.revoked_at.map(store::from_db_time),
         })
@@ -151,6 +170,7 @@ pub fn create_client(
         created_by: created_by.map(str::to_owned),
         created_at: store::to_db_time(now),
         revoked_at: None,
+        person_ref: input.person_ref,
     };
     store::clients::insert(conn, &row)?;
     Ok(NewApiClient { client: ApiClient::try_from(row)?, client_secret: secret.plain })

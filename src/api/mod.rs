@@ -4,6 +4,7 @@ pub mod agencies;
 pub mod agency_model;
 pub mod assessment_model;
 pub mod assessments;
+pub mod certification;
 pub mod certification_bodies;
 pub mod clients;
 pub mod corrective_actions;
@@ -17,6 +18,7 @@ pub mod oauth;
 pub mod openapi;
 pub mod pagination;
 pub mod problems;
+pub mod public;
 pub mod schema;
 pub mod standards;
 
@@ -36,7 +38,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(agencies::create_agency)
             .service(agencies::get_agency)
             .service(agencies::update_agency)
+            .service(public::list_public_agencies)
+            .service(public::get_public_agency)
+            .service(public::get_attestation)
             .service(certification_bodies::create_application)
+            .service(certification::decide_application)
+            .service(certification::get_certification)
+            .service(certification::create_transition)
+            .service(certification::get_due_diligence)
             .service(standards::list_standards)
             .service(standards::create_standard)
             .service(standards::get_standard)

@@ -20,6 +20,7 @@ whose `type` names the kind of problem.",
     ),
     tags(
         (name = "agencies", description = "The registry of recruitment agencies."),
+        (name = "public", description = "The public registry and signed status attestations; no token needed."),
         (name = "standards", description = "Versioned ethical-recruitment standards and their scoring policies."),
         (name = "certification bodies", description = "Accredited bodies whose auditors assess agencies."),
         (name = "certification", description = "Applications and the certification cycle."),

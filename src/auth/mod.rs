@@ -1,5 +1,6 @@
 //! Authentication (API clients, tokens, keys) and authorization (roles and permissions).
 
+pub mod attestation;
 pub mod keys;
 pub mod permissions;
 pub mod principal;

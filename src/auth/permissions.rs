@@ -62,6 +62,13 @@ pub enum Action<'a> {
     JudgeCorrectiveAction {
         body_id: &'a str,
     },
+    /// Accept, defer or reject an application to a body.
+    DecideApplication { body_id: &'a str },
+    /// Read an agency's certification, history and due-diligence summary.
+    ReadCertification { agency_id: &'a str },
+    /// Certify, or take a decision on a certificate issued by `body_id`. Admins may suspend,
+    /// reinstate and withdraw (an override, always with a reason) but never certify.
+    DecideCertification { body_id: Option<&'a str>, certify: bool },
 }
 
 /// Allows `action` for `who`, or answers 403.
@@ -98,6 +105,11 @@ pub fn authorize(who: &Principal, action: Action<'_>) -> AppResult<()> {
         }
         Action::AnswerCorrectiveAction { agency_id } => own_agency(agency_id),
         Action::JudgeCorrectiveAction { body_id } => of_body(&[Role::Auditor], Some(body_id)),
+        Action::DecideApplication { body_id } => who.is(Role::Admin) || of_body(&[Role::Certifier], Some(body_id)),
+        Action::ReadCertification { agency_id } => who.role != Role::Agency || own_agency(agency_id),
+        Action::DecideCertification { body_id, certify } => {
+            of_body(&[Role::Certifier], body_id) || (who.is(Role::Admin) && !certify)
+        }
         Action::ListAgencies => true,
         Action::ReadAgency { agency_id } => match who.role {
             Role::Admin | Role::Auditor | Role::Certifier | Role::Integrator => true,
@@ -132,6 +144,12 @@ fn denial(role: Role, action: Action<'_>) -> String {
         Action::WorkOnAssessment { .. } => "work on this assessment",
         Action::ReadCorrectiveAction { .. } => "read this corrective action",
         Action::AnswerCorrectiveAction { .. } => "answer this corrective action; only the agency may",
+        Action::DecideApplication { .. } => "decide on this application; only a certifier of the body may",
+        Action::ReadCertification { .. } => "read this agency's certification",
+        Action::DecideCertification { certify: true, .. } => {
+            "certify; only a certifier of the certification body that audited the agency may"
+        }
+        Action::DecideCertification { .. } => "decide on this certificate; only a certifier of its body or an admin may",
         Action::JudgeCorrectiveAction { .. } => {
             "verify or reject this corrective action; only an auditor of the certification body that raised it may"
         }

@@ -46,6 +46,8 @@ diesel::table! {
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        /// A staff reference for the person using the client (not a name or email).
+        person_ref -> Nullable<Text>,
     }
 }
 
@@ -106,6 +108,7 @@ diesel::table! {
         decided_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        deferred_until -> Nullable<Timestamp>,
     }
 }
 
@@ -174,6 +177,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    certificates (agency_id) {
+        agency_id -> Text,
+        number -> Text,
+        certification_body_id -> Text,
+        /// The audit the certification decision rests on.
+        assessment_id -> Text,
+        decided_by -> Text,
+        valid_from -> Timestamp,
+        valid_until -> Timestamp,
+        next_surveillance_due -> Timestamp,
+        suspended_at -> Nullable<Timestamp>,
+        suspension_reason -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    certification_events (id) {
+        id -> Text,
+        agency_id -> Text,
+        from_status -> Text,
+        to_status -> Text,
+        /// An API client id, or `system` for the sweeper.
+        actor -> Text,
+        /// The automatic rule that fired, when the sweeper acted.
+        rule -> Nullable<Text>,
+        reason -> Text,
+        certificate_number -> Nullable<Text>,
+        occurred_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_clients -> agencies (agency_id));
 diesel::joinable!(applications -> agencies (agency_id));
 diesel::joinable!(applications -> certification_bodies (certification_body_id));
@@ -190,4 +226,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     assessments,
     findings,
     corrective_actions,
+    certificates,
+    certification_events,
 );

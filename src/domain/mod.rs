@@ -23,3 +23,5 @@ pub fn wire_name<T: Serialize>(value: &T) -> String {
 pub fn from_wire<T: DeserializeOwned>(name: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
 }
+pub mod certification;
+pub mod risk;

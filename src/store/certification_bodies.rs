@@ -63,6 +63,7 @@ pub struct ApplicationRow {
     pub decided_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub deferred_until: Option<NaiveDateTime>,
 }
 
 pub fn insert_application(conn: &mut DbConnection, row: &ApplicationRow) -> AppResult<()> {
@@ -90,4 +91,22 @@ pub fn open_application(conn: &mut DbConnection, agency_id: &str, body_id: &str)
         .filter(applications::status.eq_any(["pending", "accepted"]))
         .first(conn)
         .optional()?)
+}
+
+pub fn find_application(conn: &mut DbConnection, id: &str) -> AppResult<Option<ApplicationRow>> {
+    Ok(applications::table.find(id).first(conn).optional()?)
+}
+
+pub fn update_application(conn: &mut DbConnection, row: &ApplicationRow) -> AppResult<()> {
+    diesel::update(applications::table.find(&row.id))
+        .set((
+            applications::status.eq(&row.status),
+            applications::reason.eq(&row.reason),
+            applications::decided_by.eq(&row.decided_by),
+            applications::decided_at.eq(row.decided_at),
+            applications::deferred_until.eq(row.deferred_until),
+            applications::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

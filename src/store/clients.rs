@@ -19,6 +19,7 @@ pub struct ClientRow {
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
+    pub person_ref: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &ClientRow) -> AppResult<()> {

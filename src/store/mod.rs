@@ -4,6 +4,7 @@
 pub mod agencies;
 pub mod assessments;
 pub mod certification_bodies;
+pub mod certifications;
 pub mod clients;
 pub mod corrective_actions;
 pub mod idempotency;

@@ -109,6 +109,7 @@ impl TestApp {
             created_by: None,
             created_at: store::to_db_time(Utc::now()),
             revoked_at: None,
+            person_ref: None,
         };
         let id = row.id.clone();
         self.state.db.write(move |conn| store::clients::insert(conn, &row)).await.expect("insert client");

@@ -1,0 +1,282 @@
+//! `/v1/public`: the registry as anyone may see it, without a token, and signed status
+//! attestations. Only what a worker or an employer needs to check an agency is shown: never
+//! contact details, the address, internal versions or who changed what.
+
+use std::collections::HashMap;
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::api::agency_model::{AgencyInput, AgencyQuery, Licence};
+use crate::api::extract::ValidQuery;
+use crate::api::pagination;
+use crate::api::problems::*;
+use crate::auth::attestation::{self, AttestedStatus};
+use crate::domain::agency::{CertificationStatus, Grade, Sector, fold_for_search, licence_key};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::store;
+use crate::store::agencies::{AgencyRow, Filter};
+use crate::store::certifications::CertificateRow;
+use crate::store::from_db_time;
+
+/// The certificate in force.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "number": "FH-2026-7D2A9C35",
+    "certification_body_id": "0193f0a6-2b3c-7d4e-8f50-6a7b8c9d0e1f",
+    "valid_from": "2026-11-28T09:30:00Z",
+    "valid_until": "2029-11-28T09:30:00Z",
+    "suspended_at": null
+}))]
+pub struct PublicCertificate {
+    pub number: String,
+    #[schema(format = Uuid)]
+    pub certification_body_id: String,
+    pub valid_from: DateTime<Utc>,
+    pub valid_until: DateTime<Utc>,
+    /// When the certificate was suspended; null while it is not.
+    pub suspended_at: Option<DateTime<Utc>>,
+}
+
+/// An agency as the public registry shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90",
+    "legal_name": "Himalayan Overseas Manpower Pvt. Ltd.",
+    "trading_names": ["Himalayan HR"],
+    "licence": {"number": "DoFE-1234/2075", "issuing_authority": "Department of Foreign Employment", "country": "NP", "valid_from": "2024-07-16", "valid_until": "2027-07-15"},
+    "origin_countries": ["NP"],
+    "destination_countries": ["QA", "AE"],
+    "sectors": ["construction", "hospitality"],
+    "website": "https://himalayan-hr.example.com",
+    "certification_status": "certified",
+    "certificate": {
+        "number": "FH-2026-7D2A9C35",
+        "certification_body_id": "0193f0a6-2b3c-7d4e-8f50-6a7b8c9d0e1f",
+        "valid_from": "2026-11-28T09:30:00Z",
+        "valid_until": "2029-11-28T09:30:00Z",
+        "suspended_at": null
+    },
+    "last_audit_date": "2026-11-20",
+    "grade": "B"
+}))]
+pub struct PublicAgency {
+    #[schema(format = Uuid)]
+    pub id: String,
+    pub legal_name: String,
+    pub trading_names: Vec<String>,
+    pub licence: Licence,
+    pub origin_countries: Vec<String>,
+    pub destination_countries: Vec<String>,
+    pub sectors: Vec<Sector>,
+    pub website: Option<String>,
+    pub certification_status: CertificationStatus,
+    /// The certificate in force while the agency is certified or suspended; null otherwise.
+    pub certificate: Option<PublicCertificate>,
+    /// Day the latest independent audit (not a self-assessment) was finalized; null if none.
+    pub last_audit_date: Option<NaiveDate>,
+    /// Grade of the latest finalized assessment; null until there is one.
+    pub grade: Option<Grade>,
+}
+
+/// One page of the public registry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicAgencyPage {
+    pub data: Vec<PublicAgency>,
+    /// Pass as `cursor` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+fn not_found(id: &str) -> AppError {
+    AppError::NotFound(format!("no agency with id {id}"))
+}
+
+fn sector_name(sector: Sector) -> String {
+    serde_json::to_value(sector).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+fn status_of(row: &AgencyRow) -> AppResult<CertificationStatus> {
+    CertificationStatus::parse(&row.certification_status)
+        .ok_or_else(|| AppError::internal(format!("agency {} has status {:?}", row.id, row.certification_status)))
+}
+
+/// A stored certificate counts only while it is in force: a withdrawn or expired agency, or one
+/// that applied again, shows none.
+fn in_force(status: CertificationStatus, certificate: Option<CertificateRow>) -> Option<CertificateRow> {
+    matches!(status, CertificationStatus::Certified | CertificationStatus::Suspended).then_some(certificate).flatten()
+}
+
+impl PublicAgency {
+    fn build(row: AgencyRow, certificate: Option<CertificateRow>, last_audit: Option<NaiveDateTime>) -> AppResult<Self> {
+        let status = status_of(&row)?;
+        let input = AgencyInput::from_row(&row);
+        Ok(PublicAgency {
+            id: row.id,
+            legal_name: input.legal_name,
+            trading_names: input.trading_names,
+            licence: input.licence,
+            origin_countries: input.origin_countries,
+            destination_countries: input.destination_countries,
+            sectors: input.sectors,
+            website: input.website,
+            certification_status: status,
+            certificate: in_force(status, certificate).map(|c| PublicCertificate {
+                number: c.number,
+                certification_body_id: c.certification_body_id,
+                valid_from: from_db_time(c.valid_from),
+                valid_until: from_db_time(c.valid_until),
+                suspended_at: c.suspended_at.map(from_db_time),
+            }),
+            last_audit_date: last_audit.map(|at| at.date()),
+            grade: row.grade.as_deref().and_then(Grade::parse),
+        })
+    }
+
+    fn attested(&self) -> AttestedStatus {
+        AttestedStatus {
+            legal_name: self.legal_name.clone(),
+            licence_number: self.licence.number.clone(),
+            licence_country: self.licence.country.clone(),
+            certification_status: self.certification_status,
+            certificate_number: self.certificate.as_ref().map(|c| c.number.clone()),
+            valid_until: self.certificate.as_ref().map(|c| c.valid_until),
+            grade: self.grade,
+            last_audit_date: self.last_audit_date,
+        }
+    }
+}
+
+/// The agency with its certificate and last audit, or 404.
+async fn load(state: &AppState, id: String) -> AppResult<PublicAgency> {
+    let lookup = id.clone();
+    let found = state
+        .db
+        .read(move |conn| {
+            let Some(row) = store::agencies::find(conn, &lookup)? else {
+                return Ok(None);
+            };
+            let certificate = store::certifications::certificate_of(conn, &lookup)?;
+            let last_audit = store::certifications::last_audit(conn, &lookup)?.map(|(_, at)| at);
+            Ok(Some((row, certificate, last_audit)))
+        })
+        .await?;
+    let (row, certificate, last_audit) = found.ok_or_else(|| not_found(&id))?;
+    PublicAgency::build(row, certificate, last_audit)
+}
+
+/// Search the public registry.
+///
+/// No token needed. The same filters as `GET /v1/agencies`, combined with AND; each agency is
+/// shown without its contact details or address.
+#[utoipa::path(
+    operation_id = "list_public_agencies",
+    tag = "public",
+    params(AgencyQuery),
+    responses(
+        (status = 200, description = "A page of agencies, in registration order.", body = PublicAgencyPage),
+        BadRequest, Unprocessable, TooManyRequests
+    )
+)]
+#[get("/public/agencies")]
+pub async fn list_public_agencies(
+    state: web::Data<AppState>,
+    query: ValidQuery<AgencyQuery>,
+) -> AppResult<HttpResponse> {
+    let q = query.0;
+    let (limit, after) = pagination::resolve(q.limit, q.cursor.as_deref())?;
+    let filter = Filter {
+        name_contains: q.q.as_deref().map(fold_for_search),
+        licence_key: q.licence_number.as_deref().map(licence_key),
+        country: q.country,
+        origin: q.origin,
+        destination: q.destination,
+        sector: q.sector.map(sector_name),
+        status: q.status.map(|s| s.as_str().to_owned()),
+        grade: q.grade.map(|g| g.as_str().to_owned()),
+        only_id: None,
+    };
+    let (rows, next_cursor, certificates, last_audits) = state
+        .db
+        .read(move |conn| {
+            let rows = store::agencies::search(conn, &filter, after.as_deref(), i64::from(limit) + 1)?;
+            let (rows, next_cursor) = pagination::split_page(rows, limit, |r| &r.id);
+            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+            let certificates = store::certifications::certificates_of(conn, &ids)?;
+            let last_audits = store::certifications::last_audits(conn, &ids)?;
+            Ok((rows, next_cursor, certificates, last_audits))
+        })
+        .await?;
+    let mut certificates: HashMap<String, CertificateRow> =
+        certificates.into_iter().map(|c| (c.agency_id.clone(), c)).collect();
+    let data = rows
+        .into_iter()
+        .map(|row| {
+            let certificate = certificates.remove(&row.id);
+            let last_audit = last_audits.get(&row.id).copied();
+            PublicAgency::build(row, certificate, last_audit)
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(HttpResponse::Ok().json(PublicAgencyPage { data, next_cursor }))
+}
+
+/// Read one agency from the public registry.
+///
+/// No token needed.
+#[utoipa::path(
+    operation_id = "get_public_agency",
+    tag = "public",
+    params(("id" = String, Path, format = Uuid, description = "Agency id.")),
+    responses(
+        (status = 200, description = "The agency's public record.", body = PublicAgency),
+        NotFound, TooManyRequests
+    )
+)]
+#[get("/public/agencies/{id}")]
+pub async fn get_public_agency(state: web::Data<AppState>, id: web::Path<String>) -> AppResult<HttpResponse> {
+    let agency = load(&state, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(agency))
+}
+
+/// A signed attestation of an agency's current status.
+///
+/// No token needed. The answer is a compact JWS (RFC 7515), signed with EdDSA (Ed25519) by a key
+/// published at `/.well-known/jwks.json` and named by the `kid` header; its `typ` header is
+/// `attestation+jwt`. Claims: `iss` (the service), `sub` (the agency id), `iat`, `exp` (one hour
+/// later), `jti`, and `status`: `legal_name`, `licence_number`, `licence_country`,
+/// `certification_status`, `certificate_number`, `valid_until` (of the certificate in force),
+/// `grade` and `last_audit_date`. There is no `aud`: anyone may rely on it. Verify it offline
+/// with any JOSE library, pinning the algorithm to EdDSA and checking `iss` and `exp`.
+#[utoipa::path(
+    operation_id = "get_attestation",
+    tag = "public",
+    params(("id" = String, Path, format = Uuid, description = "Agency id.")),
+    responses(
+        (status = 200, description = "A compact JWS; decoded, its claims are as described above.", body = String,
+            content_type = "application/jwt",
+            headers(("Cache-Control" = String, description = "`no-store`: ask again for a fresh attestation.")),
+            example = json!(ATTESTATION_EXAMPLE)),
+        NotFound, TooManyRequests
+    )
+)]
+#[get("/public/agencies/{id}/attestation")]
+pub async fn get_attestation(state: web::Data<AppState>, id: web::Path<String>) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let agency = load(&state, id.clone()).await?;
+    let now = u64::try_from(state.clock.now().timestamp()).map_err(AppError::internal)?;
+    let jws = attestation::sign(&state.keys, &state.config.jwt, &id, agency.attested(), now)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .content_type("application/jwt")
+        .body(jws))
+}
+
+/// A real attestation, signed by a throw-away key, for the documentation.
+const ATTESTATION_EXAMPLE: &str = concat!(
+    "eyJ0eXAiOiJhdHRlc3RhdGlvbitqd3QiLCJhbGciOiJFZERTQSIsImtpZCI6IlJkc0lkTzNDc01EekNqTlp2emg5b3FNbVRnTUFTZzNqZ29BaThkWFpMSVEifQ.",
+    "eyJpc3MiOiJmYWlyaGlyZSIsInN1YiI6IjAxOTNmMGE0LTdjMWUtN2QyYS05YzM1LTJiOGU0ZjFhNmQ5MCIsImlhdCI6MTc5NjA0MDAwMCwiZXhwIjoxNzk2MDQzNjAwLCJqdGkiOiIwMWEyMjFiMS0xOTJlLTcxN2QtOGFhNi1iYjM3OGFkZTU5NjUiLCJzdGF0dXMiOnsibGVnYWxfbmFtZSI6IkhpbWFsYXlhbiBPdmVyc2VhcyBNYW5wb3dlciBQdnQuIEx0ZC4iLCJsaWNlbmNlX251bWJlciI6IkRvRkUtMTIzNC8yMDc1IiwibGljZW5jZV9jb3VudHJ5IjoiTlAiLCJjZXJ0aWZpY2F0aW9uX3N0YXR1cyI6ImNlcnRpZmllZCIsImNlcnRpZmljYXRlX251bWJlciI6IkZILTIwMjYtN0QyQTlDMzUiLCJ2YWxpZF91bnRpbCI6IjIwMjktMTEtMjhUMDk6MzA6MDBaIiwiZ3JhZGUiOiJCIiwibGFzdF9hdWRpdF9kYXRlIjoiMjAyNi0xMS0yMCJ9fQ.",
+    "WI4FOkEGOZQcz3X7y7pcDoZegnxQHOPNsCpK7h_YRjILBippOlQMe0qhKUc72Ga3fknriRAaMmR_mQm7TZEGDA"
+);

@@ -1,0 +1,39 @@
+//! Applies the automatic certification rules periodically (and once, from `fairhire sweep`).
+//! Each pass is one transaction and idempotent, so several instances sweeping at once, or a
+//! pass repeated after a crash, change nothing twice.
+
+use std::time::Duration;
+
+use crate::certification::{self, SweepReport};
+use crate::error::AppResult;
+use crate::state::AppState;
+
+/// One pass, as of the application clock.
+pub async fn sweep_once(state: &AppState) -> AppResult<SweepReport> {
+    let now = state.clock.now();
+    let report = state.db.write(move |c| certification::sweep(c, now)).await?;
+    let changed = report.suspended.len() + report.withdrawn.len() + report.expired.len() + report.lapsed_applications;
+    if changed > 0 {
+        tracing::info!(
+            suspended = report.suspended.len(),
+            withdrawn = report.withdrawn.len(),
+            expired = report.expired.len(),
+            lapsed_applications = report.lapsed_applications,
+            "certification sweep applied rules"
+        );
+    }
+    Ok(report)
+}
+
+/// Sweeps every `every` until the process stops. A failed pass is logged and retried next time.
+pub fn spawn(state: AppState, every: Duration) {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(every);
+        loop {
+            ticker.tick().await;
+            if let Err(e) = sweep_once(&state).await {
+                tracing::error!(error = %e, "certification sweep failed");
+            }
+        }
+    });
+}
