@@ -85,7 +85,13 @@ fn record(
 }
 
 /// An application moves a new, withdrawn or expired agency into the cycle as an applicant.
-pub fn applied(conn: &mut DbConnection, agency: &mut AgencyRow, actor: &str, body_name: &str, now: DateTime<Utc>) -> AppResult<()> {
+pub fn applied(
+    conn: &mut DbConnection,
+    agency: &mut AgencyRow,
+    actor: &str,
+    body_name: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     let current = status_of(agency)?;
     match rules::next(current, Event::Apply) {
         Ok(to) if to != current => record(conn, agency, to, actor, None, &format!("applied to {body_name}"), None, now),
@@ -127,8 +133,12 @@ pub fn certify(
         decider_led_audit: audit.lead_client_id == decider.client_id || same_person,
         score: audit.overall_score,
         minimum_score: minimum,
-        open_major_or_critical: store::certifications::unverified_actions(conn, agency_id, &["major", "critical"], None)?
-            as usize,
+        open_major_or_critical: store::certifications::unverified_actions(
+            conn,
+            agency_id,
+            &["major", "critical"],
+            None,
+        )? as usize,
         minors_without_plan: store::certifications::minors_without_plan(conn, agency_id)? as usize,
         now,
     };
@@ -148,7 +158,16 @@ pub fn certify(
         updated_at: to_db_time(now),
     };
     store::certifications::put_certificate(conn, &certificate)?;
-    record(conn, &mut agency, CertificationStatus::Certified, &decider.client_id, None, reason, Some(&certificate.number), now)?;
+    record(
+        conn,
+        &mut agency,
+        CertificationStatus::Certified,
+        &decider.client_id,
+        None,
+        reason,
+        Some(&certificate.number),
+        now,
+    )?;
     Ok(certificate)
 }
 
@@ -183,11 +202,23 @@ pub fn suspend(
 }
 
 /// Lifts a suspension once its cause is resolved; the original expiry stands.
-pub fn reinstate(conn: &mut DbConnection, actor: &str, agency_id: &str, reason: &str, now: DateTime<Utc>) -> AppResult<()> {
+pub fn reinstate(
+    conn: &mut DbConnection,
+    actor: &str,
+    agency_id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     let mut agency = load_agency(conn, agency_id)?;
     let mut cert = certificate(conn, agency_id)?;
-    let overdue = store::certifications::unverified_actions(conn, agency_id, &["major", "critical"], Some(to_db_time(now)))?;
-    refuse(rules::reinstate_refusals(status_of(&agency)?, overdue as usize, from_db_time(cert.next_surveillance_due), now))?;
+    let overdue =
+        store::certifications::unverified_actions(conn, agency_id, &["major", "critical"], Some(to_db_time(now)))?;
+    refuse(rules::reinstate_refusals(
+        status_of(&agency)?,
+        overdue as usize,
+        from_db_time(cert.next_surveillance_due),
+        now,
+    ))?;
     cert.suspended_at = None;
     cert.suspension_reason = None;
     cert.updated_at = to_db_time(now);
@@ -208,6 +239,7 @@ pub fn end(
     let mut agency = load_agency(conn, agency_id)?;
     let to = rules::next(status_of(&agency)?, event).map_err(AppError::Conflict)?;
     let number = store::certifications::certificate_of(conn, agency_id)?.map(|c| c.number);
+    store::certification_bodies::close_applications(conn, agency_id, to_db_time(now))?;
     record(conn, &mut agency, to, actor, rule, reason, number.as_deref(), now)
 }
 
@@ -230,12 +262,17 @@ pub fn audit_finalized(
         return Ok(());
     }
     if kind == AssessmentKind::Surveillance && cert.certification_body_id == body_id {
-        cert.next_surveillance_due = to_db_time(rules::following_surveillance(from_db_time(cert.next_surveillance_due)));
+        cert.next_surveillance_due =
+            to_db_time(rules::following_surveillance(from_db_time(cert.next_surveillance_due)));
         cert.updated_at = to_db_time(now);
         store::certifications::update_certificate(conn, &cert)?;
     }
     if !critical_findings.is_empty() && status == CertificationStatus::Certified {
-        let reason = format!("critical finding on {} in a {} audit", critical_findings.join(", "), crate::domain::wire_name(&kind));
+        let reason = format!(
+            "critical finding on {} in a {} audit",
+            critical_findings.join(", "),
+            crate::domain::wire_name(&kind)
+        );
         suspend(conn, SYSTEM, agency_id, Some("critical_finding"), &reason, now)?;
     }
     Ok(())
@@ -253,7 +290,10 @@ pub struct SweepReport {
 /// Applies the automatic rules as of `now`. Running it twice in a row changes nothing the
 /// second time: each rule only fires on the state it changes.
 pub fn sweep(conn: &mut DbConnection, now: DateTime<Utc>) -> AppResult<SweepReport> {
-    let mut report = SweepReport { lapsed_applications: store::certifications::lapse_deferred_applications(conn, to_db_time(now))?, ..SweepReport::default() };
+    let mut report = SweepReport {
+        lapsed_applications: store::certifications::lapse_deferred_applications(conn, to_db_time(now))?,
+        ..SweepReport::default()
+    };
     for (agency_id, status, cert) in store::certifications::certified_or_suspended(conn)? {
         let valid_until = from_db_time(cert.valid_until);
         if rules::expired(valid_until, now) {
@@ -264,14 +304,25 @@ pub fn sweep(conn: &mut DbConnection, now: DateTime<Utc>) -> AppResult<SweepRepo
         }
         match status.as_str() {
             "certified" => {
-                let overdue = store::certifications::unverified_actions(conn, &agency_id, &["major", "critical"], Some(to_db_time(now)))?;
+                let overdue = store::certifications::unverified_actions(
+                    conn,
+                    &agency_id,
+                    &["major", "critical"],
+                    Some(to_db_time(now)),
+                )?;
                 let surveillance_due = from_db_time(cert.next_surveillance_due);
                 let cause = if overdue > 0 {
-                    Some(("overdue_corrective_action", format!("{overdue} major or critical corrective action(s) overdue")))
+                    Some((
+                        "overdue_corrective_action",
+                        format!("{overdue} major or critical corrective action(s) overdue"),
+                    ))
                 } else if rules::surveillance_overdue(surveillance_due, now) {
                     Some((
                         "surveillance_overdue",
-                        format!("surveillance audit due {} is more than 30 days late", surveillance_due.format("%Y-%m-%d")),
+                        format!(
+                            "surveillance audit due {} is more than 30 days late",
+                            surveillance_due.format("%Y-%m-%d")
+                        ),
                     ))
                 } else {
                     None

@@ -98,7 +98,8 @@ fn run(cli: Cli) -> Result<(), String> {
             let mut config = load_config()?;
             config.db_pool_size = 1;
             let state = fairhire::prepare(config, Arc::new(SystemClock))?;
-            let input = ClientInput { name, role, certification_body_id: certification_body, agency_id: agency, person_ref };
+            let input =
+                ClientInput { name, role, certification_body_id: certification_body, agency_id: agency, person_ref };
             let secret = NewSecret::generate().map_err(|e| e.to_string())?;
             let now = SystemClock.now();
             let created =

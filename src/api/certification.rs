@@ -183,7 +183,8 @@ pub fn to_certificate(row: CertificateRow) -> Certificate {
 }
 
 fn certification_view(c: &mut DbConnection, agency_id: &str) -> AppResult<Certification> {
-    let agency = store::agencies::find(c, agency_id)?.ok_or_else(|| AppError::NotFound(format!("no agency with id {agency_id}")))?;
+    let agency = store::agencies::find(c, agency_id)?
+        .ok_or_else(|| AppError::NotFound(format!("no agency with id {agency_id}")))?;
     let history = store::certifications::history(c, agency_id)?
         .into_iter()
         .map(|e| {
@@ -199,7 +200,8 @@ fn certification_view(c: &mut DbConnection, agency_id: &str) -> AppResult<Certif
         })
         .collect::<AppResult<Vec<_>>>()?;
     Ok(Certification {
-        status: CertificationStatus::parse(&agency.certification_status).ok_or_else(|| AppError::internal("agency status"))?,
+        status: CertificationStatus::parse(&agency.certification_status)
+            .ok_or_else(|| AppError::internal("agency status"))?,
         certificate: store::certifications::certificate_of(c, agency_id)?.map(to_certificate),
         agency_id: agency.id,
         history,
@@ -215,7 +217,11 @@ fn certification_view(c: &mut DbConnection, agency_id: &str) -> AppResult<Certif
     security(("bearer" = []))
 )]
 #[get("/agencies/{id}/certification")]
-pub async fn get_certification(state: web::Data<AppState>, who: Principal, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn get_certification(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     authorize(&who, Action::ReadCertification { agency_id: &id })?;
     let view = state.db.read(move |c| certification_view(c, &id)).await?;
@@ -297,7 +303,9 @@ pub async fn create_transition(
                         .ok_or_else(|| AppError::field("assessment_id", "required to certify"))?;
                     let audit_body = store::assessments::find(c, assessment_id)?
                         .filter(|a| a.agency_id == agency_id)
-                        .ok_or_else(|| AppError::field("assessment_id", format!("no assessment {assessment_id} of this agency")))?
+                        .ok_or_else(|| {
+                            AppError::field("assessment_id", format!("no assessment {assessment_id} of this agency"))
+                        })?
                         .certification_body_id;
                     authorize(&who, Action::DecideCertification { body_id: audit_body.as_deref(), certify: true })?;
                     lifecycle::certify(c, &decider, &agency_id, assessment_id, reason, now)?;
@@ -306,11 +314,16 @@ pub async fn create_transition(
                     if input.assessment_id.is_some() {
                         return Err(AppError::field("assessment_id", "only for certify"));
                     }
-                    let cert_body = store::certifications::certificate_of(c, &agency_id)?.map(|c| c.certification_body_id);
+                    let cert_body =
+                        store::certifications::certificate_of(c, &agency_id)?.map(|c| c.certification_body_id);
                     authorize(&who, Action::DecideCertification { body_id: cert_body.as_deref(), certify: false })?;
                     match other {
-                        TransitionAction::Suspend => lifecycle::suspend(c, &who.client_id, &agency_id, None, reason, now)?,
-                        TransitionAction::Reinstate => lifecycle::reinstate(c, &who.client_id, &agency_id, reason, now)?,
+                        TransitionAction::Suspend => {
+                            lifecycle::suspend(c, &who.client_id, &agency_id, None, reason, now)?
+                        }
+                        TransitionAction::Reinstate => {
+                            lifecycle::reinstate(c, &who.client_id, &agency_id, reason, now)?
+                        }
                         _ => lifecycle::end(c, Event::Withdraw, &who.client_id, &agency_id, None, reason, now)?,
                     }
                 }
@@ -355,21 +368,28 @@ pub struct DueDiligence {
     security(("bearer" = []))
 )]
 #[get("/agencies/{id}/due-diligence")]
-pub async fn get_due_diligence(state: web::Data<AppState>, who: Principal, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn get_due_diligence(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     authorize(&who, Action::ReadCertification { agency_id: &id })?;
     let now = state.clock.now();
     let summary = state
         .db
         .read(move |c| {
-            let agency = store::agencies::find(c, &id)?.ok_or_else(|| AppError::NotFound(format!("no agency with id {id}")))?;
-            let status = CertificationStatus::parse(&agency.certification_status).ok_or_else(|| AppError::internal("agency status"))?;
+            let agency =
+                store::agencies::find(c, &id)?.ok_or_else(|| AppError::NotFound(format!("no agency with id {id}")))?;
+            let status = CertificationStatus::parse(&agency.certification_status)
+                .ok_or_else(|| AppError::internal("agency status"))?;
             let cert = store::certifications::certificate_of(c, &id)?;
             let db_now = to_db_time(now);
             let overdue = |c: &mut DbConnection, severity: &str| {
                 store::certifications::unverified_actions(c, &id, &[severity], Some(db_now)).map(|n| n as usize)
             };
-            let (overdue_critical, overdue_major, overdue_minor) = (overdue(c, "critical")?, overdue(c, "major")?, overdue(c, "minor")?);
+            let (overdue_critical, overdue_major, overdue_minor) =
+                (overdue(c, "critical")?, overdue(c, "major")?, overdue(c, "minor")?);
             let open = store::certifications::unverified_actions(c, &id, &["minor", "major", "critical"], None)?;
             let last_audit = store::certifications::last_audit(c, &id)?;
             let grade = agency.grade.as_deref().and_then(Grade::parse);

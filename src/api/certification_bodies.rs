@@ -308,8 +308,13 @@ pub struct ApplicationInput {
 pub enum ApplicationStatus {
     Pending,
     Accepted,
+    /// Needs more from the agency; lapses if not accepted within 60 days.
     Deferred,
     Rejected,
+    /// Deferred and not completed in time.
+    Lapsed,
+    /// The certification it led to ended (withdrawn or expired).
+    Closed,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

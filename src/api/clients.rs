@@ -45,11 +45,14 @@ pub struct ClientInput {
 }
 
 fn valid_person_ref(value: &str) -> Result<(), validator::ValidationError> {
-    let ok = !value.is_empty() && value.len() <= 64 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    let ok = !value.is_empty()
+        && value.len() <= 64
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
     if ok {
         Ok(())
     } else {
-        Err(validator::ValidationError::new("person_ref").with_message("1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'".into()))
+        Err(validator::ValidationError::new("person_ref")
+            .with_message("1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'".into()))
     }
 }
 

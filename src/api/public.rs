@@ -111,7 +111,11 @@ fn in_force(status: CertificationStatus, certificate: Option<CertificateRow>) ->
 }
 
 impl PublicAgency {
-    fn build(row: AgencyRow, certificate: Option<CertificateRow>, last_audit: Option<NaiveDateTime>) -> AppResult<Self> {
+    fn build(
+        row: AgencyRow,
+        certificate: Option<CertificateRow>,
+        last_audit: Option<NaiveDateTime>,
+    ) -> AppResult<Self> {
         let status = status_of(&row)?;
         let input = AgencyInput::from_row(&row);
         Ok(PublicAgency {
@@ -268,10 +272,7 @@ pub async fn get_attestation(state: web::Data<AppState>, id: web::Path<String>) 
     let agency = load(&state, id.clone()).await?;
     let now = u64::try_from(state.clock.now().timestamp()).map_err(AppError::internal)?;
     let jws = attestation::sign(&state.keys, &state.config.jwt, &id, agency.attested(), now)?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .content_type("application/jwt")
-        .body(jws))
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).content_type("application/jwt").body(jws))
 }
 
 /// A real attestation, signed by a throw-away key, for the documentation.

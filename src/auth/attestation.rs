@@ -107,8 +107,9 @@ mod tests {
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.set_issuer(&[&cfg.issuer]);
         validation.validate_aud = false;
-        let claims =
-            decode::<AttestationClaims>(&jws, keys.decoding_key(keys.signing_kid()).unwrap(), &validation).unwrap().claims;
+        let claims = decode::<AttestationClaims>(&jws, keys.decoding_key(keys.signing_kid()).unwrap(), &validation)
+            .unwrap()
+            .claims;
         assert_eq!(claims.sub, "agency-1");
         assert_eq!(claims.exp - claims.iat, ATTESTATION_TTL_SECONDS);
         assert_eq!(claims.status, status());

@@ -63,12 +63,19 @@ pub enum Action<'a> {
         body_id: &'a str,
     },
     /// Accept, defer or reject an application to a body.
-    DecideApplication { body_id: &'a str },
+    DecideApplication {
+        body_id: &'a str,
+    },
     /// Read an agency's certification, history and due-diligence summary.
-    ReadCertification { agency_id: &'a str },
+    ReadCertification {
+        agency_id: &'a str,
+    },
     /// Certify, or take a decision on a certificate issued by `body_id`. Admins may suspend,
     /// reinstate and withdraw (an override, always with a reason) but never certify.
-    DecideCertification { body_id: Option<&'a str>, certify: bool },
+    DecideCertification {
+        body_id: Option<&'a str>,
+        certify: bool,
+    },
 }
 
 /// Allows `action` for `who`, or answers 403.
@@ -149,7 +156,9 @@ fn denial(role: Role, action: Action<'_>) -> String {
         Action::DecideCertification { certify: true, .. } => {
             "certify; only a certifier of the certification body that audited the agency may"
         }
-        Action::DecideCertification { .. } => "decide on this certificate; only a certifier of its body or an admin may",
+        Action::DecideCertification { .. } => {
+            "decide on this certificate; only a certifier of its body or an admin may"
+        }
         Action::JudgeCorrectiveAction { .. } => {
             "verify or reject this corrective action; only an auditor of the certification body that raised it may"
         }

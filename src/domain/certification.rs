@@ -194,12 +194,13 @@ pub fn reinstate_refusals(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use CertificationStatus::*;
     use chrono::TimeZone;
     use proptest::prelude::*;
-    use CertificationStatus::*;
 
     const STATES: [CertificationStatus; 6] = [NeverCertified, Applicant, Certified, Suspended, Withdrawn, Expired];
-    const EVENTS: [Event; 6] = [Event::Apply, Event::Certify, Event::Suspend, Event::Reinstate, Event::Withdraw, Event::Expire];
+    const EVENTS: [Event; 6] =
+        [Event::Apply, Event::Certify, Event::Suspend, Event::Reinstate, Event::Withdraw, Event::Expire];
 
     fn t(y: i32, m: u32, d: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, 12, 0, 0).unwrap()
@@ -267,10 +268,13 @@ mod tests {
         assert!(refused(|f| f.audit_by_deciders_body = false)[0].contains("your certification body"));
         assert!(refused(|f| f.current = NeverCertified)[0].contains("apply first"));
         assert!(refused(|f| f.current = Certified).iter().any(|r| r.contains("recertification")));
-        assert_eq!(refused(|f| {
-            f.current = Certified;
-            f.audit_kind = AssessmentKind::Recertification;
-        }), Vec::<String>::new());
+        assert_eq!(
+            refused(|f| {
+                f.current = Certified;
+                f.audit_kind = AssessmentKind::Recertification;
+            }),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

@@ -80,7 +80,7 @@ pub fn assess(f: &RiskFacts) -> (RiskLevel, Vec<RiskReason>) {
             say(RiskLevel::High, format!("the last audit ({}) is more than 18 months old", at.format("%Y-%m-%d")));
         }
     }
-    reasons.sort_by(|a, b| b.level.cmp(&a.level));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.level));
     let level = reasons.first().map(|r| r.level).unwrap_or(RiskLevel::Low);
     (level, reasons)
 }

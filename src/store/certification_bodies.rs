@@ -110,3 +110,14 @@ pub fn update_application(conn: &mut DbConnection, row: &ApplicationRow) -> AppR
         .execute(conn)?;
     Ok(())
 }
+
+/// Closes the agency's accepted applications: the certification they led to has ended, and
+/// a new cycle starts with a new application.
+pub fn close_applications(conn: &mut DbConnection, agency_id: &str, now: NaiveDateTime) -> AppResult<()> {
+    diesel::update(
+        applications::table.filter(applications::agency_id.eq(agency_id)).filter(applications::status.eq("accepted")),
+    )
+    .set((applications::status.eq("closed"), applications::updated_at.eq(now)))
+    .execute(conn)?;
+    Ok(())
+}

@@ -63,3 +63,13 @@ fn migrate_and_openapi_commands() {
     let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(printed, serde_json::to_value(fairhire::api::openapi()).unwrap());
 }
+
+#[test]
+fn sweep_applies_the_rules_once_and_reports_what_it_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db").to_string_lossy().into_owned();
+    let out = fairhire(dir.path(), &db).arg("sweep").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report, serde_json::json!({"suspended": [], "withdrawn": [], "expired": [], "lapsed_applications": 0}));
+}

@@ -4,6 +4,7 @@
 mod agencies;
 mod assessments;
 mod auth;
+mod certification;
 mod certification_bodies;
 mod cli;
 mod clients;
@@ -12,5 +13,6 @@ mod errors;
 mod helpers;
 mod logging;
 mod openapi;
+mod public;
 mod schema_parity;
 mod standards;
