@@ -168,15 +168,17 @@ pub async fn update_agency(
         .db
         .write(move |conn| {
             let mut row = store::agencies::find(conn, &id)?.ok_or_else(|| not_found(&id))?;
-            check_if_match(if_match.as_deref(), &etag(row.version))?;
             let current = AgencyInput::from_row(&row);
             let updated = patch.0.apply(current.clone()).normalized();
             extract::validate(&updated)?;
+            let changes_identity = updated.legal_name != current.legal_name || updated.licence != current.licence;
+            authorize(&who, Action::UpdateAgency { agency_id: &id, changes_identity })?;
+            // Preconditions are judged only on a request that would otherwise succeed
+            // (RFC 9110 §13.2.1): invalid or forbidden changes say so, whatever `If-Match` holds.
+            check_if_match(if_match.as_deref(), &etag(row.version))?;
             if updated == current {
                 return Agency::try_from(row);
             }
-            let changes_identity = updated.legal_name != current.legal_name || updated.licence != current.licence;
-            authorize(&who, Action::UpdateAgency { agency_id: &id, changes_identity })?;
             let expected = row.version;
             updated.write_into(&mut row);
             row.version += 1;

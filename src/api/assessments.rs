@@ -281,7 +281,6 @@ pub async fn put_finding(
                 Action::WorkOnAssessment { agency_id: &row.agency_id, body_id: row.certification_body_id.as_deref() },
             )?;
             let next = status_of(&row)?.after(Step::RecordFinding).map_err(AppError::Conflict)?;
-            check_if_match(if_match.as_deref(), &etag(row.version))?;
             let standard = standard_of(c, &row.standard_version)?;
             if standard.criterion(&code).is_none() {
                 return Err(AppError::NotFound(format!("standard {} has no criterion {code}", row.standard_version)));
@@ -289,6 +288,7 @@ pub async fn put_finding(
             if !input.fees.is_empty() && !criterion_takes_fees(&code) {
                 return Err(AppError::field("fees", "fee amounts are recorded only on criteria of principle C"));
             }
+            check_if_match(if_match.as_deref(), &etag(row.version))?;
             store::assessments::put_finding(
                 c,
                 &FindingRow {

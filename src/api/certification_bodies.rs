@@ -251,7 +251,6 @@ pub async fn update_certification_body(
         .db
         .write(move |c| {
             let mut row = store::certification_bodies::find(c, &id)?.ok_or_else(|| body_not_found(&id))?;
-            check_if_match(if_match.as_deref(), &etag(row.version))?;
             let mut input = BodyInput {
                 name: row.name.clone(),
                 country: row.country.clone(),
@@ -275,6 +274,8 @@ pub async fn update_certification_body(
                 input.accredited_until = v;
             }
             extract::validate(&input)?;
+            // As for agencies: the precondition is judged on an otherwise valid request.
+            check_if_match(if_match.as_deref(), &etag(row.version))?;
             let expected = row.version;
             row.name = input.name;
             row.country = input.country;

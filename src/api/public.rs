@@ -260,7 +260,7 @@ pub async fn get_public_agency(state: web::Data<AppState>, id: web::Path<String>
     params(("id" = String, Path, format = Uuid, description = "Agency id.")),
     responses(
         (status = 200, description = "A compact JWS; decoded, its claims are as described above.", body = String,
-            content_type = "application/jwt",
+            content_type = "application/jose",
             headers(("Cache-Control" = String, description = "`no-store`: ask again for a fresh attestation.")),
             example = json!(ATTESTATION_EXAMPLE)),
         NotFound, TooManyRequests
@@ -272,7 +272,8 @@ pub async fn get_attestation(state: web::Data<AppState>, id: web::Path<String>) 
     let agency = load(&state, id.clone()).await?;
     let now = u64::try_from(state.clock.now().timestamp()).map_err(AppError::internal)?;
     let jws = attestation::sign(&state.keys, &state.config.jwt, &id, agency.attested(), now)?;
-    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).content_type("application/jwt").body(jws))
+    // `application/jose`: a JWS in compact serialization (RFC 7515 §9.2.1).
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).content_type("application/jose").body(jws))
 }
 
 /// A real attestation, signed by a throw-away key, for the documentation.

@@ -289,6 +289,16 @@ async fn patch_changes_only_what_is_sent_and_honours_if_match() {
         .unwrap();
     assert_problem(res, 412, "precondition-failed").await;
 
+    // An invalid change is a 422 whatever If-Match says (preconditions are judged last).
+    let res = app
+        .request(Method::PATCH, &path, Some(&admin))
+        .header("if-match", "\"v1\"")
+        .json(&json!({"origin_countries": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 422, "validation").await;
+
     // null clears an optional field; without If-Match the change applies.
     let res = app.request(Method::PATCH, &path, Some(&admin)).json(&json!({"website": null})).send().await.unwrap();
     let cleared: Value = res.json().await.unwrap();

@@ -40,7 +40,7 @@ async fn attestation(app: &TestApp, agency_id: &str) -> String {
     let res =
         app.request(Method::GET, &format!("/v1/public/agencies/{agency_id}/attestation"), None).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.headers()["content-type"], "application/jwt");
+    assert_eq!(res.headers()["content-type"], "application/jose");
     assert_eq!(res.headers()["cache-control"], "no-store");
     res.text().await.unwrap()
 }
