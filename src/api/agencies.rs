@@ -11,11 +11,9 @@ use crate::api::pagination;
 use crate::api::problems::*;
 use crate::auth::permissions::agency_scope;
 use crate::auth::{Action, Principal, authorize};
-use crate::domain::agency::{Sector, fold_for_search, licence_key};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store;
-use crate::store::agencies::Filter;
 
 fn not_found(id: &str) -> AppError {
     AppError::NotFound(format!("no agency with id {id}"))
@@ -23,10 +21,6 @@ fn not_found(id: &str) -> AppError {
 
 fn with_etag(mut res: actix_web::HttpResponseBuilder, agency: &Agency) -> HttpResponse {
     res.insert_header((header::ETAG, etag(agency.version))).json(agency)
-}
-
-fn sector_name(sector: Sector) -> String {
-    serde_json::to_value(sector).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 /// Search the registry.
@@ -51,17 +45,7 @@ pub async fn list_agencies(
     authorize(&who, Action::ListAgencies)?;
     let q = query.0;
     let (limit, after) = pagination::resolve(q.limit, q.cursor.as_deref())?;
-    let filter = Filter {
-        name_contains: q.q.as_deref().map(fold_for_search),
-        licence_key: q.licence_number.as_deref().map(licence_key),
-        country: q.country,
-        origin: q.origin,
-        destination: q.destination,
-        sector: q.sector.map(sector_name),
-        status: q.status.map(|s| s.as_str().to_owned()),
-        grade: q.grade.map(|g| g.as_str().to_owned()),
-        only_id: agency_scope(&who).map(str::to_owned),
-    };
+    let filter = q.filter(agency_scope(&who).map(str::to_owned));
     let rows = state
         .db
         .read(move |conn| store::agencies::search(conn, &filter, after.as_deref(), i64::from(limit) + 1))

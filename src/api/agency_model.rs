@@ -325,6 +325,24 @@ pub struct AgencyQuery {
     pub cursor: Option<String>,
 }
 
+impl AgencyQuery {
+    /// The store filter for this search, narrowed to `only_id` when the caller may see one
+    /// agency only. Text is folded the way stored names are.
+    pub fn filter(&self, only_id: Option<String>) -> crate::store::agencies::Filter {
+        crate::store::agencies::Filter {
+            name_contains: self.q.as_deref().map(agency::fold_for_search),
+            licence_key: self.licence_number.as_deref().map(agency::licence_key),
+            country: self.country.clone(),
+            origin: self.origin.clone(),
+            destination: self.destination.clone(),
+            sector: self.sector.map(|s| crate::domain::wire_name(&s)),
+            status: self.status.map(|s| s.as_str().to_owned()),
+            grade: self.grade.map(|g| g.as_str().to_owned()),
+            only_id,
+        }
+    }
+}
+
 /// Removes repeats, keeping the first occurrence of each value.
 fn dedup<T: PartialEq + Clone>(items: &[T]) -> Vec<T> {
     let mut out: Vec<T> = Vec::with_capacity(items.len());

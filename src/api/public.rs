@@ -15,11 +15,11 @@ use crate::api::extract::ValidQuery;
 use crate::api::pagination;
 use crate::api::problems::*;
 use crate::auth::attestation::{self, AttestedStatus};
-use crate::domain::agency::{CertificationStatus, Grade, Sector, fold_for_search, licence_key};
+use crate::domain::agency::{CertificationStatus, Grade, Sector};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store;
-use crate::store::agencies::{AgencyRow, Filter};
+use crate::store::agencies::AgencyRow;
 use crate::store::certifications::CertificateRow;
 use crate::store::from_db_time;
 
@@ -93,10 +93,6 @@ pub struct PublicAgencyPage {
 
 fn not_found(id: &str) -> AppError {
     AppError::NotFound(format!("no agency with id {id}"))
-}
-
-fn sector_name(sector: Sector) -> String {
-    serde_json::to_value(sector).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 fn status_of(row: &AgencyRow) -> AppResult<CertificationStatus> {
@@ -192,17 +188,7 @@ pub async fn list_public_agencies(
 ) -> AppResult<HttpResponse> {
     let q = query.0;
     let (limit, after) = pagination::resolve(q.limit, q.cursor.as_deref())?;
-    let filter = Filter {
-        name_contains: q.q.as_deref().map(fold_for_search),
-        licence_key: q.licence_number.as_deref().map(licence_key),
-        country: q.country,
-        origin: q.origin,
-        destination: q.destination,
-        sector: q.sector.map(sector_name),
-        status: q.status.map(|s| s.as_str().to_owned()),
-        grade: q.grade.map(|g| g.as_str().to_owned()),
-        only_id: None,
-    };
+    let filter = q.filter(None);
     let (rows, next_cursor, certificates, last_audits) = state
         .db
         .read(move |conn| {
