@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod jobs;
+pub mod seed;
 pub mod state;
 pub mod store;
 pub mod telemetry;

@@ -38,6 +38,8 @@ enum Command {
     Openapi,
     /// Apply the automatic certification rules (suspension, withdrawal, expiry) once, as of now.
     Sweep,
+    /// Fill an empty database with a realistic demo registry and print what it made as JSON.
+    SeedDemo,
 }
 
 #[derive(Subcommand)]
@@ -122,6 +124,18 @@ fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|e| format!("cannot start the runtime: {e}"))?;
             let report = runtime.block_on(fairhire::jobs::sweeper::sweep_once(&state)).map_err(|e| e.to_string())?;
             println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let mut config = load_config()?;
+            config.db_pool_size = 1;
+            let state = fairhire::prepare(config, Arc::new(SystemClock))?;
+            // One transaction: the whole demo registry, or nothing.
+            let summary = fairhire::seed::run(&state.db, SystemClock.now()).map_err(|e| match e {
+                fairhire::error::AppError::Conflict(reason) => reason,
+                other => other.to_string(),
+            })?;
+            println!("{}", serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?);
             Ok(())
         }
         Command::Openapi => {

@@ -198,9 +198,28 @@ const ORIGINS: &[Origin] = &[
         destinations: &["QA", "AE", "SA", "MY", "KW"],
         style: NameStyle::Western,
         prefixes: &[
-            "Everest", "Himalayan", "Annapurna", "Sagarmatha", "Gandaki", "Lumbini", "Janakpur", "Makalu",
-            "Dhaulagiri", "Bagmati", "Koshi", "Manaslu", "Shikhar", "Kanchenjunga", "Mahakali", "Rara", "Trishuli",
-            "Langtang", "Nilgiri", "Phewa", "Seti", "Karnali",
+            "Everest",
+            "Himalayan",
+            "Annapurna",
+            "Sagarmatha",
+            "Gandaki",
+            "Lumbini",
+            "Janakpur",
+            "Makalu",
+            "Dhaulagiri",
+            "Bagmati",
+            "Koshi",
+            "Manaslu",
+            "Shikhar",
+            "Kanchenjunga",
+            "Mahakali",
+            "Rara",
+            "Trishuli",
+            "Langtang",
+            "Nilgiri",
+            "Phewa",
+            "Seti",
+            "Karnali",
         ],
         kinds: &[
             "Overseas Manpower",
@@ -242,9 +261,28 @@ const ORIGINS: &[Origin] = &[
         destinations: &["SA", "AE", "QA", "HK", "SG"],
         style: NameStyle::Western,
         prefixes: &[
-            "Bayanihan", "Mabuhay", "Tala", "Kalayaan", "Pag-asa", "Bituin", "Dalisay", "Hiraya", "Sampaguita",
-            "Narra", "Bagwis", "Liwayway", "Tanglaw", "Malaya", "Sinag", "Habagat", "Amihan", "Santo Niño",
-            "Peñafrancia", "Dueñas", "Montaño", "Nuestra Señora",
+            "Bayanihan",
+            "Mabuhay",
+            "Tala",
+            "Kalayaan",
+            "Pag-asa",
+            "Bituin",
+            "Dalisay",
+            "Hiraya",
+            "Sampaguita",
+            "Narra",
+            "Bagwis",
+            "Liwayway",
+            "Tanglaw",
+            "Malaya",
+            "Sinag",
+            "Habagat",
+            "Amihan",
+            "Santo Niño",
+            "Peñafrancia",
+            "Dueñas",
+            "Montaño",
+            "Nuestra Señora",
         ],
         kinds: &[
             "Global Placement",
@@ -300,8 +338,20 @@ const ORIGINS: &[Origin] = &[
         destinations: &["MY", "SA", "HK", "TW", "SG"],
         style: NameStyle::Indonesian,
         prefixes: &[
-            "Nusantara", "Garuda", "Cahaya", "Bintang", "Mitra", "Samudra", "Bina", "Sumber", "Putra", "Duta", "Arta",
-            "Graha", "Sinar", "Tunas",
+            "Nusantara",
+            "Garuda",
+            "Cahaya",
+            "Bintang",
+            "Mitra",
+            "Samudra",
+            "Bina",
+            "Sumber",
+            "Putra",
+            "Duta",
+            "Arta",
+            "Graha",
+            "Sinar",
+            "Tunas",
         ],
         kinds: &["Karya", "Tenaga", "Insani", "Jaya", "Sentosa", "Abadi", "Mulia", "Prima", "Bakti", "Citra"],
         suffixes: &["Mandiri", "Sejahtera", "Utama", "Perkasa", "Lestari", "Makmur", "Internasional"],
@@ -349,8 +399,23 @@ const ORIGINS: &[Origin] = &[
         destinations: &["AE", "SA", "MY", "QA", "OM"],
         style: NameStyle::Western,
         prefixes: &[
-            "Padma", "Meghna", "Jamuna", "Sonar Bangla", "Rupasi Bangla", "Surma", "Karnaphuli", "Sundarban", "Shapla",
-            "Teesta", "Dhaleshwari", "Madhumati", "Bhairab", "Atrai", "Ichamati", "Kushiyara", "Gorai",
+            "Padma",
+            "Meghna",
+            "Jamuna",
+            "Sonar Bangla",
+            "Rupasi Bangla",
+            "Surma",
+            "Karnaphuli",
+            "Sundarban",
+            "Shapla",
+            "Teesta",
+            "Dhaleshwari",
+            "Madhumati",
+            "Bhairab",
+            "Atrai",
+            "Ichamati",
+            "Kushiyara",
+            "Gorai",
         ],
         kinds: &[
             "Human Resources",
@@ -382,8 +447,22 @@ const ORIGINS: &[Origin] = &[
         destinations: &["AE", "SA", "QA", "KW", "OM", "BH"],
         style: NameStyle::Western,
         prefixes: &[
-            "Ganga", "Sahyadri", "Kaveri", "Malabar", "Deccan", "Konkan", "Narmada", "Vindhya", "Coromandel",
-            "Saraswati", "Godavari", "Tapti", "Aravalli", "Satpura", "Periyar", "Mahanadi",
+            "Ganga",
+            "Sahyadri",
+            "Kaveri",
+            "Malabar",
+            "Deccan",
+            "Konkan",
+            "Narmada",
+            "Vindhya",
+            "Coromandel",
+            "Saraswati",
+            "Godavari",
+            "Tapti",
+            "Aravalli",
+            "Satpura",
+            "Periyar",
+            "Mahanadi",
         ],
         kinds: &[
             "Overseas Consultants",
@@ -452,8 +531,20 @@ const ORIGINS: &[Origin] = &[
         destinations: &["AE", "SA", "QA", "KW", "OM"],
         style: NameStyle::Western,
         prefixes: &[
-            "Serendib", "Ruhuna", "Sigiri", "Mahaweli", "Kelani", "Ceylon Pearl", "Nilaveli", "Lanka Sapphire",
-            "Kandyan", "Dambulla", "Ella", "Yala", "Mannar", "Polonnaruwa",
+            "Serendib",
+            "Ruhuna",
+            "Sigiri",
+            "Mahaweli",
+            "Kelani",
+            "Ceylon Pearl",
+            "Nilaveli",
+            "Lanka Sapphire",
+            "Kandyan",
+            "Dambulla",
+            "Ella",
+            "Yala",
+            "Mannar",
+            "Polonnaruwa",
         ],
         kinds: &["Foreign Employment Agency", "Manpower", "Overseas Services", "Recruiters", "Employment Services"],
         suffixes: &["(Pvt) Ltd"],
@@ -492,8 +583,20 @@ const ORIGINS: &[Origin] = &[
         destinations: &["SA", "AE", "KW", "QA"],
         style: NameStyle::Western,
         prefixes: &[
-            "Abay", "Entoto", "Lalibela", "Axum", "Tana", "Simien", "Gondar", "Harar", "Awash", "Selam", "Meskel",
-            "Wabe", "Genet", "Abyssinia Star",
+            "Abay",
+            "Entoto",
+            "Lalibela",
+            "Axum",
+            "Tana",
+            "Simien",
+            "Gondar",
+            "Harar",
+            "Awash",
+            "Selam",
+            "Meskel",
+            "Wabe",
+            "Genet",
+            "Abyssinia Star",
         ],
         kinds: &[
             "Foreign Employment Agency",
@@ -523,10 +626,28 @@ const ORIGINS: &[Origin] = &[
         destinations: &["SA", "AE", "QA", "OM", "BH"],
         style: NameStyle::Western,
         prefixes: &[
-            "Kilima", "Rift Valley", "Savannah", "Jambo", "Baraka", "Nyota", "Amani", "Pwani", "Mlima", "Kisima",
-            "Upendo", "Tumaini", "Faraja", "Zawadi",
+            "Kilima",
+            "Rift Valley",
+            "Savannah",
+            "Jambo",
+            "Baraka",
+            "Nyota",
+            "Amani",
+            "Pwani",
+            "Mlima",
+            "Kisima",
+            "Upendo",
+            "Tumaini",
+            "Faraja",
+            "Zawadi",
         ],
-        kinds: &["Recruitment Agency", "Manpower Services", "Overseas Placement", "HR Consultants", "Employment Bureau"],
+        kinds: &[
+            "Recruitment Agency",
+            "Manpower Services",
+            "Overseas Placement",
+            "HR Consultants",
+            "Employment Bureau",
+        ],
         suffixes: &["Ltd"],
         brands: &["Jobs", "Careers", "Placement"],
         address: AddressStyle::Plot,
@@ -558,8 +679,20 @@ const ORIGINS: &[Origin] = &[
         destinations: &["SA", "AE", "QA", "OM", "KW"],
         style: NameStyle::Western,
         prefixes: &[
-            "Rwenzori", "Kabalega", "Victoria Crest", "Elgon", "Bwindi", "Kyoga", "Budongo", "Karamoja", "Kigezi",
-            "Mpanga", "Sipi", "Ssese", "Kazinga", "Murchison",
+            "Rwenzori",
+            "Kabalega",
+            "Victoria Crest",
+            "Elgon",
+            "Bwindi",
+            "Kyoga",
+            "Budongo",
+            "Karamoja",
+            "Kigezi",
+            "Mpanga",
+            "Sipi",
+            "Ssese",
+            "Kazinga",
+            "Murchison",
         ],
         kinds: &[
             "External Employment Agency",
@@ -729,8 +862,12 @@ fn plan_text(code: &str) -> String {
             "Repay the workers concerned in full, amend employer agreements and brief every sub-agent on the \
              employer-pays rule"
         }
-        'D' => "Return every document held, adopt a consent and return log, and add a document clause to employer agreements",
-        'E' => "Revise job information and contract templates in workers' languages and add a post-arrival contract check",
+        'D' => {
+            "Return every document held, adopt a consent and return log, and add a document clause to employer agreements"
+        }
+        'E' => {
+            "Revise job information and contract templates in workers' languages and add a post-arrival contract check"
+        }
         'F' => "Restrict file access, set retention periods and train the staff who handle personal data",
         _ => "Relaunch the grievance channel in workers' languages, free of charge, and review cases monthly",
     };
@@ -764,15 +901,21 @@ fn conformant_text(code: &str, workers: u32, files: u32) -> String {
              reviewed."
         ),
         ('C', false) => {
-            format!("Employer agreements and the price list put every recruitment cost on the employer; {files} files reviewed.")
+            format!(
+                "Employer agreements and the price list put every recruitment cost on the employer; {files} files reviewed."
+            )
         }
-        ('D', true) => format!("Workers hold their own passports and documents; confirmed by {workers} workers interviewed."),
+        ('D', true) => {
+            format!("Workers hold their own passports and documents; confirmed by {workers} workers interviewed.")
+        }
         ('D', false) => "Document-handling procedure with written consent and a return log in place.".into(),
         ('E', true) => format!(
             "Job information and contracts in workers' languages reviewed; terms confirmed at destination by {workers} \
              workers interviewed."
         ),
-        ('E', false) => format!("Job information sheets and contract templates in workers' languages reviewed ({files} files)."),
+        ('E', false) => {
+            format!("Job information sheets and contract templates in workers' languages reviewed ({files} files).")
+        }
         ('F', _) => "Data protection policy, access controls, retention schedule and consent forms reviewed.".into(),
         ('G', true) => {
             format!("Grievance channel tested and log reviewed; {workers} workers interviewed knew how to use it.")
@@ -800,7 +943,7 @@ fn money(amount_minor: i64, currency: &str, minor_per_major: i64) -> String {
     let major = (amount_minor / minor_per_major.max(1)).to_string();
     let mut grouped = String::new();
     for (i, digit) in major.chars().enumerate() {
-        if i > 0 && (major.len() - i) % 3 == 0 {
+        if i > 0 && (major.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(digit);
@@ -977,28 +1120,32 @@ impl Seeder {
 
     // --- time ---------------------------------------------------------------------------------
 
-    /// Some minutes into the working day, so that events do not all happen at the same minute.
-    fn jitter(&mut self) -> Duration {
-        Duration::minutes(self.rng.gen_range(0..=540))
+    /// `t`'s day, at a minute of the working day in the origin countries (02:00 to 11:00 UTC).
+    fn working_hours(&mut self, t: Time) -> Time {
+        let day = t.date_naive().and_hms_opt(2, 0, 0).unwrap_or_default().and_utc();
+        day + Duration::minutes(self.rng.gen_range(0..=540))
     }
 
     fn days_ago(&mut self, lo: i64, hi: i64) -> Time {
-        let back = days(self.rng.gen_range(lo..=hi)) + self.jitter();
-        self.now - back
+        let t = self.now - days(self.rng.gen_range(lo..=hi));
+        self.working_hours(t).min(self.now - Duration::minutes(5))
     }
 
+    /// `lo` to `hi` days (at least one) after `t`.
     fn after(&mut self, t: Time, lo: i64, hi: i64) -> Time {
-        t + days(self.rng.gen_range(lo..=hi)) + self.jitter()
+        let t = t + days(self.rng.gen_range(lo.max(1)..=hi.max(1)));
+        self.working_hours(t)
     }
 
+    /// `lo` to `hi` days (at least one) before `t`.
     fn before(&mut self, t: Time, lo: i64, hi: i64) -> Time {
-        t - days(self.rng.gen_range(lo..=hi)) - self.jitter()
+        let t = t - days(self.rng.gen_range(lo.max(1)..=hi.max(1)));
+        self.working_hours(t)
     }
 
-    /// `t`, or a little before now if `t` is not in the past.
+    /// `t`, or a day or two ago if `t` is not safely in the past.
     fn in_past(&mut self, t: Time) -> Time {
-        let latest = self.now - Duration::hours(self.rng.gen_range(6..=40));
-        t.min(latest)
+        if t < self.now - Duration::hours(6) { t } else { self.days_ago(1, 2) }
     }
 
     fn pick<T: Copy>(&mut self, items: &[T]) -> T {
@@ -1041,8 +1188,14 @@ impl Seeder {
             let auditor_ref = format!("{}-AUD-{:02}", spec.short, self.rng.gen_range(10..=99));
             let certifier_ref = format!("{}-CRT-{:02}", spec.short, self.rng.gen_range(10..=99));
             let joined = self.after(created, 5, 30);
-            let auditor =
-                self.client(c, format!("{} lead auditor (demo)", spec.short), Role::Auditor, &row.id, &auditor_ref, joined)?;
+            let auditor = self.client(
+                c,
+                format!("{} lead auditor (demo)", spec.short),
+                Role::Auditor,
+                &row.id,
+                &auditor_ref,
+                joined,
+            )?;
             let certifier = self.client(
                 c,
                 format!("{} certification decisions (demo)", spec.short),
@@ -1272,15 +1425,19 @@ impl Seeder {
 
     // --- the stories ---------------------------------------------------------------------------
 
-    fn tell(&mut self, c: &mut DbConnection, mut a: DemoAgency, (story, self_assessment): (Story, bool)) -> AppResult<()> {
+    fn tell(
+        &mut self,
+        c: &mut DbConnection,
+        mut a: DemoAgency,
+        (story, self_assessment): (Story, bool),
+    ) -> AppResult<()> {
         a.self_assessment = self_assessment;
         let body = self.body_for(&a);
         let now = self.now;
         match story {
             Story::NeverCertified => {
                 let assessed = self.days_ago(5, 300);
-                let created =
-                    if a.self_assessment { self.before(assessed, 60, 700) } else { self.days_ago(3, 1400) };
+                let created = if a.self_assessment { self.before(assessed, 60, 700) } else { self.days_ago(3, 1400) };
                 self.register(c, &mut a, created)?;
                 if a.self_assessment {
                     self.self_assessment(c, &mut a, assessed)?;
@@ -1381,17 +1538,13 @@ impl Seeder {
                 let due = self.days_ago(310, 400);
                 let target = months_before(due, 12);
                 let certified = self.certification(c, &mut a, body, target, due)?;
-                let audit = self.overdue_major_audit(c, &a, body, certified, 1, (300, 330), Reach::Plan, due + days(80))?;
+                let audit = self.overdue_major_audit(c, &a, body, certified, 1, (300, 330), Reach::Plan, now)?;
                 // What the sweeper did the day after the closure deadline passed.
                 let finalized = audit.finalized_at.map(from_db_time).ok_or_else(|| internal("audit not finalized"))?;
                 let (_, closure_due) = deadlines(Severity::Major, finalized).ok_or_else(|| internal("no deadline"))?;
-                let at = closure_due + days(1) + self.jitter();
-                let overdue = store::certifications::unverified_actions(
-                    c,
-                    &a.id,
-                    &["major", "critical"],
-                    Some(to_db_time(at)),
-                )?;
+                let at = self.after(closure_due, 1, 1);
+                let overdue =
+                    store::certifications::unverified_actions(c, &a.id, &["major", "critical"], Some(to_db_time(at)))?;
                 let reason = format!("{overdue} major or critical corrective action(s) overdue");
                 certification::suspend(c, SYSTEM, &a.id, Some("overdue_corrective_action"), &reason, at)?;
             }
@@ -1404,9 +1557,8 @@ impl Seeder {
                 let certified = self.certification(c, &mut a, body, target, horizon)?;
                 // What the sweeper did once the first surveillance audit was 30 days late.
                 let due = rules::period(certified).first_surveillance_due;
-                let at = due + days(31) + self.jitter();
-                let reason =
-                    format!("surveillance audit due {} is more than 30 days late", due.format("%Y-%m-%d"));
+                let at = self.after(due, 31, 31);
+                let reason = format!("surveillance audit due {} is more than 30 days late", due.format("%Y-%m-%d"));
                 certification::suspend(c, SYSTEM, &a.id, Some("surveillance_overdue"), &reason, at)?;
             }
             Story::Expired { recertification_started } => {
@@ -1470,7 +1622,14 @@ impl Seeder {
     }
 
     /// Applies to the body at `at`; returns when the body decided (or `at` while pending).
-    fn apply(&mut self, c: &mut DbConnection, a: &DemoAgency, body: usize, at: Time, outcome: ApplicationStatus) -> AppResult<Time> {
+    fn apply(
+        &mut self,
+        c: &mut DbConnection,
+        a: &DemoAgency,
+        body: usize,
+        at: Time,
+        outcome: ApplicationStatus,
+    ) -> AppResult<Time> {
         let decided = match outcome {
             ApplicationStatus::Pending => None,
             _ => {
@@ -1483,7 +1642,9 @@ impl Seeder {
                 let destination = country_name(&a.input.destination_countries[0]);
                 Some(match self.rng.gen_range(0..4) {
                     0 => "Send the renewed licence and the list of sub-agents.".to_owned(),
-                    1 => format!("Send the agreements with employer-clients in {destination} before the stage-1 review."),
+                    1 => {
+                        format!("Send the agreements with employer-clients in {destination} before the stage-1 review.")
+                    }
                     2 => "The grievance procedure in workers' languages was not attached.".to_owned(),
                     _ => "Send the price list showing who pays each recruitment cost.".to_owned(),
                 })
@@ -1552,8 +1713,18 @@ impl Seeder {
             certification_body_id: Some(b.id.clone()),
             person_ref: Some(b.certifier_ref.clone()),
         };
+        let filter = store::corrective_actions::Filter { assessment_id: Some(stage2.id.clone()), ..Default::default() };
+        let actions = store::corrective_actions::page(c, &filter, None, 1000)?;
+        let majors = actions.iter().filter(|x| x.severity == "major").count();
+        let minors = actions.iter().filter(|x| x.severity == "minor").count();
+        let actions = match (majors, minors) {
+            (0, 0) => "no corrective action needed".to_owned(),
+            (0, m) => format!("{m} minor finding(s) with a plan"),
+            (n, 0) => format!("{n} major finding(s) closed and verified"),
+            (n, m) => format!("{n} major finding(s) closed and verified, {m} minor finding(s) with a plan"),
+        };
         let reason = format!(
-            "Stage-2 audit of {}: score {:.2}, grade {}; major findings verified, plans in place for minor ones.",
+            "Stage-2 audit of {}: score {:.2}, grade {}; {actions}.",
             track.stage2.format("%Y-%m-%d"),
             stage2.overall_score.unwrap_or_default(),
             stage2.grade.as_deref().unwrap_or("-"),
@@ -1593,7 +1764,14 @@ impl Seeder {
     }
 
     /// A short-notice audit with a critical finding; finalizing it suspends the certificate.
-    fn critical_audit(&mut self, c: &mut DbConnection, a: &DemoAgency, body: usize, at: Time, horizon: Time) -> AppResult<()> {
+    fn critical_audit(
+        &mut self,
+        c: &mut DbConnection,
+        a: &DemoAgency,
+        body: usize,
+        at: Time,
+        horizon: Time,
+    ) -> AppResult<()> {
         const CRITICAL: &[&str] = &["C.1", "C.1", "C.1", "D.1", "D.1", "E.3", "E.3", "C.2", "D.4", "A.3"];
         let code = self.pick(CRITICAL);
         let forced = [(code, Severity::Critical)];
@@ -1653,6 +1831,8 @@ impl Seeder {
             forced: &forced,
         };
         let audit = self.audit(c, a, spec)?;
+        // The agency stops working on its actions once the deadline passed and it was suspended.
+        let horizon = horizon.min(at + days(91));
         self.follow_up(c, &audit, horizon, reach, Reach::Verified)?;
         Ok(audit)
     }
@@ -1781,19 +1961,26 @@ impl Seeder {
         let fee_part = if fees.is_empty() { String::new() } else { format!("; amounts: {}", fee_list(fees, a.origin)) };
         if self_assessed {
             return match severity {
-                Severity::Conformant | Severity::NotApplicable => "Agency's own review: policy and records in place.".into(),
+                Severity::Conformant | Severity::NotApplicable => {
+                    "Agency's own review: policy and records in place.".into()
+                }
                 Severity::Observation => format!("Agency's own review: in place; plans to {}.", improvement(code)),
                 _ => format!("Agency's own review found that {}.", gap(code)),
             };
         }
         let destination = country_name(&a.input.destination_countries[0]);
         match severity {
-            Severity::NotApplicable => "The agency works without sub-agents; confirmed in management and staff interviews.".into(),
+            Severity::NotApplicable => {
+                "The agency works without sub-agents; confirmed in management and staff interviews.".into()
+            }
             Severity::Conformant => conformant_text(code, workers, files),
             Severity::Observation => format!("Conformant. For improvement: {}.", improvement(code)),
             Severity::Minor => {
                 let k = self.rng.gen_range(1..=2);
-                format!("Minor: {}, in {k} of {files} files sampled{fee_part}. An isolated lapse; the system works.", gap(code))
+                format!(
+                    "Minor: {}, in {k} of {files} files sampled{fee_part}. An isolated lapse; the system works.",
+                    gap(code)
+                )
             }
             Severity::Major => {
                 let k = self.rng.gen_range(3..=(files / 3).max(3));
@@ -1852,7 +2039,7 @@ impl Seeder {
         let found = self.draw(spec.profile, spec.forced);
         let methods = self.methods(spec.kind);
         let fieldwork = self.rng.gen_range(4..=18);
-        let created = self.before(spec.at, fieldwork, fieldwork + 6);
+        let created = self.before(spec.at, fieldwork + 5, fieldwork + 10);
         let keep = match spec.stop {
             Stop::Draft => self.rng.gen_range(8..=26),
             _ => found.len(),
@@ -1860,10 +2047,11 @@ impl Seeder {
         let submitted_at = match spec.stop {
             Stop::Draft => None,
             Stop::Submitted => Some(spec.at),
-            Stop::Finalized => Some(spec.at - Duration::hours(self.rng.gen_range(20..=120))),
+            Stop::Finalized => Some(self.before(spec.at, 1, 4)),
         };
         let last_finding = submitted_at.unwrap_or(spec.at) - Duration::hours(1);
-        let files = if spec.kind == AssessmentKind::Stage1 { self.rng.gen_range(8..=15) } else { self.rng.gen_range(12..=30) };
+        let files =
+            if spec.kind == AssessmentKind::Stage1 { self.rng.gen_range(8..=15) } else { self.rng.gen_range(12..=30) };
         let self_assessed = spec.kind == AssessmentKind::SelfAssessment;
         let mut findings = Vec::with_capacity(keep);
         let span = (last_finding - created).num_minutes().max(keep as i64);
@@ -1941,8 +2129,7 @@ impl Seeder {
         minors: Reach,
     ) -> AppResult<Option<Time>> {
         let finalized = audit.finalized_at.map(from_db_time).ok_or_else(|| internal("audit not finalized"))?;
-        let filter =
-            store::corrective_actions::Filter { assessment_id: Some(audit.id.clone()), ..Default::default() };
+        let filter = store::corrective_actions::Filter { assessment_id: Some(audit.id.clone()), ..Default::default() };
         let mut actions = store::corrective_actions::page(c, &filter, None, 1000)?;
         actions.sort_by(|x, y| x.criterion_code.cmp(&y.criterion_code));
         let mut ready = Some(finalized);

@@ -15,4 +15,5 @@ mod logging;
 mod openapi;
 mod public;
 mod schema_parity;
+mod seed;
 mod standards;
