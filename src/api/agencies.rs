@@ -103,7 +103,7 @@ pub async fn create_agency(
     params(("id" = String, Path, format = Uuid, description = "Agency id.")),
     responses(
         (status = 200, description = "The agency.", body = Agency, headers(("ETag" = String, description = "Current version, for `If-Match`."))),
-        Unauthorized, Forbidden, NotFound, TooManyRequests
+        BadRequest, Unauthorized, Forbidden, NotFound, TooManyRequests
     ),
     security(("bearer" = []))
 )]

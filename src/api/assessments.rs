@@ -219,7 +219,7 @@ pub async fn create_assessment(
     operation_id = "get_assessment",
     tag = "assessments",
     params(("id" = String, Path, format = Uuid, description = "Assessment id.")),
-    responses((status = 200, description = "The assessment.", body = Assessment, headers(("ETag" = String))), Unauthorized, NotFound, TooManyRequests),
+    responses((status = 200, description = "The assessment.", body = Assessment, headers(("ETag" = String))), BadRequest, Unauthorized, NotFound, TooManyRequests),
     security(("bearer" = []))
 )]
 #[get("/assessments/{id}")]
@@ -488,7 +488,7 @@ workflow_route!(
     operation_id = "get_assessment_score",
     tag = "assessments",
     params(("id" = String, Path, format = Uuid, description = "Assessment id.")),
-    responses((status = 200, description = "The explanation.", body = ScoreExplanation), Unauthorized, Forbidden, NotFound, TooManyRequests),
+    responses((status = 200, description = "The explanation.", body = ScoreExplanation), BadRequest, Unauthorized, Forbidden, NotFound, TooManyRequests),
     security(("bearer" = []))
 )]
 #[get("/assessments/{id}/score")]

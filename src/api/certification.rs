@@ -213,7 +213,7 @@ fn certification_view(c: &mut DbConnection, agency_id: &str) -> AppResult<Certif
     operation_id = "get_certification",
     tag = "certification",
     params(("id" = String, Path, format = Uuid, description = "Agency id.")),
-    responses((status = 200, description = "State, certificate and history.", body = Certification), Unauthorized, Forbidden, NotFound, TooManyRequests),
+    responses((status = 200, description = "State, certificate and history.", body = Certification), BadRequest, Unauthorized, Forbidden, NotFound, TooManyRequests),
     security(("bearer" = []))
 )]
 #[get("/agencies/{id}/certification")]
@@ -364,7 +364,7 @@ pub struct DueDiligence {
     operation_id = "get_due_diligence",
     tag = "certification",
     params(("id" = String, Path, format = Uuid, description = "Agency id.")),
-    responses((status = 200, description = "The summary.", body = DueDiligence), Unauthorized, Forbidden, NotFound, TooManyRequests),
+    responses((status = 200, description = "The summary.", body = DueDiligence), BadRequest, Unauthorized, Forbidden, NotFound, TooManyRequests),
     security(("bearer" = []))
 )]
 #[get("/agencies/{id}/due-diligence")]

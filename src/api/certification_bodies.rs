@@ -199,7 +199,7 @@ pub async fn create_certification_body(
     operation_id = "get_certification_body",
     tag = "certification bodies",
     params(("id" = String, Path, format = Uuid, description = "Body id.")),
-    responses((status = 200, description = "The body.", body = CertificationBody, headers(("ETag" = String, description = "Current version."))), Unauthorized, NotFound, TooManyRequests),
+    responses((status = 200, description = "The body.", body = CertificationBody, headers(("ETag" = String, description = "Current version."))), BadRequest, Unauthorized, NotFound, TooManyRequests),
     security(("bearer" = []))
 )]
 #[get("/certification-bodies/{id}")]

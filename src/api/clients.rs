@@ -244,7 +244,7 @@ pub async fn create_client_route(
     params(("id" = String, Path, format = Uuid, description = "Client id.")),
     responses(
         (status = 204, description = "Revoked."),
-        Unauthorized, Forbidden, NotFound, TooManyRequests
+        BadRequest, Unauthorized, Forbidden, NotFound, TooManyRequests
     ),
     security(("bearer" = []))
 )]

@@ -200,7 +200,7 @@ pub async fn list_corrective_actions(
     operation_id = "get_corrective_action",
     tag = "corrective actions",
     params(("id" = String, Path, format = Uuid, description = "Corrective action id.")),
-    responses((status = 200, description = "The corrective action.", body = CorrectiveAction), Unauthorized, NotFound, TooManyRequests),
+    responses((status = 200, description = "The corrective action.", body = CorrectiveAction), BadRequest, Unauthorized, NotFound, TooManyRequests),
     security(("bearer" = []))
 )]
 #[get("/corrective-actions/{id}")]
@@ -322,7 +322,7 @@ pub async fn submit_evidence(
     params(("id" = String, Path, format = Uuid, description = "Corrective action id.")),
     responses(
         (status = 200, description = "Verified and closed.", body = CorrectiveAction),
-        Unauthorized, Forbidden, NotFound, Conflict, TooManyRequests
+        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooManyRequests
     ),
     security(("bearer" = []))
 )]

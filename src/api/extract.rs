@@ -59,10 +59,30 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     if !value.is_object() {
         return Err(AppError::field("body", "must be a JSON object"));
     }
+    if let Some(field) = nul_at(&value, "") {
+        return Err(AppError::field(field, "must not contain NUL characters"));
+    }
     serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
         let path = e.path().to_string();
         json_error(&path, e.inner())
     })
+}
+
+/// The path of the first string (or key) holding a NUL character. PostgreSQL cannot store one
+/// in text, and no field has a use for it, so it is refused for every backend alike.
+fn nul_at(value: &serde_json::Value, path: &str) -> Option<String> {
+    let here = || if path.is_empty() { "body".to_owned() } else { path.to_owned() };
+    match value {
+        serde_json::Value::String(s) if s.contains('\0') => Some(here()),
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, v)| nul_at(v, &format!("{}[{i}]", here())))
+        }
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let field = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+            if k.contains('\0') { Some(here()) } else { nul_at(v, &field) }
+        }),
+        _ => None,
+    }
 }
 
 fn json_error(path: &str, e: &serde_json::Error) -> AppError {

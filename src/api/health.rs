@@ -15,7 +15,7 @@ pub struct Health {
 }
 
 /// The process is up.
-#[utoipa::path(operation_id = "healthz", tag = "operations", responses((status = 200, description = "Up.", body = Health), TooManyRequests))]
+#[utoipa::path(operation_id = "healthz", tag = "operations", responses((status = 200, description = "Up.", body = Health), BadRequest, TooManyRequests))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
@@ -25,7 +25,7 @@ pub async fn healthz() -> HttpResponse {
 #[utoipa::path(
     operation_id = "readyz",
     tag = "operations",
-    responses((status = 200, description = "Ready.", body = Health), TooManyRequests, ServiceUnavailable)
+    responses((status = 200, description = "Ready.", body = Health), BadRequest, TooManyRequests, ServiceUnavailable)
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> AppResult<HttpResponse> {

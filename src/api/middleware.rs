@@ -58,6 +58,16 @@ pub async fn request_context(
     let span = tracing::info_span!("request", request_id = %id);
     let started = Instant::now();
 
+    // A NUL in the path or query can never name anything, and PostgreSQL refuses it in text.
+    let uri = req.uri().to_string();
+    if uri.contains("%00") {
+        let err = AppError::BadRequest("the URL must not contain NUL characters (%00)".into());
+        let mut res = req.into_response(span.in_scope(|| problem_response(&err, Some(path.clone()))));
+        if let Ok(v) = HeaderValue::from_str(&id) {
+            res.headers_mut().insert(header::HeaderName::from_static(REQUEST_ID), v);
+        }
+        return Ok(res);
+    }
     let outcome = AssertUnwindSafe(next.call(req)).catch_unwind().instrument(span.clone()).await;
     let mut res = match outcome {
         Ok(Ok(res)) => {

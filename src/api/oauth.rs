@@ -145,7 +145,7 @@ pub async fn create_token(
         }
         _ => return Err(invalid_request("client_id and client_secret are required")),
     };
-    if client_id.len() > 64 || secret.len() > 128 {
+    if client_id.len() > 64 || secret.len() > 128 || client_id.contains('\0') {
         return Err(invalid_client());
     }
     let lookup = client_id.clone();
@@ -177,7 +177,7 @@ pub async fn create_token(
     tag = "auth",
     responses(
         (status = 200, description = "A JSON Web Key Set (RFC 7517).", body = JwkSet),
-        TooManyRequests
+        BadRequest, TooManyRequests
     )
 )]
 #[get("/.well-known/jwks.json")]

@@ -222,7 +222,7 @@ pub async fn list_public_agencies(
     params(("id" = String, Path, format = Uuid, description = "Agency id.")),
     responses(
         (status = 200, description = "The agency's public record.", body = PublicAgency),
-        NotFound, TooManyRequests
+        BadRequest, NotFound, TooManyRequests
     )
 )]
 #[get("/public/agencies/{id}")]
@@ -249,7 +249,7 @@ pub async fn get_public_agency(state: web::Data<AppState>, id: web::Path<String>
             content_type = "application/jose",
             headers(("Cache-Control" = String, description = "`no-store`: ask again for a fresh attestation.")),
             example = json!(ATTESTATION_EXAMPLE)),
-        NotFound, TooManyRequests
+        BadRequest, NotFound, TooManyRequests
     )
 )]
 #[get("/public/agencies/{id}/attestation")]

@@ -114,7 +114,7 @@ pub fn ensure_default(conn: &mut crate::db::DbConnection, now: DateTime<Utc>) ->
 #[utoipa::path(
     operation_id = "list_standards",
     tag = "standards",
-    responses((status = 200, description = "Every version, oldest first.", body = StandardList), Unauthorized, TooManyRequests),
+    responses((status = 200, description = "Every version, oldest first.", body = StandardList), BadRequest, Unauthorized, TooManyRequests),
     security(("bearer" = []))
 )]
 #[get("/standards")]
@@ -143,7 +143,7 @@ pub async fn list_standards(state: web::Data<AppState>, _who: Principal) -> AppR
     operation_id = "get_standard",
     tag = "standards",
     params(("version" = String, Path, description = "Version id, e.g. `ers-1.0`.")),
-    responses((status = 200, description = "The version.", body = Standard), Unauthorized, NotFound, TooManyRequests),
+    responses((status = 200, description = "The version.", body = Standard), BadRequest, Unauthorized, NotFound, TooManyRequests),
     security(("bearer" = []))
 )]
 #[get("/standards/{version}")]
@@ -250,7 +250,7 @@ async fn change_status(
     params(("version" = String, Path, description = "Version id.")),
     responses(
         (status = 200, description = "Published.", body = Standard),
-        Unauthorized, Forbidden, NotFound, Conflict, TooManyRequests
+        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooManyRequests
     ),
     security(("bearer" = []))
 )]
@@ -273,7 +273,7 @@ pub async fn publish_standard(
     params(("version" = String, Path, description = "Version id.")),
     responses(
         (status = 200, description = "Retired.", body = Standard),
-        Unauthorized, Forbidden, NotFound, Conflict, TooManyRequests
+        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooManyRequests
     ),
     security(("bearer" = []))
 )]

@@ -132,3 +132,27 @@ async fn readiness_is_a_503_problem_when_the_database_is_unreachable() {
     // Liveness does not depend on the database.
     assert_eq!(app.http.get(app.url("/healthz")).send().await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn nul_characters_are_refused_everywhere_before_they_reach_the_database() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    for path in
+        ["/v1/agencies/ab%00cd", "/v1/public/agencies?q=a%00b", "/v1/agencies?licence_number=%00", "/healthz?x=%00"]
+    {
+        let res = app.request(Method::GET, path, Some(&admin)).send().await.unwrap();
+        assert_problem(res, 400, "bad-request").await;
+    }
+    let mut body = agency_body(1);
+    body["trading_names"] = json!(["fine", "nul\u{0}here"]);
+    let res = app.request(Method::POST, "/v1/agencies", Some(&admin)).json(&body).send().await.unwrap();
+    assert_eq!(error_fields(&assert_problem(res, 422, "validation").await), vec!["trading_names[1]"]);
+    let res = app
+        .http
+        .post(app.url("/v1/oauth/token"))
+        .form(&[("grant_type", "client_credentials"), ("client_id", "a\u{0}b"), ("client_secret", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 401, "invalid-client").await;
+}
