@@ -293,6 +293,7 @@ fn search_field_len(text: &str) -> Result<(), ValidationError> {
 /// Registry search. Filters combine with AND.
 #[derive(Debug, Default, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct AgencyQuery {
     /// Part of a legal or trading name; case and accents are ignored.
     #[validate(custom(function = "search_field_len"))]

@@ -175,6 +175,7 @@ pub struct ScoreExplanation {
 
 #[derive(Debug, Default, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct AssessmentQuery {
     #[validate(custom(function = "uuid"))]
     #[param(format = Uuid)]

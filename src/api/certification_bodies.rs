@@ -95,6 +95,7 @@ pub struct CertificationBodyPage {
 
 #[derive(Debug, Default, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct BodyQuery {
     /// Page size, 1–200 (default 50).
     #[validate(range(min = 1, max = 200))]

@@ -61,6 +61,7 @@ pub struct CorrectiveActionPage {
 
 #[derive(Debug, Default, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ActionQuery {
     #[validate(custom(function = "uuid"))]
     #[param(format = Uuid)]

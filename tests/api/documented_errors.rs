@@ -156,3 +156,15 @@ async fn nul_characters_are_refused_everywhere_before_they_reach_the_database() 
         .unwrap();
     assert_problem(res, 401, "invalid-client").await;
 }
+
+#[tokio::test]
+async fn a_misspelt_query_parameter_is_refused_not_ignored() {
+    // Ignoring `destinaton=QA` would answer with every agency: worse than an error.
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let res = app.request(Method::GET, "/v1/agencies?destinaton=QA", Some(&admin)).send().await.unwrap();
+    let problem = assert_problem(res, 400, "bad-request").await;
+    assert!(problem["detail"].as_str().unwrap().contains("destinaton"), "{problem}");
+    let res = app.request(Method::GET, "/v1/public/agencies?limit=5&foo=1", None).send().await.unwrap();
+    assert_problem(res, 400, "bad-request").await;
+}
