@@ -24,15 +24,19 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub state: AppState,
     _dir: tempfile::TempDir,
-    pg_schema: Option<(String, String)>,
+    _schema: Option<TempSchema>,
 }
 
-impl Drop for TestApp {
+/// A PostgreSQL schema made for one test, dropped with it.
+pub struct TempSchema {
+    pub base_url: String,
+    pub name: String,
+}
+
+impl Drop for TempSchema {
     fn drop(&mut self) {
-        if let Some((url, schema)) = &self.pg_schema
-            && let Ok(mut conn) = PgConnection::establish(url)
-        {
-            let _ = conn.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+        if let Ok(mut conn) = PgConnection::establish(&self.base_url) {
+            let _ = conn.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
         }
     }
 }
@@ -42,16 +46,16 @@ pub fn postgres_url() -> Option<String> {
     std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres"))
 }
 
-/// A database URL for a fresh, empty database, and what to clean up afterwards.
-pub fn fresh_database(dir: &std::path::Path) -> (String, Option<(String, String)>) {
+/// A database URL for a fresh, empty database, and the schema to drop afterwards (PostgreSQL).
+pub fn fresh_database(dir: &std::path::Path) -> (String, Option<TempSchema>) {
     match postgres_url() {
         Some(base) => {
-            let schema = format!("t_{}", Uuid::now_v7().simple());
+            let name = format!("t_{}", Uuid::now_v7().simple());
             let mut conn = PgConnection::establish(&base).expect("TEST_DATABASE_URL must be reachable");
-            conn.batch_execute(&format!("CREATE SCHEMA {schema}")).expect("create test schema");
+            conn.batch_execute(&format!("CREATE SCHEMA {name}")).expect("create test schema");
             let sep = if base.contains('?') { '&' } else { '?' };
-            let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-            (url, Some((base, schema)))
+            let url = format!("{base}{sep}options=-c%20search_path%3D{name}");
+            (url, Some(TempSchema { base_url: base, name }))
         }
         None => (dir.join("test.db").to_string_lossy().into_owned(), None),
     }
@@ -71,7 +75,7 @@ impl TestApp {
             fairhire::telemetry::init(fairhire::config::LogFormat::Pretty);
         }
         let dir = tempfile::tempdir().expect("temp dir");
-        let (url, pg_schema) = fresh_database(dir.path());
+        let (url, schema) = fresh_database(dir.path());
         let mut config =
             Config { data_dir: dir.path().to_path_buf(), database_url: url, db_pool_size: 2, ..Config::default() };
         adjust(&mut config);
@@ -81,7 +85,7 @@ impl TestApp {
         let address = format!("http://{}", listener.local_addr().unwrap());
         let server = fairhire::start(state.clone(), listener).expect("server starts");
         tokio::spawn(server);
-        TestApp { address, http: reqwest::Client::new(), state, _dir: dir, pg_schema }
+        TestApp { address, http: reqwest::Client::new(), state, _dir: dir, _schema: schema }
     }
 
     pub fn url(&self, path: &str) -> String {

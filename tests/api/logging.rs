@@ -13,7 +13,8 @@ use crate::helpers::fresh_database;
 #[tokio::test]
 async fn json_logs_carry_request_ids_and_no_secrets_or_personal_data() {
     let dir = tempfile::tempdir().unwrap();
-    let (db_url, _cleanup) = fresh_database(dir.path());
+    // `_schema` drops the PostgreSQL schema when the test ends.
+    let (db_url, _schema) = fresh_database(dir.path());
     let bin = env!("CARGO_BIN_EXE_fairhire");
     let env = |cmd: &mut Command| {
         cmd.current_dir(dir.path())
