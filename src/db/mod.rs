@@ -127,10 +127,6 @@ impl Db {
         Ok(Db { pool, backend, sqlite_writer: Arc::new(Mutex::new(())) })
     }
 
-    pub fn backend(&self) -> Backend {
-        self.backend
-    }
-
     /// A connection for synchronous callers (the CLI, migrations, tests).
     pub fn conn(&self) -> AppResult<PooledConn> {
         Ok(self.pool.get()?)

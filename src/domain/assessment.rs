@@ -38,37 +38,6 @@ pub enum Step {
     Cancel,
 }
 
-macro_rules! names {
-    ($ty:ty { $($variant:ident => $name:literal),* $(,)? }) => {
-        impl $ty {
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $name),* }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($name => Some(Self::$variant),)* _ => None }
-            }
-        }
-    };
-}
-
-names!(AssessmentKind {
-    SelfAssessment => "self_assessment",
-    Stage1 => "stage1",
-    Stage2 => "stage2",
-    Surveillance => "surveillance",
-    Recertification => "recertification",
-    Special => "special",
-    FollowUp => "follow_up",
-});
-
-names!(AssessmentStatus {
-    Draft => "draft",
-    Submitted => "submitted",
-    Finalized => "finalized",
-    Cancelled => "cancelled",
-});
-
 impl AssessmentStatus {
     /// The status after `step`, or why the step is refused. Findings are recorded in draft only;
     /// a submitted assessment goes back to draft if a finding must change. A finalized or
@@ -131,9 +100,8 @@ mod tests {
     #[test]
     fn names_round_trip() {
         for kind in ["self_assessment", "stage1", "stage2", "surveillance", "recertification", "special", "follow_up"] {
-            assert_eq!(AssessmentKind::parse(kind).unwrap().as_str(), kind);
-            let via_serde: AssessmentKind = serde_json::from_value(serde_json::json!(kind)).unwrap();
-            assert_eq!(via_serde.as_str(), kind);
+            let parsed: AssessmentKind = crate::domain::from_wire(kind).unwrap();
+            assert_eq!(crate::domain::wire_name(&parsed), kind);
         }
     }
 }

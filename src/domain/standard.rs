@@ -44,11 +44,6 @@ impl Severity {
             Severity::NotApplicable => None,
         }
     }
-
-    /// Findings that open a corrective action (domain.md §5).
-    pub fn needs_corrective_action(self) -> bool {
-        matches!(self, Severity::Minor | Severity::Major | Severity::Critical)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
