@@ -118,7 +118,7 @@ pub fn certify(
         .ok_or_else(|| AppError::field("assessment_id", format!("no assessment {assessment_id} of this agency")))?;
     let standard = store::standards::find(conn, &audit.standard_version)?
         .ok_or_else(|| AppError::internal("assessment bound to a missing standard"))?;
-    let minimum = crate::api::standards::content_of(&standard)?.policy.certification_minimum;
+    let minimum = standard.content()?.policy.certification_minimum;
     let lead = store::clients::find(conn, &audit.lead_client_id)?;
     let same_person = match (&decider.person_ref, lead.as_ref().and_then(|l| l.person_ref.as_ref())) {
         (Some(a), Some(b)) => a == b,

@@ -2,6 +2,7 @@
 //! application through [`prepare`] and [`start`], so both run the same code.
 
 pub mod api;
+pub mod audits;
 pub mod auth;
 pub mod certification;
 pub mod clock;

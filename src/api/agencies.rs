@@ -4,8 +4,8 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use uuid::Uuid;
 
-use crate::api::agency_model::{Agency, AgencyInput, AgencyPage, AgencyPatch, AgencyQuery, etag};
-use crate::api::extract::{self, ValidJson, ValidJsonWithBytes, ValidQuery, check_if_match};
+use crate::api::agency_model::{Agency, AgencyInput, AgencyPage, AgencyPatch, AgencyQuery};
+use crate::api::extract::{self, ValidJson, ValidJsonWithBytes, ValidQuery, check_if_match, etag};
 use crate::api::idempotency::{Created, create_once};
 use crate::api::pagination;
 use crate::api::problems::*;

@@ -363,10 +363,6 @@ fn from_json<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
     serde_json::from_str(text).unwrap_or_default()
 }
 
-pub fn etag(version: i64) -> String {
-    format!("\"v{version}\"")
-}
-
 impl AgencyInput {
     /// Trims names and removes repeated list entries, so equal inputs store equal rows.
     pub fn normalized(mut self) -> Self {

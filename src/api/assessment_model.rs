@@ -190,10 +190,6 @@ pub struct AssessmentQuery {
     pub cursor: Option<String>,
 }
 
-pub fn etag(version: i64) -> String {
-    format!("\"v{version}\"")
-}
-
 pub fn to_finding(row: FindingRow) -> AppResult<Finding> {
     Ok(Finding {
         severity: from_wire(&row.severity)

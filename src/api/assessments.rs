@@ -1,31 +1,26 @@
 //! `/v1/assessments`: audits filed criterion by criterion, their workflow and explained score.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::api::assessment_model::*;
-use crate::api::extract::{self, ValidJson, ValidJsonWithBytes, ValidQuery, check_if_match};
+use crate::api::extract::{self, ValidJson, ValidJsonWithBytes, ValidQuery, check_if_match, etag};
 use crate::api::idempotency::{Created, create_once};
 use crate::api::pagination;
 use crate::api::problems::*;
-use crate::api::standards::content_of;
 use crate::auth::permissions::assessment_scope;
 use crate::auth::{Action, Principal, authorize};
 use crate::db::DbConnection;
 use crate::domain::assessment::{AssessmentKind, AssessmentStatus, Step, criterion_takes_fees};
-use crate::domain::corrective::{ActionStatus, deadlines};
 use crate::domain::scoring::{self, ScoreResult};
-use crate::domain::standard::{Severity, StandardContent};
 use crate::domain::{from_wire, wire_name};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store;
 use crate::store::assessments::{AssessmentRow, FindingRow};
-use crate::store::corrective_actions::ActionRow;
 
 fn not_found(id: &str) -> AppError {
     AppError::NotFound(format!("no assessment with id {id}"))
@@ -50,19 +45,9 @@ fn load_visible(conn: &mut DbConnection, who: &Principal, id: &str) -> AppResult
     Ok(row)
 }
 
-fn standard_of(conn: &mut DbConnection, version: &str) -> AppResult<StandardContent> {
-    let row = store::standards::find(conn, version)?
-        .ok_or_else(|| AppError::internal(format!("assessment bound to missing standard {version}")))?;
-    content_of(&row)
-}
-
-fn severities(findings: &[FindingRow]) -> BTreeMap<String, Severity> {
-    findings.iter().filter_map(|f| from_wire(&f.severity).map(|s| (f.criterion_code.clone(), s))).collect()
-}
-
 /// The full view of one assessment, with findings when the caller may see them.
 fn full_view(conn: &mut DbConnection, who: &Principal, row: AssessmentRow) -> AppResult<Assessment> {
-    let standard = standard_of(conn, &row.standard_version)?;
+    let standard = store::standards::content_of_version(conn, &row.standard_version)?;
     let findings = store::assessments::findings_of(conn, &row.id)?;
     let recorded = findings.len();
     let sees = authorize(
@@ -111,7 +96,7 @@ pub async fn list_assessments(
             // Few standard versions exist: read them once rather than once per assessment.
             let mut totals = HashMap::new();
             for standard in store::standards::all(c)? {
-                totals.insert(standard.version.clone(), content_of(&standard)?.criteria.len());
+                totals.insert(standard.version.clone(), standard.content()?.criteria.len());
             }
             Ok((rows, counts, totals))
         })
@@ -203,7 +188,7 @@ pub async fn create_assessment(
             cancelled_at: None,
         };
         store::assessments::insert(c, &row)?;
-        let total = content_of(&standard)?.criteria.len();
+        let total = standard.content()?.criteria.len();
         let assessment = to_assessment(row, Some(Vec::new()), total, 0)?;
         Ok(Created {
             body: serde_json::to_string(&assessment).map_err(AppError::internal)?,
@@ -281,7 +266,7 @@ pub async fn put_finding(
                 Action::WorkOnAssessment { agency_id: &row.agency_id, body_id: row.certification_body_id.as_deref() },
             )?;
             let next = status_of(&row)?.after(Step::RecordFinding).map_err(AppError::Conflict)?;
-            let standard = standard_of(c, &row.standard_version)?;
+            let standard = store::standards::content_of_version(c, &row.standard_version)?;
             if standard.criterion(&code).is_none() {
                 return Err(AppError::NotFound(format!("standard {} has no criterion {code}", row.standard_version)));
             }
@@ -334,7 +319,7 @@ async fn step(state: &AppState, who: Principal, req: &HttpRequest, id: String, s
             match next {
                 AssessmentStatus::Submitted => row.submitted_at = Some(db_now),
                 AssessmentStatus::Cancelled => row.cancelled_at = Some(db_now),
-                AssessmentStatus::Finalized => finalize(c, &mut row, now)?,
+                AssessmentStatus::Finalized => crate::audits::finalize(c, &mut row, now)?,
                 AssessmentStatus::Draft => {}
             }
             let expected = row.version;
@@ -348,78 +333,6 @@ async fn step(state: &AppState, who: Principal, req: &HttpRequest, id: String, s
         })
         .await?;
     Ok(respond(actix_web::http::StatusCode::OK, &assessment))
-}
-
-/// Scores a complete assessment for good, opens its corrective actions and, for an independent
-/// audit, makes it the agency's latest score and grade. Runs inside the step's transaction.
-pub fn finalize(c: &mut DbConnection, row: &mut AssessmentRow, now: DateTime<Utc>) -> AppResult<()> {
-    let standard = standard_of(c, &row.standard_version)?;
-    let findings = store::assessments::findings_of(c, &row.id)?;
-    let found = severities(&findings);
-    let missing = scoring::missing_criteria(&standard, &found);
-    if !missing.is_empty() {
-        return Err(AppError::Conflict(format!(
-            "the assessment is incomplete: no finding yet for {}",
-            missing.join(", ")
-        )));
-    }
-    let result = scoring::score(&standard, &found);
-    if result.overall.is_none() {
-        return Err(AppError::Conflict("every criterion is marked not applicable; there is nothing to score".into()));
-    }
-    let db_now = store::to_db_time(now);
-    row.overall_score = result.overall;
-    row.grade = result.grade.map(|g| g.as_str().to_owned());
-    row.score = Some(serde_json::to_string(&result).map_err(AppError::internal)?);
-    row.finalized_at = Some(db_now);
-    // A self-assessment is shown, never certifies: it opens no corrective actions and does not
-    // become the agency's grade.
-    let Some(body_id) = row.certification_body_id.clone() else {
-        return Ok(());
-    };
-    for (code, severity) in &found {
-        let Some((plan_due, closure_due)) = deadlines(*severity, now) else {
-            continue;
-        };
-        store::corrective_actions::insert(
-            c,
-            &ActionRow {
-                id: Uuid::now_v7().to_string(),
-                assessment_id: row.id.clone(),
-                agency_id: row.agency_id.clone(),
-                certification_body_id: body_id.clone(),
-                criterion_code: code.clone(),
-                severity: wire_name(severity),
-                status: ActionStatus::Open.as_str().into(),
-                plan: None,
-                plan_submitted_at: None,
-                evidence: None,
-                evidence_submitted_at: None,
-                verified_by: None,
-                verified_at: None,
-                rejection_reason: None,
-                plan_due: store::to_db_time(plan_due),
-                closure_due: store::to_db_time(closure_due),
-                version: 1,
-                created_at: db_now,
-                updated_at: db_now,
-            },
-        )?;
-    }
-    let mut agency =
-        store::agencies::find(c, &row.agency_id)?.ok_or_else(|| AppError::internal("assessed agency missing"))?;
-    let expected = agency.version;
-    agency.latest_score = result.overall;
-    agency.grade = row.grade.clone();
-    agency.version += 1;
-    agency.updated_at = db_now;
-    if !store::agencies::update(c, &agency, expected)? {
-        return Err(AppError::Conflict("the agency changed meanwhile; try again".into()));
-    }
-    let critical: Vec<String> =
-        found.iter().filter(|(_, s)| **s == Severity::Critical).map(|(code, _)| code.clone()).collect();
-    let kind = from_wire(&row.kind).unwrap_or(AssessmentKind::Special);
-    crate::certification::audit_finalized(c, &row.agency_id, &body_id, kind, &critical, now)
 }
 
 macro_rules! workflow_route {
@@ -512,9 +425,9 @@ pub async fn get_assessment_score(
                     serde_json::from_str(stored).map_err(AppError::internal)?
                 }
                 _ => {
-                    let standard = standard_of(c, &row.standard_version)?;
+                    let standard = store::standards::content_of_version(c, &row.standard_version)?;
                     let findings = store::assessments::findings_of(c, &row.id)?;
-                    scoring::score(&standard, &severities(&findings))
+                    scoring::score(&standard, &crate::audits::severities(&findings))
                 }
             };
             Ok(ScoreExplanation {

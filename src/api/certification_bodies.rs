@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::api::extract::{self, ValidJson, ValidQuery, check_if_match};
+use crate::api::extract::{self, ValidJson, ValidQuery, check_if_match, etag};
 use crate::api::fields::{not_blank, not_null, present, valid_country, web_url};
 use crate::api::pagination;
 use crate::api::problems::*;
@@ -118,10 +118,6 @@ fn to_body(row: BodyRow) -> AppResult<CertificationBody> {
         created_at: store::from_db_time(row.created_at),
         updated_at: store::from_db_time(row.updated_at),
     })
-}
-
-fn etag(version: i64) -> String {
-    format!("\"v{version}\"")
 }
 
 fn body_not_found(id: &str) -> AppError {

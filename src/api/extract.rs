@@ -218,6 +218,11 @@ pub fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, AppError> {
     Ok(Some(key.to_owned()))
 }
 
+/// The entity tag of a resource at `version`: every versioned resource uses this form.
+pub fn etag(version: i64) -> String {
+    format!("\"v{version}\"")
+}
+
 /// The raw `If-Match` header, if sent.
 pub fn if_match(req: &HttpRequest) -> Result<Option<String>, AppError> {
     req.headers()

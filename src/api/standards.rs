@@ -65,12 +65,8 @@ fn status_of(row: &StandardRow) -> StandardStatus {
     }
 }
 
-pub fn content_of(row: &StandardRow) -> AppResult<StandardContent> {
-    serde_json::from_str(&row.content).map_err(|e| AppError::internal(format!("standard {}: {e}", row.version)))
-}
-
 fn to_standard(row: StandardRow) -> AppResult<Standard> {
-    let content = content_of(&row)?;
+    let content = row.content()?;
     Ok(Standard {
         status: status_of(&row),
         version: row.version,
@@ -123,7 +119,7 @@ pub async fn list_standards(state: web::Data<AppState>, _who: Principal) -> AppR
     let data = rows
         .into_iter()
         .map(|row| {
-            let criteria_count = content_of(&row)?.criteria.len();
+            let criteria_count = row.content()?.criteria.len();
             Ok(StandardSummary {
                 status: status_of(&row),
                 version: row.version,

@@ -350,7 +350,7 @@ impl Seeder {
         }
         self.tally.findings += keep;
         if spec.stop == Stop::Finalized {
-            crate::api::assessments::finalize(c, &mut row, spec.at)?;
+            crate::audits::finalize(c, &mut row, spec.at)?;
             let expected = row.version;
             row.status = wire_name(&AssessmentStatus::Finalized);
             row.version += 1;

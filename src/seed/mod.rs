@@ -117,7 +117,7 @@ pub fn seed(c: &mut DbConnection, now: Time) -> AppResult<Summary> {
     }
     let standard = store::standards::latest_published(c)?
         .ok_or_else(|| AppError::Conflict("there is no published standard to audit against".into()))?;
-    let standard = crate::api::standards::content_of(&standard)?;
+    let standard = standard.content()?;
     let mut seeder = Seeder::new(now, standard);
     seeder.bodies(c)?;
     let agencies = seeder.agencies()?;

@@ -5,7 +5,8 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::standards;
-use crate::error::AppResult;
+use crate::domain::standard::StandardContent;
+use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = standards)]
@@ -17,6 +18,20 @@ pub struct StandardRow {
     pub created_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
     pub retired_at: Option<NaiveDateTime>,
+}
+
+impl StandardRow {
+    /// The version's principles, criteria and policy.
+    pub fn content(&self) -> AppResult<StandardContent> {
+        serde_json::from_str(&self.content).map_err(|e| AppError::internal(format!("standard {}: {e}", self.version)))
+    }
+}
+
+/// The content of a version an assessment is bound to (so it must exist).
+pub fn content_of_version(conn: &mut DbConnection, version: &str) -> AppResult<StandardContent> {
+    find(conn, version)?
+        .ok_or_else(|| AppError::internal(format!("assessment bound to missing standard {version}")))?
+        .content()
 }
 
 pub fn insert(conn: &mut DbConnection, row: &StandardRow) -> AppResult<()> {
