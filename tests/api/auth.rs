@@ -9,28 +9,16 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem};
 
-/// Creates a client through the API and returns (client_id, client_secret).
-async fn api_client(app: &TestApp, admin: &str, role: &str) -> (String, String) {
-    let res = app
-        .request(Method::POST, "/v1/clients", Some(admin))
-        .json(&json!({"name": "platform", "role": role}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let body: Value = res.json().await.unwrap();
-    (body["client_id"].as_str().unwrap().to_owned(), body["client_secret"].as_str().unwrap().to_owned())
-}
-
-async fn token_status(app: &TestApp, token: &str) -> u16 {
-    app.request(Method::GET, "/v1/agencies", Some(token)).send().await.unwrap().status().as_u16()
+/// An integrator client as an admin makes one through the API.
+fn integrator() -> Value {
+    json!({"name": "platform", "role": "integrator"})
 }
 
 #[tokio::test]
 async fn client_credentials_by_form_json_or_basic_give_a_working_token() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let (id, secret) = api_client(&app, &admin, "integrator").await;
+    let (id, secret) = app.create_client(&admin, &integrator()).await;
 
     let form = app
         .http
@@ -65,14 +53,13 @@ async fn client_credentials_by_form_json_or_basic_give_a_working_token() {
     assert_eq!(basic.status(), StatusCode::OK);
 
     let token = form["access_token"].as_str().unwrap();
-    assert_eq!(token_status(&app, token).await, 200);
+    assert_eq!(app.status(Method::GET, "/v1/agencies", token, None).await, 200);
     let header = jsonwebtoken::decode_header(token).unwrap();
     assert_eq!(header.alg, Algorithm::EdDSA);
     assert_eq!(header.typ.as_deref(), Some("at+jwt"));
 
     // The published JWKS verifies it with a standard library, with every claim we promise.
-    let jwks: jsonwebtoken::jwk::JwkSet =
-        app.http.get(app.url("/.well-known/jwks.json")).send().await.unwrap().json().await.unwrap();
+    let jwks = app.jwks().await;
     let jwk = jwks.find(header.kid.as_deref().unwrap()).expect("kid is published");
     let mut validation = Validation::new(Algorithm::EdDSA);
     validation.set_audience(&["fairhire-api"]);
@@ -91,7 +78,7 @@ async fn client_credentials_by_form_json_or_basic_give_a_working_token() {
 async fn wrong_or_missing_credentials_are_refused_the_oauth_way() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let (id, secret) = api_client(&app, &admin, "integrator").await;
+    let (id, secret) = app.create_client(&admin, &integrator()).await;
     let post = |form: Vec<(&'static str, String)>| app.http.post(app.url("/v1/oauth/token")).form(&form).send();
     let grant = || ("grant_type", "client_credentials".to_owned());
 
@@ -133,25 +120,14 @@ async fn wrong_or_missing_credentials_are_refused_the_oauth_way() {
 async fn a_revoked_client_loses_its_tokens_at_once() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let (id, secret) = api_client(&app, &admin, "integrator").await;
-    let token: Value = app
-        .http
-        .post(app.url("/v1/oauth/token"))
-        .basic_auth(&id, Some(&secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["access_token"].as_str().unwrap();
-    assert_eq!(token_status(&app, token).await, 200);
+    let (id, secret) = app.create_client(&admin, &integrator()).await;
+    let token = app.client_credentials_token(&id, &secret).await;
+    assert_eq!(app.status(Method::GET, "/v1/agencies", &token, None).await, 200);
 
-    let res = app.request(Method::DELETE, &format!("/v1/clients/{id}"), Some(&admin)).send().await.unwrap();
+    let res = app.send(Method::DELETE, &format!("/v1/clients/{id}"), &admin, None).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
 
-    let res = app.request(Method::GET, "/v1/agencies", Some(token)).send().await.unwrap();
+    let res = app.send(Method::GET, "/v1/agencies", &token, None).await;
     assert_problem(res, 401, "unauthorized").await;
     let res = app
         .http
@@ -177,7 +153,7 @@ async fn forged_expired_and_misaddressed_tokens_are_401() {
     let now = jsonwebtoken::get_current_timestamp();
     let admin = Subject { client_id: &client_id, role: Role::Admin, certification_body_id: None, agency_id: None };
     let good = tokens::issue(keys, cfg, &admin, now).unwrap();
-    assert_eq!(token_status(&app, &good).await, 200, "the control token works");
+    assert_eq!(app.status(Method::GET, "/v1/agencies", &good, None).await, 200, "the control token works");
 
     let kid = keys.signing_kid().to_owned();
     let claims = json!({"iss": "fairhire", "aud": "fairhire-api", "sub": client_id, "exp": now + 600, "nbf": now, "iat": now, "jti": "x", "role": "admin"});
@@ -227,7 +203,7 @@ async fn forged_expired_and_misaddressed_tokens_are_401() {
     forged.push(STANDARD.encode("hello"));
 
     for (i, token) in forged.iter().enumerate() {
-        let res = app.request(Method::GET, "/v1/agencies", Some(token)).send().await.unwrap();
+        let res = app.send(Method::GET, "/v1/agencies", token, None).await;
         assert!(res.headers().contains_key("www-authenticate"), "case {i}");
         assert_problem(res, 401, "unauthorized").await;
     }

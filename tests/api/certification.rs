@@ -1,159 +1,75 @@
 //! The certification cycle over HTTP and by the sweeper, with a fixed clock walked across the
 //! whole three-year cycle.
 
-use std::sync::Arc;
-
-use chrono::{DateTime, Duration, Months, TimeZone, Utc};
+use chrono::{DateTime, Duration, Months, Utc};
 use fairhire::clock::FixedClock;
 use fairhire::domain::roles::Role;
-use fairhire::store;
-use fairhire::store::clients::ClientRow;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, agency_body, assert_problem, error_fields};
-
-fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap()
-}
+use crate::helpers::{Agency, Body, TestApp, agency_body, assert_problem, error_fields, id, rfc3339, start};
 
 struct Cycle {
     app: TestApp,
     clock: FixedClock,
     admin: String,
-    body_id: String,
-    agency_id: String,
-    auditor: String,
-    certifier: String,
-    /// A certifier client used by the same person as the auditor.
+    body: Body,
+    /// Registered, not yet applied.
+    agency: Agency,
+    /// A certifier client used by the same person as the body's auditor.
     auditor_as_certifier: String,
-    agency: String,
     integrator: String,
 }
 
-/// Stores a client with a person reference and returns a token for it.
-async fn person_token(app: &TestApp, role: Role, body: &str, person: &str) -> String {
-    let row = ClientRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        name: format!("{} {person}", role.as_str()),
-        role: role.as_str().into(),
-        certification_body_id: Some(body.into()),
-        agency_id: None,
-        secret_hash: "unusable".into(),
-        created_by: None,
-        created_at: store::to_db_time(Utc::now()),
-        revoked_at: None,
-        person_ref: Some(person.into()),
-    };
-    let id = row.id.clone();
-    app.state.db.write(move |c| store::clients::insert(c, &row)).await.unwrap();
-    let subject =
-        fairhire::auth::tokens::Subject { client_id: &id, role, certification_body_id: Some(body), agency_id: None };
-    fairhire::auth::tokens::issue(
-        &app.state.keys,
-        &app.state.config.jwt,
-        &subject,
-        jsonwebtoken::get_current_timestamp(),
-    )
-    .unwrap()
-}
-
 async fn cycle() -> Cycle {
-    let clock = FixedClock::new(start());
-    let app = TestApp::spawn_full(|_| {}, Arc::new(clock.clone())).await;
+    let (app, clock) = TestApp::spawn_at(start()).await;
     let admin = app.admin().await;
-    let res = app
-        .request(Method::POST, "/v1/certification-bodies", Some(&admin))
-        .json(&json!({"name": "Gulf Ethical Audit", "country": "AE", "accreditation_status": "accredited"}))
-        .send()
-        .await
-        .unwrap();
-    let body_id = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
-    let agency_id = app.create_agency(&admin, &agency_body(1)).await["id"].as_str().unwrap().to_owned();
+    let body = app.body_with_staff(&admin, 1).await;
+    let agency = app.agency(&admin, 1).await;
     Cycle {
-        auditor: person_token(&app, Role::Auditor, &body_id, "GEA-007").await,
-        certifier: person_token(&app, Role::Certifier, &body_id, "GEA-100").await,
-        auditor_as_certifier: person_token(&app, Role::Certifier, &body_id, "GEA-007").await,
-        agency: app.token_for(Role::Agency, None, Some(&agency_id)).await,
+        auditor_as_certifier: app.staff_token(&admin, Role::Certifier, &body.id, &body.auditor_ref).await,
         integrator: app.token_for(Role::Integrator, None, None).await,
         app,
         clock,
         admin,
-        body_id,
-        agency_id,
+        body,
+        agency,
     }
 }
 
 impl Cycle {
-    async fn send(&self, method: Method, path: &str, token: &str, body: Option<Value>) -> reqwest::Response {
-        let req = self.app.request(method, path, Some(token));
-        match body {
-            Some(b) => req.json(&b),
-            None => req,
-        }
-        .send()
-        .await
-        .unwrap()
-    }
-
-    async fn ok(&self, method: Method, path: &str, token: &str, body: Option<Value>) -> Value {
-        let res = self.send(method.clone(), path, token, body).await;
-        let status = res.status();
-        let text = res.text().await.unwrap();
-        assert!(status.is_success(), "{method} {path}: {status} {text}");
-        serde_json::from_str(&text).unwrap()
-    }
-
     /// The agency applies; the body's certifier accepts.
     async fn apply_and_accept(&self) {
-        let path = format!("/v1/agencies/{}/applications", self.agency_id);
-        let application =
-            self.ok(Method::POST, &path, &self.agency, Some(json!({"certification_body_id": self.body_id}))).await;
+        let res = self.app.apply(Some(&self.agency.token), &self.agency.id, &self.body.id).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let application: Value = res.json().await.unwrap();
         assert_eq!(application["status"], "pending");
-        let decision = format!("/v1/applications/{}/decision", application["id"].as_str().unwrap());
-        let accepted = self.ok(Method::POST, &decision, &self.certifier, Some(json!({"decision": "accept"}))).await;
+        let decision = format!("/v1/applications/{}/decision", id(&application));
+        let accepted =
+            self.app.ok(Method::POST, &decision, &self.body.certifier, Some(json!({"decision": "accept"}))).await;
         assert_eq!(accepted["status"], "accepted");
     }
 
     /// An audit of `kind` with the given findings (conformant elsewhere), finalized.
     async fn audit(&self, kind: &str, findings: &[(&str, &str)]) -> String {
-        let opened = self
-            .ok(
-                Method::POST,
-                "/v1/assessments",
-                &self.auditor,
-                Some(json!({"agency_id": self.agency_id, "kind": kind})),
-            )
-            .await;
-        let id = opened["id"].as_str().unwrap().to_owned();
-        let standard = self.ok(Method::GET, "/v1/standards/ers-1.0", &self.auditor, None).await;
-        for criterion in standard["criteria"].as_array().unwrap() {
-            let code = criterion["code"].as_str().unwrap();
-            let severity = findings.iter().find(|(c, _)| *c == code).map(|(_, s)| *s).unwrap_or("conformant");
-            let path = format!("/v1/assessments/{id}/findings/{code}");
-            self.ok(Method::PUT, &path, &self.auditor, Some(json!({"severity": severity}))).await;
-        }
-        self.ok(Method::POST, &format!("/v1/assessments/{id}/submit"), &self.auditor, None).await;
-        self.ok(Method::POST, &format!("/v1/assessments/{id}/finalize"), &self.auditor, None).await;
-        id
+        self.app.finalized_audit(&self.agency, &self.body, kind, findings).await
     }
 
     async fn decide(&self, token: &str, body: Value) -> reqwest::Response {
-        self.send(
-            Method::POST,
-            &format!("/v1/agencies/{}/certification/transitions", self.agency_id),
-            token,
-            Some(body),
-        )
-        .await
+        self.app
+            .send(
+                Method::POST,
+                &format!("/v1/agencies/{}/certification/transitions", self.agency.id),
+                token,
+                Some(body),
+            )
+            .await
     }
 
     async fn certification(&self) -> Value {
-        self.ok(Method::GET, &format!("/v1/agencies/{}/certification", self.agency_id), &self.integrator, None).await
-    }
-
-    async fn sweep(&self) -> fairhire::certification::SweepReport {
-        fairhire::jobs::sweeper::sweep_once(&self.app.state).await.unwrap()
+        self.app
+            .ok(Method::GET, &format!("/v1/agencies/{}/certification", self.agency.id), &self.integrator, None)
+            .await
     }
 
     /// Certified on a clean stage-2 audit.
@@ -161,7 +77,10 @@ impl Cycle {
         self.apply_and_accept().await;
         let audit = self.audit("stage2", &[]).await;
         let res = self
-            .decide(&self.certifier, json!({"action": "certify", "assessment_id": audit, "reason": "clean stage 2"}))
+            .decide(
+                &self.body.certifier,
+                json!({"action": "certify", "assessment_id": audit, "reason": "clean stage 2"}),
+            )
             .await;
         assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
         self.certification().await
@@ -171,32 +90,43 @@ impl Cycle {
 #[tokio::test]
 async fn applications_are_accepted_deferred_or_rejected_by_the_body() {
     let w = cycle().await;
-    let path = format!("/v1/agencies/{}/applications", w.agency_id);
-    let application = w.ok(Method::POST, &path, &w.agency, Some(json!({"certification_body_id": w.body_id}))).await;
-    let decision = format!("/v1/applications/{}/decision", application["id"].as_str().unwrap());
+    let path = format!("/v1/agencies/{}/applications", w.agency.id);
+    let application =
+        w.app.ok(Method::POST, &path, &w.agency.token, Some(json!({"certification_body_id": w.body.id}))).await;
+    let decision = format!("/v1/applications/{}/decision", id(&application));
 
-    let res = w.send(Method::POST, &decision, &w.certifier, Some(json!({"decision": "defer"}))).await;
+    let res = w.app.send(Method::POST, &decision, &w.body.certifier, Some(json!({"decision": "defer"}))).await;
     assert_eq!(error_fields(&assert_problem(res, 422, "validation").await), vec!["reason"]);
-    for token in [&w.auditor, &w.integrator, &w.agency] {
-        let res = w.send(Method::POST, &decision, token, Some(json!({"decision": "accept"}))).await;
+    for token in [&w.body.auditor, &w.integrator, &w.agency.token] {
+        let res = w.app.send(Method::POST, &decision, token, Some(json!({"decision": "accept"}))).await;
         assert_problem(res, 403, "forbidden").await;
     }
     let other_body = w.app.token_for(Role::Certifier, Some("0193f0a4-0000-7000-8000-0000000000cb"), None).await;
-    let res = w.send(Method::POST, &decision, &other_body, Some(json!({"decision": "accept"}))).await;
+    let res = w.app.send(Method::POST, &decision, &other_body, Some(json!({"decision": "accept"}))).await;
     assert_problem(res, 403, "forbidden").await;
 
     let deferred = w
-        .ok(Method::POST, &decision, &w.certifier, Some(json!({"decision": "defer", "reason": "send the licence"})))
+        .app
+        .ok(
+            Method::POST,
+            &decision,
+            &w.body.certifier,
+            Some(json!({"decision": "defer", "reason": "send the licence"})),
+        )
         .await;
     assert_eq!(deferred["status"], "deferred");
     assert_eq!(deferred["deferred_until"], "2026-03-06T09:00:00Z", "60 days to complete");
     // Still within the 60 days, a deferred application can be accepted.
     w.clock.advance(Duration::days(30));
-    let accepted = w.ok(Method::POST, &decision, &w.certifier, Some(json!({"decision": "accept"}))).await;
+    let accepted = w.app.ok(Method::POST, &decision, &w.body.certifier, Some(json!({"decision": "accept"}))).await;
     assert_eq!(accepted["status"], "accepted");
-    let res = w.send(Method::POST, &decision, &w.certifier, Some(json!({"decision": "reject", "reason": "x"}))).await;
+    let res = w
+        .app
+        .send(Method::POST, &decision, &w.body.certifier, Some(json!({"decision": "reject", "reason": "x"})))
+        .await;
     assert_problem(res, 409, "conflict").await;
     let res = w
+        .app
         .send(
             Method::POST,
             "/v1/applications/0193f0a4-0000-7000-8000-0000000000ff/decision",
@@ -207,18 +137,18 @@ async fn applications_are_accepted_deferred_or_rejected_by_the_body() {
     assert_problem(res, 404, "not-found").await;
 
     // A deferred application left alone lapses after 60 days.
-    let other_agency = w.app.create_agency(&w.admin, &agency_body(2)).await;
-    let other_token = w.app.token_for(Role::Agency, None, other_agency["id"].as_str()).await;
-    let path = format!("/v1/agencies/{}/applications", other_agency["id"].as_str().unwrap());
-    let second = w.ok(Method::POST, &path, &other_token, Some(json!({"certification_body_id": w.body_id}))).await;
-    let decision = format!("/v1/applications/{}/decision", second["id"].as_str().unwrap());
-    w.ok(Method::POST, &decision, &w.admin, Some(json!({"decision": "defer", "reason": "incomplete"}))).await;
+    let other_agency = w.app.agency(&w.admin, 2).await;
+    let path = format!("/v1/agencies/{}/applications", other_agency.id);
+    let second =
+        w.app.ok(Method::POST, &path, &other_agency.token, Some(json!({"certification_body_id": w.body.id}))).await;
+    let decision = format!("/v1/applications/{}/decision", id(&second));
+    w.app.ok(Method::POST, &decision, &w.admin, Some(json!({"decision": "defer", "reason": "incomplete"}))).await;
     w.clock.advance(Duration::days(59));
-    assert_eq!(w.sweep().await.lapsed_applications, 0);
+    assert_eq!(w.app.sweep().await.lapsed_applications, 0);
     w.clock.advance(Duration::days(2));
-    assert_eq!(w.sweep().await.lapsed_applications, 1);
-    assert_eq!(w.sweep().await.lapsed_applications, 0, "the sweep is idempotent");
-    let res = w.send(Method::POST, &decision, &w.admin, Some(json!({"decision": "accept"}))).await;
+    assert_eq!(w.app.sweep().await.lapsed_applications, 1);
+    assert_eq!(w.app.sweep().await.lapsed_applications, 0, "the sweep is idempotent");
+    let res = w.app.send(Method::POST, &decision, &w.admin, Some(json!({"decision": "accept"}))).await;
     let problem = assert_problem(res, 409, "conflict").await;
     assert!(problem["detail"].as_str().unwrap().contains("lapsed"));
 }
@@ -228,7 +158,13 @@ async fn certification_needs_every_guard_and_four_eyes() {
     let w = cycle().await;
     // Never applied: certify is refused with the reason.
     let early = w
-        .send(Method::POST, "/v1/assessments", &w.auditor, Some(json!({"agency_id": w.agency_id, "kind": "stage2"})))
+        .app
+        .send(
+            Method::POST,
+            "/v1/assessments",
+            &w.body.auditor,
+            Some(json!({"agency_id": w.agency.id, "kind": "stage2"})),
+        )
         .await;
     assert_problem(early, 403, "forbidden").await;
     w.apply_and_accept().await;
@@ -236,39 +172,42 @@ async fn certification_needs_every_guard_and_four_eyes() {
     let certify = |reason: &str| json!({"action": "certify", "assessment_id": audit, "reason": reason});
 
     // The minor finding's corrective action has no plan yet.
-    let res = w.decide(&w.certifier, certify("ok")).await;
+    let res = w.decide(&w.body.certifier, certify("ok")).await;
     let problem = assert_problem(res, 409, "conflict").await;
     assert!(problem["detail"].as_str().unwrap().contains("no plan"), "{problem}");
-    let actions =
-        w.ok(Method::GET, &format!("/v1/corrective-actions?agency_id={}", w.agency_id), &w.agency, None).await;
+    let actions = w
+        .app
+        .ok(Method::GET, &format!("/v1/corrective-actions?agency_id={}", w.agency.id), &w.agency.token, None)
+        .await;
     let action = actions["data"][0]["id"].as_str().unwrap().to_owned();
-    w.ok(
-        Method::POST,
-        &format!("/v1/corrective-actions/{action}/plan"),
-        &w.agency,
-        Some(json!({"plan": "train staff"})),
-    )
-    .await;
+    w.app
+        .ok(
+            Method::POST,
+            &format!("/v1/corrective-actions/{action}/plan"),
+            &w.agency.token,
+            Some(json!({"plan": "train staff"})),
+        )
+        .await;
 
     // The auditor who led the audit may not decide, even through a certifier client.
     let res = w.decide(&w.auditor_as_certifier, certify("ok")).await;
     let problem = assert_problem(res, 409, "conflict").await;
     assert!(problem["detail"].as_str().unwrap().contains("four-eyes"), "{problem}");
-    for token in [&w.auditor, &w.admin, &w.agency, &w.integrator] {
+    for token in [&w.body.auditor, &w.admin, &w.agency.token, &w.integrator] {
         assert_problem(w.decide(token, certify("ok")).await, 403, "forbidden").await;
     }
-    let res = w.decide(&w.certifier, json!({"action": "certify", "reason": "no audit named"})).await;
+    let res = w.decide(&w.body.certifier, json!({"action": "certify", "reason": "no audit named"})).await;
     assert_eq!(error_fields(&assert_problem(res, 422, "validation").await), vec!["assessment_id"]);
-    let res = w.decide(&w.certifier, json!({"action": "certify", "assessment_id": audit, "reason": "  "})).await;
+    let res = w.decide(&w.body.certifier, json!({"action": "certify", "assessment_id": audit, "reason": "  "})).await;
     assert_problem(res, 422, "validation").await;
 
     // More than 6 months after the audit, it no longer supports a decision.
     w.clock.advance(Duration::days(200));
-    let res = w.decide(&w.certifier, certify("late")).await;
+    let res = w.decide(&w.body.certifier, certify("late")).await;
     assert!(assert_problem(res, 409, "conflict").await["detail"].as_str().unwrap().contains("6 months"));
     w.clock.set(start() + Duration::days(10));
 
-    let res = w.decide(&w.certifier, certify("stage 2 passed")).await;
+    let res = w.decide(&w.body.certifier, certify("stage 2 passed")).await;
     assert_eq!(res.status(), StatusCode::OK);
     let now = w.clock_now();
     let view: Value = res.json().await.unwrap();
@@ -286,16 +225,12 @@ async fn certification_needs_every_guard_and_four_eyes() {
     assert_eq!(history[1]["certificate_number"], cert["number"]);
 
     // Illegal transitions say why.
-    let res = w.decide(&w.certifier, json!({"action": "reinstate", "reason": "x"})).await;
+    let res = w.decide(&w.body.certifier, json!({"action": "reinstate", "reason": "x"})).await;
     assert!(assert_problem(res, 409, "conflict").await["detail"].as_str().unwrap().contains("certified"));
-    let res = w.decide(&w.certifier, certify("again")).await;
+    let res = w.decide(&w.body.certifier, certify("again")).await;
     assert!(assert_problem(res, 409, "conflict").await["detail"].as_str().unwrap().contains("recertification"));
-    let agency: Value = w.ok(Method::GET, &format!("/v1/agencies/{}", w.agency_id), &w.integrator, None).await;
+    let agency: Value = w.app.ok(Method::GET, &format!("/v1/agencies/{}", w.agency.id), &w.integrator, None).await;
     assert_eq!(agency["certification_status"], "certified");
-}
-
-fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 impl Cycle {
@@ -309,25 +244,25 @@ impl Cycle {
 async fn the_sweeper_suspends_withdraws_and_expires_across_the_cycle() {
     let w = cycle().await;
     w.certified().await;
-    assert_eq!(w.sweep().await, Default::default(), "nothing to do right after certification");
+    assert_eq!(w.app.sweep().await, Default::default(), "nothing to do right after certification");
 
     // Year 1: the surveillance audit is not done; 30 days of grace, then suspension.
     w.clock.advance(Duration::days(365 + 30));
-    assert_eq!(w.sweep().await.suspended.len(), 0);
+    assert_eq!(w.app.sweep().await.suspended.len(), 0);
     w.clock.advance(Duration::days(2));
-    assert_eq!(w.sweep().await.suspended, vec![w.agency_id.clone()]);
-    assert_eq!(w.sweep().await, Default::default(), "idempotent");
+    assert_eq!(w.app.sweep().await.suspended, vec![w.agency.id.clone()]);
+    assert_eq!(w.app.sweep().await, Default::default(), "idempotent");
     let view = w.certification().await;
     assert_eq!(view["status"], "suspended");
     let last = view["history"].as_array().unwrap().last().unwrap().clone();
     assert_eq!((last["actor"].as_str(), last["rule"].as_str()), (Some("system"), Some("surveillance_overdue")));
 
     // Reinstatement waits for the cause to be resolved: the surveillance audit.
-    let res = w.decide(&w.certifier, json!({"action": "reinstate", "reason": "audit booked"})).await;
+    let res = w.decide(&w.body.certifier, json!({"action": "reinstate", "reason": "audit booked"})).await;
     assert!(assert_problem(res, 409, "conflict").await["detail"].as_str().unwrap().contains("surveillance"));
     w.audit("surveillance", &[]).await;
     let view: Value = w
-        .decide(&w.certifier, json!({"action": "reinstate", "reason": "surveillance done"}))
+        .decide(&w.body.certifier, json!({"action": "reinstate", "reason": "surveillance done"}))
         .await
         .json()
         .await
@@ -341,16 +276,16 @@ async fn the_sweeper_suspends_withdraws_and_expires_across_the_cycle() {
     w.audit("surveillance", &[("G.1", "major")]).await;
     assert_eq!(w.certification().await["status"], "certified", "a major finding does not suspend by itself");
     w.clock.advance(Duration::days(91));
-    let report = w.sweep().await;
-    assert_eq!(report.suspended, vec![w.agency_id.clone()]);
+    let report = w.app.sweep().await;
+    assert_eq!(report.suspended, vec![w.agency.id.clone()]);
     let last = w.certification().await["history"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["rule"], "overdue_corrective_action");
 
     // Six months suspended: withdrawn.
     w.clock.advance(Duration::days(182));
-    assert_eq!(w.sweep().await.withdrawn.len(), 0);
+    assert_eq!(w.app.sweep().await.withdrawn.len(), 0);
     w.clock.advance(Duration::days(2));
-    assert_eq!(w.sweep().await.withdrawn, vec![w.agency_id.clone()]);
+    assert_eq!(w.app.sweep().await.withdrawn, vec![w.agency.id.clone()]);
     let view = w.certification().await;
     assert_eq!(view["status"], "withdrawn");
     assert_eq!(view["certificate"]["valid_until"], valid_until, "the original expiry stood throughout");
@@ -358,8 +293,8 @@ async fn the_sweeper_suspends_withdraws_and_expires_across_the_cycle() {
     assert_eq!((last["actor"].as_str(), last["rule"].as_str()), (Some("system"), Some("suspended_six_months")));
 
     // A withdrawn agency may start again.
-    let path = format!("/v1/agencies/{}/applications", w.agency_id);
-    w.ok(Method::POST, &path, &w.admin, Some(json!({"certification_body_id": w.body_id}))).await;
+    let path = format!("/v1/agencies/{}/applications", w.agency.id);
+    w.app.ok(Method::POST, &path, &w.admin, Some(json!({"certification_body_id": w.body.id}))).await;
     assert_eq!(w.certification().await["status"], "applicant");
 }
 
@@ -371,13 +306,13 @@ async fn a_certificate_kept_up_expires_after_three_years() {
     for _ in 0..2 {
         w.clock.advance(Duration::days(360));
         w.audit("surveillance", &[]).await;
-        assert_eq!(w.sweep().await, Default::default());
+        assert_eq!(w.app.sweep().await, Default::default());
     }
     w.clock.set(valid_until - Duration::seconds(1));
-    assert_eq!(w.sweep().await, Default::default());
+    assert_eq!(w.app.sweep().await, Default::default());
     w.clock.set(valid_until);
-    assert_eq!(w.sweep().await.expired, vec![w.agency_id.clone()]);
-    assert_eq!(w.sweep().await, Default::default());
+    assert_eq!(w.app.sweep().await.expired, vec![w.agency.id.clone()]);
+    assert_eq!(w.app.sweep().await, Default::default());
     let view = w.certification().await;
     assert_eq!(view["status"], "expired");
     let last = view["history"].as_array().unwrap().last().unwrap().clone();
@@ -401,7 +336,7 @@ async fn a_critical_finding_suspends_at_once_and_decisions_by_hand_are_recorded(
     let res = w.decide(&w.admin, json!({"action": "withdraw", "reason": "passports found in the office safe"})).await;
     assert_eq!(res.status(), StatusCode::OK);
     let diligence =
-        w.ok(Method::GET, &format!("/v1/agencies/{}/due-diligence", w.agency_id), &w.integrator, None).await;
+        w.app.ok(Method::GET, &format!("/v1/agencies/{}/due-diligence", w.agency.id), &w.integrator, None).await;
     assert_eq!(diligence["certification_status"], "withdrawn");
     assert_eq!(diligence["risk_level"], "critical");
     let last = w.certification().await["history"].as_array().unwrap().last().unwrap().clone();
@@ -414,8 +349,8 @@ async fn a_critical_finding_suspends_at_once_and_decisions_by_hand_are_recorded(
 #[tokio::test]
 async fn due_diligence_answers_with_risk_and_reasons() {
     let w = cycle().await;
-    let path = format!("/v1/agencies/{}/due-diligence", w.agency_id);
-    let unknown = w.ok(Method::GET, &path, &w.integrator, None).await;
+    let path = format!("/v1/agencies/{}/due-diligence", w.agency.id);
+    let unknown = w.app.ok(Method::GET, &path, &w.integrator, None).await;
     assert_eq!(unknown["certification_status"], "never_certified");
     assert_eq!(unknown["risk_level"], "high");
     let reasons: Vec<&str> =
@@ -424,7 +359,7 @@ async fn due_diligence_answers_with_risk_and_reasons() {
     assert_eq!(unknown["last_audit_at"], Value::Null);
 
     w.certified().await;
-    let good = w.ok(Method::GET, &path, &w.integrator, None).await;
+    let good = w.app.ok(Method::GET, &path, &w.integrator, None).await;
     assert_eq!(good["certification_status"], "certified");
     assert_eq!(good["grade"], "A");
     assert_eq!(good["latest_score"], 100.0);
@@ -436,22 +371,26 @@ async fn due_diligence_answers_with_risk_and_reasons() {
 
     // Nineteen months on, with no audit since, the last audit is stale.
     w.clock.advance(Duration::days(30 * 19));
-    let stale = w.ok(Method::GET, &path, &w.integrator, None).await;
+    let stale = w.app.ok(Method::GET, &path, &w.integrator, None).await;
     assert_eq!(stale["risk_level"], "high");
 
     // Who may ask.
-    for token in [&w.admin, &w.auditor, &w.certifier, &w.agency] {
-        assert_eq!(w.send(Method::GET, &path, token, None).await.status(), StatusCode::OK);
+    for token in [&w.admin, &w.body.auditor, &w.body.certifier, &w.agency.token] {
+        assert_eq!(w.app.send(Method::GET, &path, token, None).await.status(), StatusCode::OK);
     }
     let other = w.app.create_agency(&w.admin, &agency_body(3)).await;
-    let other_path = format!("/v1/agencies/{}/due-diligence", other["id"].as_str().unwrap());
-    assert_problem(w.send(Method::GET, &other_path, &w.agency, None).await, 403, "forbidden").await;
+    let other_path = format!("/v1/agencies/{}/due-diligence", id(&other));
+    assert_problem(w.app.send(Method::GET, &other_path, &w.agency.token, None).await, 403, "forbidden").await;
     let res = w.app.request(Method::GET, &path, None).send().await.unwrap();
     assert_problem(res, 401, "unauthorized").await;
-    let res =
-        w.send(Method::GET, "/v1/agencies/0193f0a4-0000-7000-8000-0000000000ff/due-diligence", &w.admin, None).await;
+    let res = w
+        .app
+        .send(Method::GET, "/v1/agencies/0193f0a4-0000-7000-8000-0000000000ff/due-diligence", &w.admin, None)
+        .await;
     assert_problem(res, 404, "not-found").await;
-    let res =
-        w.send(Method::GET, "/v1/agencies/0193f0a4-0000-7000-8000-0000000000ff/certification", &w.admin, None).await;
+    let res = w
+        .app
+        .send(Method::GET, "/v1/agencies/0193f0a4-0000-7000-8000-0000000000ff/certification", &w.admin, None)
+        .await;
     assert_problem(res, 404, "not-found").await;
 }

@@ -2,55 +2,14 @@ use fairhire::domain::roles::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, agency_body, assert_problem, error_fields};
-
-const MISSING: &str = "0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90";
-
-/// A valid certification body, made unique by `n`.
-fn body_input(n: u32, status: &str) -> Value {
-    json!({
-        "name": format!("Gulf Ethical Audit {n}"),
-        "country": "AE",
-        "website": format!("https://gulf-audit-{n}.example.com"),
-        "accreditation_status": status,
-        "accredited_until": "2029-06-30"
-    })
-}
-
-async fn create_body(app: &TestApp, admin: &str, body: &Value) -> Value {
-    let res = app.request(Method::POST, "/v1/certification-bodies", Some(admin)).json(body).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
-    res.json().await.unwrap()
-}
-
-fn id(v: &Value) -> &str {
-    v["id"].as_str().unwrap()
-}
-
-async fn apply(app: &TestApp, token: Option<&str>, agency_id: &str, body_id: &str) -> reqwest::Response {
-    app.request(Method::POST, &format!("/v1/agencies/{agency_id}/applications"), token)
-        .json(&json!({"certification_body_id": body_id}))
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn agency_status(app: &TestApp, admin: &str, agency_id: &str) -> Value {
-    let res = app.request(Method::GET, &format!("/v1/agencies/{agency_id}"), Some(admin)).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    res.json::<Value>().await.unwrap()["certification_status"].clone()
-}
+use crate::helpers::{MISSING, TestApp, agency_body, assert_problem, certification_body, error_fields, id, ids};
 
 #[tokio::test]
 async fn an_admin_registers_a_body_and_reads_it_back() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let res = app
-        .request(Method::POST, "/v1/certification-bodies", Some(&admin))
-        .json(&body_input(1, "accredited"))
-        .send()
-        .await
-        .unwrap();
+    let res =
+        app.send(Method::POST, "/v1/certification-bodies", &admin, Some(certification_body(1, "accredited"))).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let location = res.headers()["location"].to_str().unwrap().to_owned();
     assert_eq!(res.headers()["etag"], "\"v1\"");
@@ -65,23 +24,22 @@ async fn an_admin_registers_a_body_and_reads_it_back() {
     assert!(created["created_at"].as_str().unwrap().ends_with('Z'));
     assert_eq!(created["updated_at"], created["created_at"]);
 
-    let res = app.request(Method::GET, &location, Some(&admin)).send().await.unwrap();
+    let res = app.send(Method::GET, &location, &admin, None).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["etag"], "\"v1\"");
     assert_eq!(res.json::<Value>().await.unwrap(), created, "what is read back is what was created");
 
-    let list: Value =
-        app.request(Method::GET, "/v1/certification-bodies", Some(&admin)).send().await.unwrap().json().await.unwrap();
+    let list: Value = app.get_json("/v1/certification-bodies", Some(&admin)).await;
     assert_eq!(list["data"], json!([created]));
     assert_eq!(list["next_cursor"], Value::Null);
 
     // Optional fields may be left out; the name is trimmed.
-    let created = create_body(
-        &app,
-        &admin,
-        &json!({"name": "  Dhaka Compliance Partners  ", "country": "BD", "accreditation_status": "pending"}),
-    )
-    .await;
+    let created = app
+        .create_body(
+            &admin,
+            &json!({"name": "  Dhaka Compliance Partners  ", "country": "BD", "accreditation_status": "pending"}),
+        )
+        .await;
     assert_eq!(created["name"], "Dhaka Compliance Partners");
     assert_eq!(created["website"], Value::Null);
     assert_eq!(created["accredited_until"], Value::Null);
@@ -93,8 +51,7 @@ async fn an_unknown_body_is_a_404() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     for id in [MISSING, "not-a-uuid"] {
-        let res =
-            app.request(Method::GET, &format!("/v1/certification-bodies/{id}"), Some(&admin)).send().await.unwrap();
+        let res = app.send(Method::GET, &format!("/v1/certification-bodies/{id}"), &admin, None).await;
         assert_problem(res, 404, "not-found").await;
     }
 }
@@ -105,32 +62,21 @@ async fn pages_follow_the_cursor_to_the_end() {
     let admin = app.admin().await;
     let mut created = Vec::new();
     for n in 0..3 {
-        created.push(id(&create_body(&app, &admin, &body_input(n, "accredited")).await).to_owned());
+        created.push(id(&app.create_body(&admin, &certification_body(n, "accredited")).await).to_owned());
     }
+    let pages = app.pages("/v1/certification-bodies?limit=1", Some(&admin)).await;
+    assert!(pages.len() <= 3, "the cursor must not loop: {pages:?}");
     let mut seen = Vec::new();
-    let mut pages = 0;
-    let mut path = "/v1/certification-bodies?limit=1".to_owned();
-    loop {
-        let res = app.request(Method::GET, &path, Some(&admin)).send().await.unwrap();
-        assert_eq!(res.status(), StatusCode::OK, "{path}");
-        let page: Value = res.json().await.unwrap();
-        let data = page["data"].as_array().unwrap();
-        assert_eq!(data.len(), 1, "{page}");
-        seen.extend(data.iter().map(|b| id(b).to_owned()));
-        pages += 1;
-        assert!(pages <= 3, "the cursor must not loop: {seen:?}");
-        match page["next_cursor"].as_str() {
-            Some(cursor) => path = format!("/v1/certification-bodies?limit=1&cursor={cursor}"),
-            None => break,
-        }
+    for page in &pages {
+        assert_eq!(page["data"].as_array().unwrap().len(), 1, "{page}");
+        seen.extend(ids(page));
     }
     assert_eq!(seen, created);
 
     for (query, status, slug) in
         [("limit=0", 422, "validation"), ("limit=201", 422, "validation"), ("cursor=garbage", 400, "bad-request")]
     {
-        let res =
-            app.request(Method::GET, &format!("/v1/certification-bodies?{query}"), Some(&admin)).send().await.unwrap();
+        let res = app.send(Method::GET, &format!("/v1/certification-bodies?{query}"), &admin, None).await;
         assert_problem(res, status, slug).await;
     }
 }
@@ -140,7 +86,7 @@ async fn invalid_fields_are_each_named_in_a_422() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let bad = json!({"name": "   ", "country": "XX", "website": "ftp://audit.example.com", "accreditation_status": "accredited"});
-    let res = app.request(Method::POST, "/v1/certification-bodies", Some(&admin)).json(&bad).send().await.unwrap();
+    let res = app.send(Method::POST, "/v1/certification-bodies", &admin, Some(bad)).await;
     let problem = assert_problem(res, 422, "validation").await;
     let fields = error_fields(&problem);
     for field in ["name", "country", "website"] {
@@ -163,7 +109,7 @@ async fn invalid_fields_are_each_named_in_a_422() {
         ),
         (json!({"name": "x".repeat(201), "country": "AE", "accreditation_status": "pending"}), "name", "200"),
     ] {
-        let res = app.request(Method::POST, "/v1/certification-bodies", Some(&admin)).json(&body).send().await.unwrap();
+        let res = app.send(Method::POST, "/v1/certification-bodies", &admin, Some(body.clone())).await;
         let problem = assert_problem(res, 422, "validation").await;
         let errors = problem["errors"].as_array().unwrap();
         assert!(
@@ -172,8 +118,7 @@ async fn invalid_fields_are_each_named_in_a_422() {
         );
     }
     // Nothing was written.
-    let list: Value =
-        app.request(Method::GET, "/v1/certification-bodies", Some(&admin)).send().await.unwrap().json().await.unwrap();
+    let list: Value = app.get_json("/v1/certification-bodies", Some(&admin)).await;
     assert_eq!(list["data"], json!([]));
 }
 
@@ -181,16 +126,18 @@ async fn invalid_fields_are_each_named_in_a_422() {
 async fn patch_changes_only_what_is_sent_and_honours_if_match() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let created = create_body(&app, &admin, &body_input(1, "accredited")).await;
+    let created = app.create_body(&admin, &certification_body(1, "accredited")).await;
     let path = format!("/v1/certification-bodies/{}", id(&created));
 
     let res = app
-        .request(Method::PATCH, &path, Some(&admin))
-        .header("if-match", "\"v1\"")
-        .json(&json!({"accreditation_status": "suspended", "accredited_until": null}))
-        .send()
-        .await
-        .unwrap();
+        .send_if_match(
+            Method::PATCH,
+            &path,
+            &admin,
+            "\"v1\"",
+            json!({"accreditation_status": "suspended", "accredited_until": null}),
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["etag"], "\"v2\"");
     let updated: Value = res.json().await.unwrap();
@@ -202,18 +149,12 @@ async fn patch_changes_only_what_is_sent_and_honours_if_match() {
     assert_eq!(updated["version"], 2);
     assert_eq!(updated["created_at"], created["created_at"]);
 
-    let res = app.request(Method::GET, &path, Some(&admin)).send().await.unwrap();
+    let res = app.send(Method::GET, &path, &admin, None).await;
     assert_eq!(res.headers()["etag"], "\"v2\"");
     assert_eq!(res.json::<Value>().await.unwrap(), updated);
 
     // A stale version is refused and changes nothing.
-    let res = app
-        .request(Method::PATCH, &path, Some(&admin))
-        .header("if-match", "\"v1\"")
-        .json(&json!({"name": "Renamed"}))
-        .send()
-        .await
-        .unwrap();
+    let res = app.send_if_match(Method::PATCH, &path, &admin, "\"v1\"", json!({"name": "Renamed"})).await;
     assert_problem(res, 412, "precondition-failed").await;
 
     // Invalid values are named, and the result must still be valid.
@@ -226,12 +167,12 @@ async fn patch_changes_only_what_is_sent_and_honours_if_match() {
         (json!({"accreditation_status": null}), "accreditation_status"),
         (json!({"unknown": 1}), "unknown"),
     ] {
-        let res = app.request(Method::PATCH, &path, Some(&admin)).json(&bad).send().await.unwrap();
+        let res = app.send(Method::PATCH, &path, &admin, Some(bad.clone())).await;
         let problem = assert_problem(res, 422, "validation").await;
         let fields = error_fields(&problem);
         assert!(fields.iter().any(|f| f == field), "{field} in {fields:?} for {bad}");
     }
-    let res = app.request(Method::GET, &path, Some(&admin)).send().await.unwrap();
+    let res = app.send(Method::GET, &path, &admin, None).await;
     assert_eq!(res.json::<Value>().await.unwrap(), updated, "no refused change was written");
 
     // null clears an optional field; without If-Match the change applies; merge-patch is accepted.
@@ -250,11 +191,8 @@ async fn patch_changes_only_what_is_sent_and_honours_if_match() {
     assert_eq!(cleared["version"], 3);
 
     let res = app
-        .request(Method::PATCH, &format!("/v1/certification-bodies/{MISSING}"), Some(&admin))
-        .json(&json!({"name": "Ghost"}))
-        .send()
-        .await
-        .unwrap();
+        .send(Method::PATCH, &format!("/v1/certification-bodies/{MISSING}"), &admin, Some(json!({"name": "Ghost"})))
+        .await;
     assert_problem(res, 404, "not-found").await;
 }
 
@@ -263,36 +201,22 @@ async fn any_role_reads_bodies_but_only_admins_change_them() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let agency = app.create_agency(&admin, &agency_body(1)).await;
-    let created = create_body(&app, &admin, &body_input(1, "accredited")).await;
+    let created = app.create_body(&admin, &certification_body(1, "accredited")).await;
     let path = format!("/v1/certification-bodies/{}", id(&created));
-    let tokens = [
-        (Role::Auditor, app.token_for(Role::Auditor, Some(id(&created)), None).await),
-        (Role::Certifier, app.token_for(Role::Certifier, Some(id(&created)), None).await),
-        (Role::Agency, app.token_for(Role::Agency, None, Some(id(&agency))).await),
-        (Role::Integrator, app.token_for(Role::Integrator, None, None).await),
-    ];
+    let tokens = app.non_admin_tokens(id(&created), id(&agency)).await;
     for (role, token) in &tokens {
-        let res = app.request(Method::GET, "/v1/certification-bodies", Some(token)).send().await.unwrap();
+        let res = app.send(Method::GET, "/v1/certification-bodies", token, None).await;
         assert_eq!(res.status(), StatusCode::OK, "{role:?}");
         assert_eq!(res.json::<Value>().await.unwrap()["data"], json!([created]), "{role:?}");
-        let res = app.request(Method::GET, &path, Some(token)).send().await.unwrap();
+        let res = app.send(Method::GET, &path, token, None).await;
         assert_eq!(res.status(), StatusCode::OK, "{role:?}");
         assert_eq!(res.json::<Value>().await.unwrap(), created, "{role:?}");
 
-        let res = app
-            .request(Method::POST, "/v1/certification-bodies", Some(token))
-            .json(&body_input(2, "accredited"))
-            .send()
-            .await
-            .unwrap();
+        let res =
+            app.send(Method::POST, "/v1/certification-bodies", token, Some(certification_body(2, "accredited"))).await;
         let problem = assert_problem(res, 403, "forbidden").await;
         assert!(problem["detail"].as_str().unwrap().contains(role.as_str()), "{problem}");
-        let res = app
-            .request(Method::PATCH, &path, Some(token))
-            .json(&json!({"accreditation_status": "withdrawn"}))
-            .send()
-            .await
-            .unwrap();
+        let res = app.send(Method::PATCH, &path, token, Some(json!({"accreditation_status": "withdrawn"}))).await;
         assert_problem(res, 403, "forbidden").await;
     }
     for (method, path) in [
@@ -301,13 +225,13 @@ async fn any_role_reads_bodies_but_only_admins_change_them() {
         (Method::POST, "/v1/certification-bodies".to_owned()),
         (Method::PATCH, path.clone()),
     ] {
-        let res = app.request(method.clone(), &path, None).json(&body_input(3, "accredited")).send().await.unwrap();
+        let res =
+            app.request(method.clone(), &path, None).json(&certification_body(3, "accredited")).send().await.unwrap();
         assert_problem(res, 401, "unauthorized").await;
     }
 
     // Nothing changed.
-    let list: Value =
-        app.request(Method::GET, "/v1/certification-bodies", Some(&admin)).send().await.unwrap().json().await.unwrap();
+    let list: Value = app.get_json("/v1/certification-bodies", Some(&admin)).await;
     assert_eq!(list["data"], json!([created]));
 }
 
@@ -316,10 +240,10 @@ async fn an_admin_assigns_an_agency_to_an_accredited_body() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let agency = app.create_agency(&admin, &agency_body(1)).await;
-    let accredited = create_body(&app, &admin, &body_input(1, "accredited")).await;
-    assert_eq!(agency_status(&app, &admin, id(&agency)).await, "never_certified");
+    let accredited = app.create_body(&admin, &certification_body(1, "accredited")).await;
+    assert_eq!(app.certification_status(&admin, id(&agency)).await, "never_certified");
 
-    let res = apply(&app, Some(&admin), id(&agency), id(&accredited)).await;
+    let res = app.apply(Some(&admin), id(&agency), id(&accredited)).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let application: Value = res.json().await.unwrap();
     assert!(uuid::Uuid::parse_str(id(&application)).is_ok(), "{application}");
@@ -330,43 +254,39 @@ async fn an_admin_assigns_an_agency_to_an_accredited_body() {
     assert!(application["created_at"].as_str().unwrap().ends_with('Z'));
     assert_eq!(application["decided_at"], application["created_at"], "an admin's assignment is decided at once");
 
-    let res = app.request(Method::GET, &format!("/v1/agencies/{}", id(&agency)), Some(&admin)).send().await.unwrap();
+    let res = app.send(Method::GET, &format!("/v1/agencies/{}", id(&agency)), &admin, None).await;
     assert_eq!(res.headers()["etag"], "\"v2\"");
     let after: Value = res.json().await.unwrap();
     assert_eq!(after["certification_status"], "applicant");
     assert_eq!(after["version"], 2);
 
     // One open application per body.
-    let problem = assert_problem(apply(&app, Some(&admin), id(&agency), id(&accredited)).await, 409, "conflict").await;
+    let problem = assert_problem(app.apply(Some(&admin), id(&agency), id(&accredited)).await, 409, "conflict").await;
     assert!(problem["detail"].as_str().unwrap().contains("open application"), "{problem}");
 
     // Only accredited bodies take applications.
     for status in ["pending", "suspended", "withdrawn"] {
-        let body = create_body(&app, &admin, &body_input(2, status)).await;
-        let problem = assert_problem(apply(&app, Some(&admin), id(&agency), id(&body)).await, 409, "conflict").await;
+        let body = app.create_body(&admin, &certification_body(2, status)).await;
+        let problem = assert_problem(app.apply(Some(&admin), id(&agency), id(&body)).await, 409, "conflict").await;
         assert!(problem["detail"].as_str().unwrap().contains(status), "{problem}");
     }
 
     // An unknown body is a field error; an unknown agency is a 404.
     for body_id in [MISSING, "not-a-uuid"] {
-        let problem = assert_problem(apply(&app, Some(&admin), id(&agency), body_id).await, 422, "validation").await;
+        let problem = assert_problem(app.apply(Some(&admin), id(&agency), body_id).await, 422, "validation").await;
         assert_eq!(error_fields(&problem), ["certification_body_id"]);
     }
-    assert_problem(apply(&app, Some(&admin), MISSING, id(&accredited)).await, 404, "not-found").await;
-    let res = app
-        .request(Method::POST, &format!("/v1/agencies/{}/applications", id(&agency)), Some(&admin))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    assert_problem(app.apply(Some(&admin), MISSING, id(&accredited)).await, 404, "not-found").await;
+    let res =
+        app.send(Method::POST, &format!("/v1/agencies/{}/applications", id(&agency)), &admin, Some(json!({}))).await;
     let problem = assert_problem(res, 422, "validation").await;
     assert_eq!(error_fields(&problem), vec!["certification_body_id"], "{problem}");
 
     // A second accredited body may take the same agency, which stays an applicant.
-    let other = create_body(&app, &admin, &body_input(3, "accredited")).await;
-    let res = apply(&app, Some(&admin), id(&agency), id(&other)).await;
+    let other = app.create_body(&admin, &certification_body(3, "accredited")).await;
+    let res = app.apply(Some(&admin), id(&agency), id(&other)).await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    assert_eq!(agency_status(&app, &admin, id(&agency)).await, "applicant");
+    assert_eq!(app.certification_status(&admin, id(&agency)).await, "applicant");
 }
 
 #[tokio::test]
@@ -375,34 +295,34 @@ async fn an_agency_applies_only_for_itself() {
     let admin = app.admin().await;
     let mine = app.create_agency(&admin, &agency_body(1)).await;
     let other = app.create_agency(&admin, &agency_body(2)).await;
-    let cb = create_body(&app, &admin, &body_input(1, "accredited")).await;
+    let cb = app.create_body(&admin, &certification_body(1, "accredited")).await;
     let agency = app.token_for(Role::Agency, None, Some(id(&mine))).await;
 
-    let res = apply(&app, Some(&agency), id(&mine), id(&cb)).await;
+    let res = app.apply(Some(&agency), id(&mine), id(&cb)).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let application: Value = res.json().await.unwrap();
     assert_eq!(application["status"], "pending");
     assert_eq!(application["agency_id"], mine["id"]);
     assert_eq!(application["certification_body_id"], cb["id"]);
     assert_eq!(application["decided_at"], Value::Null);
-    assert_eq!(agency_status(&app, &admin, id(&mine)).await, "applicant");
+    assert_eq!(app.certification_status(&admin, id(&mine)).await, "applicant");
 
     // A pending application is open too: neither the agency nor an admin can open another.
-    assert_problem(apply(&app, Some(&agency), id(&mine), id(&cb)).await, 409, "conflict").await;
-    assert_problem(apply(&app, Some(&admin), id(&mine), id(&cb)).await, 409, "conflict").await;
+    assert_problem(app.apply(Some(&agency), id(&mine), id(&cb)).await, 409, "conflict").await;
+    assert_problem(app.apply(Some(&admin), id(&mine), id(&cb)).await, 409, "conflict").await;
 
-    let problem = assert_problem(apply(&app, Some(&agency), id(&other), id(&cb)).await, 403, "forbidden").await;
+    let problem = assert_problem(app.apply(Some(&agency), id(&other), id(&cb)).await, 403, "forbidden").await;
     assert!(problem["detail"].as_str().unwrap().contains("agency"), "{problem}");
     let integrator = app.token_for(Role::Integrator, None, None).await;
     let auditor = app.token_for(Role::Auditor, Some(id(&cb)), None).await;
     let certifier = app.token_for(Role::Certifier, Some(id(&cb)), None).await;
     for token in [&integrator, &auditor, &certifier] {
-        assert_problem(apply(&app, Some(token), id(&other), id(&cb)).await, 403, "forbidden").await;
+        assert_problem(app.apply(Some(token), id(&other), id(&cb)).await, 403, "forbidden").await;
     }
-    assert_problem(apply(&app, None, id(&other), id(&cb)).await, 401, "unauthorized").await;
+    assert_problem(app.apply(None, id(&other), id(&cb)).await, 401, "unauthorized").await;
 
     // The other agency was never touched.
-    assert_eq!(agency_status(&app, &admin, id(&other)).await, "never_certified");
-    let res = apply(&app, Some(&admin), id(&other), id(&cb)).await;
+    assert_eq!(app.certification_status(&admin, id(&other)).await, "never_certified");
+    let res = app.apply(Some(&admin), id(&other), id(&cb)).await;
     assert_eq!(res.status(), StatusCode::CREATED, "no refused request left an application behind");
 }

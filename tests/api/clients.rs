@@ -2,18 +2,15 @@ use fairhire::domain::roles::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, agency_body, assert_problem, error_fields};
+use crate::helpers::{TestApp, UNREGISTERED_BODY, agency_body, assert_problem, error_fields, id};
 
 #[tokio::test]
 async fn an_admin_creates_lists_and_revokes_clients_and_the_secret_shows_once() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let res = app
-        .request(Method::POST, "/v1/clients", Some(&admin))
-        .json(&json!({"name": "TalentBridge", "role": "integrator"}))
-        .send()
-        .await
-        .unwrap();
+        .send(Method::POST, "/v1/clients", &admin, Some(json!({"name": "TalentBridge", "role": "integrator"})))
+        .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     assert_eq!(res.headers()["cache-control"], "no-store");
     let created: Value = res.json().await.unwrap();
@@ -23,29 +20,24 @@ async fn an_admin_creates_lists_and_revokes_clients_and_the_secret_shows_once() 
     assert_eq!(created["role"], "integrator");
     assert_eq!(created["revoked_at"], Value::Null);
 
-    let list: Value = app.request(Method::GET, "/v1/clients", Some(&admin)).send().await.unwrap().json().await.unwrap();
+    let list: Value = app.get_json("/v1/clients", Some(&admin)).await;
     let listed = list["data"].as_array().unwrap().iter().find(|c| c["client_id"] == id.as_str()).unwrap().clone();
     assert_eq!(listed["name"], "TalentBridge");
     assert!(listed.get("client_secret").is_none());
     assert!(!list.to_string().contains(&secret), "a listing never shows a secret");
 
     // The secret is stored only as an argon2 hash.
-    let lookup = id.clone();
-    let row = app.state.db.read(move |c| fairhire::store::clients::find(c, &lookup)).await.unwrap().unwrap();
-    assert!(row.secret_hash.starts_with("$argon2id$") && !row.secret_hash.contains(&secret));
+    let hash = app.client_secret_hash(&id).await;
+    assert!(hash.starts_with("$argon2id$") && !hash.contains(&secret));
 
     let path = format!("/v1/clients/{id}");
-    assert_eq!(app.request(Method::DELETE, &path, Some(&admin)).send().await.unwrap().status(), StatusCode::NO_CONTENT);
-    assert_eq!(app.request(Method::DELETE, &path, Some(&admin)).send().await.unwrap().status(), StatusCode::NO_CONTENT);
-    let list: Value = app.request(Method::GET, "/v1/clients", Some(&admin)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(app.send(Method::DELETE, &path, &admin, None).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.send(Method::DELETE, &path, &admin, None).await.status(), StatusCode::NO_CONTENT);
+    let list: Value = app.get_json("/v1/clients", Some(&admin)).await;
     let listed = list["data"].as_array().unwrap().iter().find(|c| c["client_id"] == id.as_str()).unwrap().clone();
     assert!(listed["revoked_at"].is_string());
 
-    let res = app
-        .request(Method::DELETE, "/v1/clients/0193f0a4-0000-7000-8000-0000000000ff", Some(&admin))
-        .send()
-        .await
-        .unwrap();
+    let res = app.send(Method::DELETE, "/v1/clients/0193f0a4-0000-7000-8000-0000000000ff", &admin, None).await;
     assert_problem(res, 404, "not-found").await;
 }
 
@@ -54,8 +46,8 @@ async fn a_client_gets_exactly_the_binding_its_role_needs() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let agency = app.create_agency(&admin, &agency_body(1)).await;
-    let agency_id = agency["id"].as_str().unwrap();
-    let cb = "0193f0a4-0000-7000-8000-000000000001";
+    let agency_id = id(&agency);
+    let cb = UNREGISTERED_BODY;
     let cases = [
         (json!({"name": "a", "role": "auditor"}), "certification_body_id"),
         (json!({"name": "a", "role": "certifier", "certification_body_id": "not-a-uuid"}), "certification_body_id"),
@@ -67,7 +59,7 @@ async fn a_client_gets_exactly_the_binding_its_role_needs() {
         (json!({"name": "a", "role": "root"}), "role"),
     ];
     for (body, field) in cases {
-        let res = app.request(Method::POST, "/v1/clients", Some(&admin)).json(&body).send().await.unwrap();
+        let res = app.send(Method::POST, "/v1/clients", &admin, Some(body.clone())).await;
         let problem = assert_problem(res, 422, "validation").await;
         assert_eq!(error_fields(&problem), vec![field], "{body}");
     }
@@ -75,7 +67,7 @@ async fn a_client_gets_exactly_the_binding_its_role_needs() {
         json!({"name": "auditor", "role": "auditor", "certification_body_id": cb}),
         json!({"name": "agency", "role": "agency", "agency_id": agency_id}),
     ] {
-        let res = app.request(Method::POST, "/v1/clients", Some(&admin)).json(&body).send().await.unwrap();
+        let res = app.send(Method::POST, "/v1/clients", &admin, Some(body.clone())).await;
         assert_eq!(res.status(), StatusCode::CREATED, "{body}");
     }
 }
@@ -85,18 +77,11 @@ async fn only_admins_manage_clients() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let agency = app.create_agency(&admin, &agency_body(1)).await;
-    let cb = "0193f0a4-0000-7000-8000-000000000001";
-    let others = [
-        app.token_for(Role::Auditor, Some(cb), None).await,
-        app.token_for(Role::Certifier, Some(cb), None).await,
-        app.token_for(Role::Agency, None, agency["id"].as_str()).await,
-        app.token_for(Role::Integrator, None, None).await,
-    ];
+    let others = app.non_admin_tokens(UNREGISTERED_BODY, id(&agency)).await;
     let victim = app.insert_client(Role::Integrator, None, None).await;
     let body = json!({"name": "x", "role": "admin"});
-    for token in others.iter().map(Some).chain([None]) {
+    for token in others.iter().map(|(_, token)| Some(token.as_str())).chain([None]) {
         let expected = if token.is_some() { (403, "forbidden") } else { (401, "unauthorized") };
-        let token = token.map(String::as_str);
         let res = app.request(Method::GET, "/v1/clients", token).send().await.unwrap();
         assert_problem(res, expected.0, expected.1).await;
         let res = app.request(Method::POST, "/v1/clients", token).json(&body).send().await.unwrap();

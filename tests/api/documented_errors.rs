@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{TestApp, agency_body, assert_problem, error_fields};
+use crate::helpers::{TestApp, agency_body, assert_problem, error_fields, id};
 
 #[tokio::test]
 async fn the_api_is_rate_limited_per_address() {
@@ -15,7 +15,7 @@ async fn the_api_is_rate_limited_per_address() {
     let admin = app.admin().await;
     let mut statuses = Vec::new();
     for _ in 0..4 {
-        statuses.push(app.request(Method::GET, "/v1/agencies", Some(&admin)).send().await.unwrap());
+        statuses.push(app.send(Method::GET, "/v1/agencies", &admin, None).await);
     }
     assert_eq!(statuses[0].status(), 200);
     let last = statuses.pop().unwrap();
@@ -28,7 +28,7 @@ async fn patch_refuses_unreadable_bodies() {
     let app = TestApp::spawn_with(|c| c.limits.json_body_bytes = 1024).await;
     let admin = app.admin().await;
     let agency = app.create_agency(&admin, &agency_body(1)).await;
-    let path = format!("/v1/agencies/{}", agency["id"].as_str().unwrap());
+    let path = format!("/v1/agencies/{}", id(&agency));
     let patch = |content_type: &'static str, body: String| {
         app.request(Method::PATCH, &path, Some(&admin)).header("content-type", content_type).body(body).send()
     };
@@ -140,12 +140,12 @@ async fn nul_characters_are_refused_everywhere_before_they_reach_the_database() 
     for path in
         ["/v1/agencies/ab%00cd", "/v1/public/agencies?q=a%00b", "/v1/agencies?licence_number=%00", "/healthz?x=%00"]
     {
-        let res = app.request(Method::GET, path, Some(&admin)).send().await.unwrap();
+        let res = app.send(Method::GET, path, &admin, None).await;
         assert_problem(res, 400, "bad-request").await;
     }
     let mut body = agency_body(1);
     body["trading_names"] = json!(["fine", "nul\u{0}here"]);
-    let res = app.request(Method::POST, "/v1/agencies", Some(&admin)).json(&body).send().await.unwrap();
+    let res = app.send(Method::POST, "/v1/agencies", &admin, Some(body.clone())).await;
     assert_eq!(error_fields(&assert_problem(res, 422, "validation").await), vec!["trading_names[1]"]);
     let res = app
         .http
@@ -162,7 +162,7 @@ async fn a_misspelt_query_parameter_is_refused_not_ignored() {
     // Ignoring `destinaton=QA` would answer with every agency: worse than an error.
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let res = app.request(Method::GET, "/v1/agencies?destinaton=QA", Some(&admin)).send().await.unwrap();
+    let res = app.send(Method::GET, "/v1/agencies?destinaton=QA", &admin, None).await;
     let problem = assert_problem(res, 400, "bad-request").await;
     assert!(problem["detail"].as_str().unwrap().contains("destinaton"), "{problem}");
     let res = app.request(Method::GET, "/v1/public/agencies?limit=5&foo=1", None).send().await.unwrap();

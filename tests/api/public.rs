@@ -1,39 +1,14 @@
 //! The public registry (no token) and signed status attestations, verified offline the way a
 //! relying party would: with the published JWKS and a standard JOSE library.
 
-use std::sync::Arc;
-
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Duration, SubsecRound, Utc};
-use fairhire::clock::FixedClock;
-use fairhire::domain::roles::Role;
-use fairhire::store;
-use fairhire::store::certifications::CertificateRow;
-use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, agency_body, assert_problem};
-
-const MISSING: &str = "0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90";
-
-async fn get_json(app: &TestApp, path: &str) -> Value {
-    let res = app.request(Method::GET, path, None).send().await.unwrap();
-    let status = res.status();
-    let text = res.text().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{path}: {text}");
-    serde_json::from_str(&text).unwrap()
-}
-
-fn ids(page: &Value) -> Vec<String> {
-    page["data"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_owned()).collect()
-}
-
-fn id(agency: &Value) -> String {
-    agency["id"].as_str().unwrap().to_owned()
-}
+use crate::helpers::{ForcedCertificate, MISSING, TestApp, agency_body, assert_problem, id, ids, rfc3339};
 
 /// Fetches an agency's attestation, checking how it is served.
 async fn attestation(app: &TestApp, agency_id: &str) -> String {
@@ -48,7 +23,7 @@ async fn attestation(app: &TestApp, agency_id: &str) -> String {
 /// Verifies an attestation as a relying party would, offline: the service's published JWKS, the
 /// key named by `kid`, EdDSA only, our issuer, no audience.
 async fn verify_offline(app: &TestApp, jws: &str) -> jsonwebtoken::errors::Result<Value> {
-    let jwks: JwkSet = app.http.get(app.url("/.well-known/jwks.json")).send().await.unwrap().json().await.unwrap();
+    let jwks = app.jwks().await;
     let header = decode_header(jws)?;
     let jwk = jwks.find(header.kid.as_deref().unwrap_or_default()).expect("the kid is published");
     let key = DecodingKey::from_jwk(jwk)?;
@@ -100,7 +75,7 @@ async fn the_public_registry_needs_no_token_and_shows_nothing_private() {
         }
     }
 
-    let one = get_json(&app, &format!("/v1/public/agencies/{}", id(&sao))).await;
+    let one = app.get_json(&format!("/v1/public/agencies/{}", id(&sao)), None).await;
     assert_eq!(
         one,
         json!({
@@ -120,29 +95,23 @@ async fn the_public_registry_needs_no_token_and_shows_nothing_private() {
     );
 
     // Searches fold case and accents and filter like the authenticated registry.
-    assert_eq!(ids(&get_json(&app, "/v1/public/agencies?q=sao%20jose").await), vec![id(&sao)]);
-    assert_eq!(ids(&get_json(&app, "/v1/public/agencies?q=ag%C3%8ANCIA").await), vec![id(&sao)]);
-    assert_eq!(ids(&get_json(&app, "/v1/public/agencies?country=PH").await), vec![id(&sao)]);
-    assert_eq!(ids(&get_json(&app, "/v1/public/agencies?country=NP").await), vec![id(&himal), id(&third)]);
-    assert_eq!(ids(&get_json(&app, "/v1/public/agencies?licence_number=dofe-2%2F2075").await), vec![id(&himal)]);
-    assert_eq!(ids(&get_json(&app, "/v1/public/agencies?status=certified").await), Vec::<String>::new());
+    assert_eq!(ids(&app.get_json("/v1/public/agencies?q=sao%20jose", None).await), vec![id(&sao)]);
+    assert_eq!(ids(&app.get_json("/v1/public/agencies?q=ag%C3%8ANCIA", None).await), vec![id(&sao)]);
+    assert_eq!(ids(&app.get_json("/v1/public/agencies?country=PH", None).await), vec![id(&sao)]);
+    assert_eq!(ids(&app.get_json("/v1/public/agencies?country=NP", None).await), vec![id(&himal), id(&third)]);
+    assert_eq!(ids(&app.get_json("/v1/public/agencies?licence_number=dofe-2%2F2075", None).await), vec![id(&himal)]);
+    assert_eq!(ids(&app.get_json("/v1/public/agencies?status=certified", None).await), Vec::<String>::new());
 
     // Cursor pages, to the end.
     let mut seen = Vec::new();
-    let mut path = "/v1/public/agencies?limit=2".to_owned();
-    loop {
-        let page = get_json(&app, &path).await;
+    for page in app.pages("/v1/public/agencies?limit=2", None).await {
         assert!(page["data"].as_array().unwrap().len() <= 2);
         seen.extend(ids(&page));
-        match page["next_cursor"].as_str() {
-            Some(cursor) => path = format!("/v1/public/agencies?limit=2&cursor={cursor}"),
-            None => break,
-        }
     }
     assert_eq!(seen, vec![id(&sao), id(&himal), id(&third)]);
 
     // A bearer token, even a bad one, changes nothing here.
-    let res = app.request(Method::GET, "/v1/public/agencies", Some("not-a-token")).send().await.unwrap();
+    let res = app.send(Method::GET, "/v1/public/agencies", "not-a-token", None).await;
     assert_eq!(res.status(), StatusCode::OK);
 }
 
@@ -174,7 +143,7 @@ async fn a_never_certified_agency_is_attested_as_such() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let agency = app.create_agency(&admin, &agency_body(1)).await;
-    let jws = attestation(&app, &id(&agency)).await;
+    let jws = attestation(&app, id(&agency)).await;
     let claims = verify_offline(&app, &jws).await.expect("the attestation verifies");
     assert_eq!(claims["sub"], id(&agency));
     assert!(claims.get("aud").is_none(), "anyone may rely on it");
@@ -193,148 +162,61 @@ async fn a_never_certified_agency_is_attested_as_such() {
     );
 }
 
-/// A small published standard, so an audit can be filed in four findings.
-fn small_standard() -> Value {
-    json!({
-        "version": "p-1.0", "title": "Public test standard",
-        "principles": [{"code": "A", "title": "Law"}, {"code": "C", "title": "Fees"}],
-        "criteria": [
-            {"code": "A.1", "principle": "A", "text": "Licensed", "weight": 1.0, "critical": false, "area": "governance"},
-            {"code": "A.2", "principle": "A", "text": "Lawful", "weight": 2.0, "critical": false, "area": "policies"},
-            {"code": "C.1", "principle": "C", "text": "No fees", "weight": 3.0, "critical": true, "area": "monitoring"},
-            {"code": "C.2", "principle": "C", "text": "No deductions", "weight": 2.0, "critical": false, "area": "monitoring"}
-        ],
-        "policy": {
-            "credits": {"conformant": 1.0, "observation": 1.0, "minor": 0.5, "major": 0.0, "critical": 0.0},
-            "grade_bands": [{"grade": "A", "min_score": 90}, {"grade": "B", "min_score": 75}, {"grade": "C", "min_score": 60}, {"grade": "D", "min_score": 40}],
-            "caps": {"any_critical": "E", "major_on_critical_criterion": "D", "any_major": "C"},
-            "certification_minimum": 75
-        }
-    })
-}
-
-async fn send_ok(app: &TestApp, method: Method, path: &str, token: &str, body: Option<Value>) -> Value {
-    let req = app.request(method.clone(), path, Some(token));
-    let res = match body {
-        Some(b) => req.json(&b),
-        None => req,
-    }
-    .send()
-    .await
-    .unwrap();
-    let status = res.status();
-    let text = res.text().await.unwrap();
-    assert!(status.is_success(), "{method} {path}: {status} {text}");
-    serde_json::from_str(&text).unwrap()
-}
-
-/// Files and finalizes an assessment of `kind` with every finding `conformant`; returns its id.
-async fn finalized(app: &TestApp, token: &str, agency_id: &str, kind: &str) -> String {
-    let mut body = json!({"agency_id": agency_id, "kind": kind, "standard_version": "p-1.0"});
-    if kind != "self_assessment" {
-        body["methods"] = json!({"documents_reviewed": true, "worker_interviews": 20});
-    }
-    let id = send_ok(app, Method::POST, "/v1/assessments", token, Some(body)).await["id"].as_str().unwrap().to_owned();
-    for code in ["A.1", "A.2", "C.1", "C.2"] {
-        let path = format!("/v1/assessments/{id}/findings/{code}");
-        send_ok(app, Method::PUT, &path, token, Some(json!({"severity": "conformant", "evidence": "seen"}))).await;
-    }
-    send_ok(app, Method::POST, &format!("/v1/assessments/{id}/submit"), token, None).await;
-    send_ok(app, Method::POST, &format!("/v1/assessments/{id}/finalize"), token, None).await;
-    id
-}
-
 #[tokio::test]
 async fn a_certified_agency_is_attested_and_the_attestation_verifies_offline() {
     let now = Utc::now().trunc_subsecs(0);
     let audited_at = now - Duration::days(3);
-    let clock = FixedClock::new(audited_at - Duration::minutes(1));
-    let app = TestApp::spawn_full(|_| {}, Arc::new(clock.clone())).await;
+    let (app, clock) = TestApp::spawn_at(audited_at - Duration::minutes(1)).await;
     let admin = app.admin().await;
 
     // A finalized stage-2 audit three days ago, through the API.
     clock.set(audited_at);
-    send_ok(&app, Method::POST, "/v1/standards", &admin, Some(small_standard())).await;
-    send_ok(&app, Method::POST, "/v1/standards/p-1.0/publish", &admin, None).await;
-    let cb = send_ok(
-        &app,
-        Method::POST,
-        "/v1/certification-bodies",
-        &admin,
-        Some(json!({"name": "Gulf Ethical Audit", "country": "AE", "accreditation_status": "accredited"})),
-    )
-    .await;
-    let cb_id = cb["id"].as_str().unwrap().to_owned();
-    let agency = app.create_agency(&admin, &agency_body(1)).await;
+    app.publish_test_standard(&admin).await;
+    let body = app.body_with_staff(&admin, 1).await;
+    let agency = app.agency_that_applied(&admin, 1, &body).await;
     let other = app.create_agency(&admin, &agency_body(2)).await;
-    let agency_id = id(&agency);
-    send_ok(
-        &app,
-        Method::POST,
-        &format!("/v1/agencies/{agency_id}/applications"),
-        &admin,
-        Some(json!({"certification_body_id": cb_id})),
-    )
-    .await;
-    let auditor = app.token_for(Role::Auditor, Some(&cb_id), None).await;
-    let audit_id = finalized(&app, &auditor, &agency_id, "stage2").await;
+    let agency_id = agency.id.clone();
+    let audit_id = app.finalized_audit(&agency, &body, "stage2", &[]).await;
 
     // A self-assessment finalized later is shown elsewhere but is no audit.
     clock.set(now - Duration::days(1));
-    let agency_token = app.token_for(Role::Agency, None, Some(&agency_id)).await;
-    finalized(&app, &agency_token, &agency_id, "self_assessment").await;
+    app.finalized_self_assessment(&agency, &[]).await;
 
     // The certification endpoints are written concurrently; certify by writing the rows
     // directly: the certificate, and the agency's status.
     let number = "FH-2026-0A1B2C3D".to_owned();
-    let certificate = CertificateRow {
+    let certificate = ForcedCertificate {
         agency_id: agency_id.clone(),
         number: number.clone(),
-        certification_body_id: cb_id.clone(),
+        certification_body_id: body.id.clone(),
         assessment_id: audit_id,
-        decided_by: "test certifier".into(),
-        valid_from: store::to_db_time(audited_at),
-        valid_until: store::to_db_time(audited_at + Duration::days(3 * 365)),
-        next_surveillance_due: store::to_db_time(audited_at + Duration::days(365)),
-        suspended_at: None,
-        suspension_reason: None,
-        updated_at: store::to_db_time(audited_at),
+        valid_from: audited_at,
+        valid_until: audited_at + Duration::days(3 * 365),
+        next_surveillance_due: audited_at + Duration::days(365),
     };
-    let set_status = |status: &'static str| {
-        let (certificate, agency_id) = (certificate.clone(), agency_id.clone());
-        app.state.db.write(move |conn| {
-            store::certifications::put_certificate(conn, &certificate)?;
-            let mut row = store::agencies::find(conn, &agency_id)?.expect("agency");
-            let expected = row.version;
-            row.certification_status = status.to_owned();
-            row.version += 1;
-            assert!(store::agencies::update(conn, &row, expected)?);
-            Ok(())
-        })
-    };
-    set_status("certified").await.unwrap();
+    app.force_certification(&certificate, "certified").await;
     clock.set(now);
 
-    let valid_until = (audited_at + Duration::days(3 * 365)).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+    let valid_until = rfc3339(audited_at + Duration::days(3 * 365));
     let expected_certificate = json!({
         "number": number,
-        "certification_body_id": cb_id,
-        "valid_from": audited_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        "certification_body_id": body.id,
+        "valid_from": rfc3339(audited_at),
         "valid_until": valid_until,
         "suspended_at": null
     });
     let audit_day = audited_at.date_naive().to_string();
 
     // The public record, alone and in the list (loaded in batches), says the same.
-    let one = get_json(&app, &format!("/v1/public/agencies/{agency_id}")).await;
+    let one = app.get_json(&format!("/v1/public/agencies/{agency_id}"), None).await;
     assert_eq!(one["certification_status"], "certified");
     assert_eq!(one["certificate"], expected_certificate);
     assert_eq!(one["last_audit_date"], audit_day, "the later self-assessment is no audit");
     assert_eq!(one["grade"], "A");
-    let list = get_json(&app, "/v1/public/agencies").await;
-    assert_eq!(list["data"], json!([one, get_json(&app, &format!("/v1/public/agencies/{}", id(&other))).await]));
+    let list = app.get_json("/v1/public/agencies", None).await;
+    assert_eq!(list["data"], json!([one, app.get_json(&format!("/v1/public/agencies/{}", id(&other)), None).await]));
     assert_eq!(list["data"][1]["certificate"], Value::Null);
-    assert_eq!(ids(&get_json(&app, "/v1/public/agencies?status=certified&grade=A").await), vec![agency_id.clone()]);
+    assert_eq!(ids(&app.get_json("/v1/public/agencies?status=certified&grade=A", None).await), vec![agency_id.clone()]);
 
     // The attestation verifies offline and says what the registry says.
     let jws = attestation(&app, &agency_id).await;
@@ -378,12 +260,12 @@ async fn a_certified_agency_is_attested_and_the_attestation_verifies_offline() {
     assert!(verify_offline(&app, &bad_signature).await.is_err(), "a changed signature is caught");
 
     // It is no access token.
-    let res = app.request(Method::GET, "/v1/agencies", Some(&jws)).send().await.unwrap();
+    let res = app.send(Method::GET, "/v1/agencies", &jws, None).await;
     assert_problem(res, 401, "unauthorized").await;
 
     // A withdrawn certificate is no longer shown, nor attested.
-    set_status("withdrawn").await.unwrap();
-    let one = get_json(&app, &format!("/v1/public/agencies/{agency_id}")).await;
+    app.force_certification(&certificate, "withdrawn").await;
+    let one = app.get_json(&format!("/v1/public/agencies/{agency_id}"), None).await;
     assert_eq!((&one["certification_status"], &one["certificate"]), (&json!("withdrawn"), &Value::Null));
     let claims = verify_offline(&app, &attestation(&app, &agency_id).await).await.unwrap();
     assert_eq!(claims["status"]["certification_status"], "withdrawn");
@@ -397,10 +279,10 @@ async fn an_attestation_from_another_key_does_not_verify() {
     let other = TestApp::spawn().await;
     let admin = app.admin().await;
     let agency = app.create_agency(&admin, &agency_body(1)).await;
-    let jws = attestation(&app, &id(&agency)).await;
+    let jws = attestation(&app, id(&agency)).await;
     // The other service publishes only its own key: the kid is unknown there, and forcing its
     // key on the token fails the signature.
-    let jwks: JwkSet = other.http.get(other.url("/.well-known/jwks.json")).send().await.unwrap().json().await.unwrap();
+    let jwks = other.jwks().await;
     assert!(jwks.find(decode_header(&jws).unwrap().kid.as_deref().unwrap()).is_none());
     let key = DecodingKey::from_jwk(&jwks.keys[0]).unwrap();
     let mut validation = Validation::new(Algorithm::EdDSA);

@@ -2,7 +2,7 @@ use fairhire::domain::roles::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, agency_body, assert_problem, error_fields};
+use crate::helpers::{TestApp, UNREGISTERED_BODY, agency_body, assert_problem, error_fields, id};
 
 /// A small valid draft: two principles, three criteria and the default scoring policy.
 fn draft(version: &str) -> Value {
@@ -39,36 +39,16 @@ type Change = fn(&mut Value);
 async fn every_role(app: &TestApp) -> Vec<(Role, String)> {
     let admin = app.admin().await;
     let agency = app.create_agency(&admin, &agency_body(1)).await;
-    let agency_id = agency["id"].as_str().unwrap();
-    let cb = "0193f0a4-0000-7000-8000-000000000001";
-    vec![
-        (Role::Auditor, app.token_for(Role::Auditor, Some(cb), None).await),
-        (Role::Certifier, app.token_for(Role::Certifier, Some(cb), None).await),
-        (Role::Agency, app.token_for(Role::Agency, None, Some(agency_id)).await),
-        (Role::Integrator, app.token_for(Role::Integrator, None, None).await),
-        (Role::Admin, admin),
-    ]
-}
-
-async fn get_json(app: &TestApp, path: &str, token: &str) -> Value {
-    let res = app.request(Method::GET, path, Some(token)).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK, "GET {path}");
-    res.json().await.unwrap()
-}
-
-async fn create(app: &TestApp, admin: &str, body: &Value) -> reqwest::Response {
-    app.request(Method::POST, "/v1/standards", Some(admin)).json(body).send().await.unwrap()
-}
-
-async fn transition(app: &TestApp, token: Option<&str>, version: &str, to: &str) -> reqwest::Response {
-    app.request(Method::POST, &format!("/v1/standards/{version}/{to}"), token).send().await.unwrap()
+    let mut tokens = app.non_admin_tokens(UNREGISTERED_BODY, id(&agency)).await;
+    tokens.push((Role::Admin, admin));
+    tokens
 }
 
 #[tokio::test]
 async fn every_role_reads_the_published_default_standard() {
     let app = TestApp::spawn().await;
     for (role, token) in every_role(&app).await {
-        let list = get_json(&app, "/v1/standards", &token).await;
+        let list = app.get_json("/v1/standards", Some(&token)).await;
         let data = list["data"].as_array().unwrap();
         assert_eq!(data.len(), 1, "{role:?}: {list}");
         assert_eq!(data[0]["version"], "ers-1.0", "{role:?}");
@@ -79,7 +59,7 @@ async fn every_role_reads_the_published_default_standard() {
         assert_eq!(data[0]["retired_at"], Value::Null, "{role:?}");
         assert_eq!(list["next_cursor"], Value::Null, "{role:?}");
 
-        let standard = get_json(&app, "/v1/standards/ers-1.0", &token).await;
+        let standard = app.get_json("/v1/standards/ers-1.0", Some(&token)).await;
         assert_eq!(standard["version"], "ers-1.0", "{role:?}");
         assert_eq!(standard["status"], "published", "{role:?}");
         let principles: Vec<&str> =
@@ -95,13 +75,13 @@ async fn every_role_reads_the_published_default_standard() {
 async fn an_unknown_version_is_a_404_and_reading_needs_a_token() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let res = app.request(Method::GET, "/v1/standards/ers-9.9", Some(&admin)).send().await.unwrap();
+    let res = app.send(Method::GET, "/v1/standards/ers-9.9", &admin, None).await;
     let problem = assert_problem(res, 404, "not-found").await;
     assert!(problem["detail"].as_str().unwrap().contains("ers-9.9"), "{problem}");
     for path in ["/v1/standards", "/v1/standards/ers-1.0"] {
         let res = app.request(Method::GET, path, None).send().await.unwrap();
         assert_problem(res, 401, "unauthorized").await;
-        let res = app.request(Method::GET, path, Some("not-a-token")).send().await.unwrap();
+        let res = app.send(Method::GET, path, "not-a-token", None).await;
         assert_problem(res, 401, "unauthorized").await;
     }
 }
@@ -110,7 +90,7 @@ async fn an_unknown_version_is_a_404_and_reading_needs_a_token() {
 async fn an_admin_takes_a_draft_through_publish_and_retire() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let res = create(&app, &admin, &draft("ers-1.1")).await;
+    let res = app.create_standard(&admin, &draft("ers-1.1")).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     assert_eq!(res.headers()["location"], "/v1/standards/ers-1.1");
     let created: Value = res.json().await.unwrap();
@@ -123,10 +103,10 @@ async fn an_admin_takes_a_draft_through_publish_and_retire() {
     assert!(created["created_at"].as_str().unwrap().ends_with('Z'));
     assert_eq!(created["published_at"], Value::Null);
     assert_eq!(created["retired_at"], Value::Null);
-    assert_eq!(get_json(&app, "/v1/standards/ers-1.1", &admin).await, created, "a draft reads back as created");
+    assert_eq!(app.get_json("/v1/standards/ers-1.1", Some(&admin)).await, created, "a draft reads back as created");
 
     // The draft is listed after the default, with its own criteria count.
-    let list = get_json(&app, "/v1/standards", &admin).await;
+    let list = app.get_json("/v1/standards", Some(&admin)).await;
     let summary: Vec<(&str, &str, i64)> = list["data"]
         .as_array()
         .unwrap()
@@ -136,10 +116,10 @@ async fn an_admin_takes_a_draft_through_publish_and_retire() {
     assert_eq!(summary, [("ers-1.0", "published", 33), ("ers-1.1", "draft", 3)]);
 
     // A draft cannot be retired before it is published.
-    let res = transition(&app, Some(&admin), "ers-1.1", "retire").await;
+    let res = app.standard_transition(Some(&admin), "ers-1.1", "retire").await;
     assert_problem(res, 409, "conflict").await;
 
-    let res = transition(&app, Some(&admin), "ers-1.1", "publish").await;
+    let res = app.standard_transition(Some(&admin), "ers-1.1", "publish").await;
     assert_eq!(res.status(), StatusCode::OK);
     let published: Value = res.json().await.unwrap();
     assert_eq!(published["status"], "published");
@@ -147,27 +127,27 @@ async fn an_admin_takes_a_draft_through_publish_and_retire() {
     assert_eq!(published["retired_at"], Value::Null);
     assert_eq!(published["created_at"], created["created_at"]);
     assert_eq!(published["criteria"], created["criteria"]);
-    assert_eq!(get_json(&app, "/v1/standards/ers-1.1", &admin).await, published);
+    assert_eq!(app.get_json("/v1/standards/ers-1.1", Some(&admin)).await, published);
 
-    let res = transition(&app, Some(&admin), "ers-1.1", "publish").await;
+    let res = app.standard_transition(Some(&admin), "ers-1.1", "publish").await;
     let problem = assert_problem(res, 409, "conflict").await;
     assert!(problem["detail"].as_str().unwrap().contains("published"), "{problem}");
 
-    let res = transition(&app, Some(&admin), "ers-1.1", "retire").await;
+    let res = app.standard_transition(Some(&admin), "ers-1.1", "retire").await;
     assert_eq!(res.status(), StatusCode::OK);
     let retired: Value = res.json().await.unwrap();
     assert_eq!(retired["status"], "retired");
     assert_eq!(retired["published_at"], published["published_at"], "retiring keeps the publication date");
     assert!(retired["retired_at"].as_str().is_some_and(|t| t.ends_with('Z')), "{retired}");
 
-    let res = transition(&app, Some(&admin), "ers-1.1", "retire").await;
+    let res = app.standard_transition(Some(&admin), "ers-1.1", "retire").await;
     assert_problem(res, 409, "conflict").await;
-    let res = transition(&app, Some(&admin), "ers-1.1", "publish").await;
+    let res = app.standard_transition(Some(&admin), "ers-1.1", "publish").await;
     assert_problem(res, 409, "conflict").await;
 
     // Retired, it is still readable, as it was at retirement.
-    assert_eq!(get_json(&app, "/v1/standards/ers-1.1", &admin).await, retired);
-    let list = get_json(&app, "/v1/standards", &admin).await;
+    assert_eq!(app.get_json("/v1/standards/ers-1.1", Some(&admin)).await, retired);
+    let list = app.get_json("/v1/standards", Some(&admin)).await;
     assert_eq!(list["data"][1]["status"], "retired");
     assert_eq!(list["data"][1]["retired_at"], retired["retired_at"]);
 }
@@ -176,17 +156,17 @@ async fn an_admin_takes_a_draft_through_publish_and_retire() {
 async fn a_version_cannot_be_created_twice() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    assert_eq!(create(&app, &admin, &draft("ers-1.1")).await.status(), StatusCode::CREATED);
+    assert_eq!(app.create_standard(&admin, &draft("ers-1.1")).await.status(), StatusCode::CREATED);
     let mut again = draft("ers-1.1");
     again["title"] = json!("Another title");
-    let problem = assert_problem(create(&app, &admin, &again).await, 409, "conflict").await;
+    let problem = assert_problem(app.create_standard(&admin, &again).await, 409, "conflict").await;
     assert!(problem["detail"].as_str().unwrap().contains("ers-1.1"), "{problem}");
-    assert_problem(create(&app, &admin, &draft("ers-1.0")).await, 409, "conflict").await;
+    assert_problem(app.create_standard(&admin, &draft("ers-1.0")).await, 409, "conflict").await;
 
     // The first one is untouched, and so is the default.
-    let stored = get_json(&app, "/v1/standards/ers-1.1", &admin).await;
+    let stored = app.get_json("/v1/standards/ers-1.1", Some(&admin)).await;
     assert_eq!(stored["title"], "Ethical Recruitment Standard, revised");
-    let default = get_json(&app, "/v1/standards/ers-1.0", &admin).await;
+    let default = app.get_json("/v1/standards/ers-1.0", Some(&admin)).await;
     assert_eq!(default["status"], "published");
     assert_eq!(default["criteria"].as_array().unwrap().len(), 33);
 }
@@ -196,7 +176,8 @@ async fn publishing_or_retiring_an_unknown_version_is_a_404() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     for to in ["publish", "retire"] {
-        let problem = assert_problem(transition(&app, Some(&admin), "ers-9.9", to).await, 404, "not-found").await;
+        let problem =
+            assert_problem(app.standard_transition(Some(&admin), "ers-9.9", to).await, 404, "not-found").await;
         assert!(problem["detail"].as_str().unwrap().contains("ers-9.9"), "{problem}");
     }
 }
@@ -254,7 +235,7 @@ async fn each_fault_of_a_malformed_standard_is_named_in_a_422() {
     for (what, change, expected) in cases {
         let mut body = draft("ers-1.1");
         change(&mut body);
-        let problem = assert_problem(create(&app, &admin, &body).await, 422, "validation").await;
+        let problem = assert_problem(app.create_standard(&admin, &body).await, 422, "validation").await;
         let fields = error_fields(&problem);
         let mut sorted = fields.clone();
         sorted.sort();
@@ -275,7 +256,7 @@ async fn each_fault_of_a_malformed_standard_is_named_in_a_422() {
     body["criteria"][2]["code"] = json!("Z.1");
     body["policy"]["grade_bands"] = json!([{"grade": "B", "min_score": 75.0}, {"grade": "A", "min_score": 90.0}]);
     body["policy"]["credits"]["conformant"] = json!(2.0);
-    let problem = assert_problem(create(&app, &admin, &body).await, 422, "validation").await;
+    let problem = assert_problem(app.create_standard(&admin, &body).await, 422, "validation").await;
     let fields = error_fields(&problem);
     for field in [
         "criteria[1].code",
@@ -293,9 +274,9 @@ async fn each_fault_of_a_malformed_standard_is_named_in_a_422() {
     assert!(duplicate["message"].as_str().unwrap().contains("duplicate"), "{duplicate}");
 
     // Nothing was stored.
-    let list = get_json(&app, "/v1/standards", &admin).await;
+    let list = app.get_json("/v1/standards", Some(&admin)).await;
     assert_eq!(list["data"].as_array().unwrap().len(), 1, "{list}");
-    let res = app.request(Method::GET, "/v1/standards/ers-1.1", Some(&admin)).send().await.unwrap();
+    let res = app.send(Method::GET, "/v1/standards/ers-1.1", &admin, None).await;
     assert_problem(res, 404, "not-found").await;
 }
 
@@ -327,7 +308,7 @@ async fn wrong_shapes_name_the_field() {
     for (change, field, mentions) in cases {
         let mut body = draft("ers-1.1");
         change(&mut body);
-        let problem = assert_problem(create(&app, &admin, &body).await, 422, "validation").await;
+        let problem = assert_problem(app.create_standard(&admin, &body).await, 422, "validation").await;
         let errors = problem["errors"].as_array().unwrap();
         assert!(
             errors.iter().any(|e| e["field"] == field && e["message"].as_str().unwrap().contains(mentions)),
@@ -348,20 +329,20 @@ async fn wrong_shapes_name_the_field() {
 async fn only_admins_manage_standards_and_everyone_needs_a_token() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    assert_eq!(create(&app, &admin, &draft("ers-1.1")).await.status(), StatusCode::CREATED);
+    assert_eq!(app.create_standard(&admin, &draft("ers-1.1")).await.status(), StatusCode::CREATED);
     for (role, token) in every_role(&app).await.into_iter().filter(|(r, _)| *r != Role::Admin) {
-        let problem = assert_problem(create(&app, &token, &draft("ers-1.2")).await, 403, "forbidden").await;
+        let problem = assert_problem(app.create_standard(&token, &draft("ers-1.2")).await, 403, "forbidden").await;
         assert!(problem["detail"].as_str().unwrap().contains(role.as_str()), "{problem}");
-        assert_problem(transition(&app, Some(&token), "ers-1.1", "publish").await, 403, "forbidden").await;
-        assert_problem(transition(&app, Some(&token), "ers-1.0", "retire").await, 403, "forbidden").await;
+        assert_problem(app.standard_transition(Some(&token), "ers-1.1", "publish").await, 403, "forbidden").await;
+        assert_problem(app.standard_transition(Some(&token), "ers-1.0", "retire").await, 403, "forbidden").await;
     }
     let res = app.request(Method::POST, "/v1/standards", None).json(&draft("ers-1.2")).send().await.unwrap();
     assert_problem(res, 401, "unauthorized").await;
-    assert_problem(transition(&app, None, "ers-1.1", "publish").await, 401, "unauthorized").await;
-    assert_problem(transition(&app, None, "ers-1.0", "retire").await, 401, "unauthorized").await;
+    assert_problem(app.standard_transition(None, "ers-1.1", "publish").await, 401, "unauthorized").await;
+    assert_problem(app.standard_transition(None, "ers-1.0", "retire").await, 401, "unauthorized").await;
 
     // Nothing changed.
-    let list = get_json(&app, "/v1/standards", &admin).await;
+    let list = app.get_json("/v1/standards", Some(&admin)).await;
     let statuses: Vec<(&str, &str)> = list["data"]
         .as_array()
         .unwrap()
@@ -375,17 +356,17 @@ async fn only_admins_manage_standards_and_everyone_needs_a_token() {
 async fn a_retired_version_stays_readable_by_everyone() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let before = get_json(&app, "/v1/standards/ers-1.0", &admin).await;
-    let res = transition(&app, Some(&admin), "ers-1.0", "retire").await;
+    let before = app.get_json("/v1/standards/ers-1.0", Some(&admin)).await;
+    let res = app.standard_transition(Some(&admin), "ers-1.0", "retire").await;
     assert_eq!(res.status(), StatusCode::OK);
     let retired: Value = res.json().await.unwrap();
     assert_eq!(retired["status"], "retired");
     for (role, token) in every_role(&app).await {
-        let read = get_json(&app, "/v1/standards/ers-1.0", &token).await;
+        let read = app.get_json("/v1/standards/ers-1.0", Some(&token)).await;
         assert_eq!(read, retired, "{role:?}");
         assert_eq!(read["criteria"], before["criteria"], "{role:?}: retiring changes no content");
         assert_eq!(read["published_at"], before["published_at"], "{role:?}");
-        let list = get_json(&app, "/v1/standards", &token).await;
+        let list = app.get_json("/v1/standards", Some(&token)).await;
         assert_eq!(list["data"][0]["status"], "retired", "{role:?}");
         assert_eq!(list["data"][0]["criteria_count"], 33, "{role:?}");
     }

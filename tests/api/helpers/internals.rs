@@ -1,0 +1,200 @@
+//! THE ONLY PLACES TESTS REACH UNDER THE HTTP API.
+//!
+//! Everything here touches the library's internals (`fairhire::store` rows and functions, the
+//! sweeper job, the demo seeder, `fairhire::error`) so that no test file has to. When those
+//! internals change, only this file changes: each function names what it uses.
+
+use chrono::{DateTime, Utc};
+use fairhire::auth::tokens::{self, Subject};
+use fairhire::certification::SweepReport;
+use fairhire::domain::roles::Role;
+use fairhire::error::{AppError, AppResult};
+use fairhire::seed::Summary;
+use fairhire::store;
+use fairhire::store::agencies::Filter;
+use fairhire::store::certifications::CertificateRow;
+use fairhire::store::clients::ClientRow;
+use uuid::Uuid;
+
+use super::TestApp;
+
+// ---------------------------------------------------------------------------------------------
+// API clients
+
+impl TestApp {
+    /// Stores an API client directly and returns its id. The secret hash is a placeholder: such
+    /// a client cannot log in through the token endpoint, only use tokens minted by
+    /// [`token_for`](Self::token_for).
+    ///
+    /// Uses `store::clients::{ClientRow, insert}` and `store::to_db_time`.
+    pub async fn insert_client(&self, role: Role, cb: Option<&str>, agency: Option<&str>) -> String {
+        let row = ClientRow {
+            id: Uuid::now_v7().to_string(),
+            name: format!("test {}", role.as_str()),
+            role: role.as_str().to_owned(),
+            certification_body_id: cb.map(str::to_owned),
+            agency_id: agency.map(str::to_owned),
+            secret_hash: "unusable".into(),
+            created_by: None,
+            created_at: store::to_db_time(Utc::now()),
+            revoked_at: None,
+            person_ref: None,
+        };
+        let id = row.id.clone();
+        self.state.db.write(move |conn| store::clients::insert(conn, &row)).await.expect("insert client");
+        id
+    }
+
+    /// A valid token, signed with the app's key, for a new client of `role`
+    /// ([`insert_client`](Self::insert_client)).
+    pub async fn token_for(&self, role: Role, cb: Option<&str>, agency: Option<&str>) -> String {
+        let id = self.insert_client(role, cb, agency).await;
+        let subject = Subject { client_id: &id, role, certification_body_id: cb, agency_id: agency };
+        tokens::issue(&self.state.keys, &self.state.config.jwt, &subject, jsonwebtoken::get_current_timestamp())
+            .expect("token")
+    }
+
+    /// The stored secret hash of a client.
+    ///
+    /// Uses `store::clients::find` and `ClientRow::secret_hash`.
+    pub async fn client_secret_hash(&self, client_id: &str) -> String {
+        let lookup = client_id.to_owned();
+        let row = self.state.db.read(move |c| store::clients::find(c, &lookup)).await.unwrap();
+        row.expect("the client is stored").secret_hash
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Certification
+
+impl TestApp {
+    /// Runs the sweeper once, at the app clock's time.
+    ///
+    /// Uses `fairhire::jobs::sweeper::sweep_once` (and returns `fairhire::certification::SweepReport`).
+    pub async fn sweep(&self) -> SweepReport {
+        fairhire::jobs::sweeper::sweep_once(&self.state).await.unwrap()
+    }
+
+    /// Writes `certificate` and sets its agency's certification `status`, in one transaction,
+    /// without the certification rules: for tests of what is shown of a certification.
+    ///
+    /// Uses `store::certifications::{CertificateRow, put_certificate}`,
+    /// `store::agencies::{find, update}` (`AgencyRow::{certification_status, version}`) and
+    /// `store::to_db_time`.
+    pub async fn force_certification(&self, certificate: &ForcedCertificate, status: &str) {
+        let row = CertificateRow {
+            agency_id: certificate.agency_id.clone(),
+            number: certificate.number.clone(),
+            certification_body_id: certificate.certification_body_id.clone(),
+            assessment_id: certificate.assessment_id.clone(),
+            decided_by: "test certifier".into(),
+            valid_from: store::to_db_time(certificate.valid_from),
+            valid_until: store::to_db_time(certificate.valid_until),
+            next_surveillance_due: store::to_db_time(certificate.next_surveillance_due),
+            suspended_at: None,
+            suspension_reason: None,
+            updated_at: store::to_db_time(certificate.valid_from),
+        };
+        let status = status.to_owned();
+        self.state
+            .db
+            .write(move |conn| {
+                store::certifications::put_certificate(conn, &row)?;
+                let mut agency = store::agencies::find(conn, &row.agency_id)?.expect("agency");
+                let expected = agency.version;
+                agency.certification_status = status;
+                agency.version += 1;
+                assert!(store::agencies::update(conn, &agency, expected)?);
+                Ok(())
+            })
+            .await
+            .unwrap();
+    }
+}
+
+/// A certificate for [`TestApp::force_certification`], decided by "test certifier" and last
+/// updated when it became valid.
+pub struct ForcedCertificate {
+    pub agency_id: String,
+    pub number: String,
+    pub certification_body_id: String,
+    pub assessment_id: String,
+    pub valid_from: DateTime<Utc>,
+    pub valid_until: DateTime<Utc>,
+    pub next_surveillance_due: DateTime<Utc>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The demo registry
+
+impl TestApp {
+    /// Seeds the demo registry as of `now`, as `fairhire seed-demo` does.
+    ///
+    /// Uses `fairhire::seed::run` (returning `fairhire::seed::Summary`).
+    pub async fn seed_demo(&self, now: DateTime<Utc>) -> AppResult<Summary> {
+        let db = self.state.db.clone();
+        tokio::task::spawn_blocking(move || fairhire::seed::run(&db, now)).await.unwrap()
+    }
+
+    /// Every agency in the store, with its certificate and the last event of its history.
+    ///
+    /// Uses `store::agencies::{search, Filter}` (`AgencyRow::{legal_name, certification_status}`),
+    /// `store::certifications::{certificate_of, history}` (`CertificateRow::{valid_until,
+    /// suspended_at}`, `EventRow::{to_status, actor, rule}`) and `store::from_db_time`.
+    pub async fn registry_snapshot(&self) -> Vec<AgencySnapshot> {
+        self.state
+            .db
+            .read(|c| {
+                let agencies = store::agencies::search(c, &Filter::default(), None, 10_000)?;
+                let mut snapshot = Vec::with_capacity(agencies.len());
+                for agency in agencies {
+                    let certificate =
+                        store::certifications::certificate_of(c, &agency.id)?.map(|row| StoredCertificate {
+                            valid_until: store::from_db_time(row.valid_until),
+                            suspended_at: row.suspended_at.map(store::from_db_time),
+                        });
+                    let last_event = store::certifications::history(c, &agency.id)?.pop().map(|row| StoredEvent {
+                        to_status: row.to_status,
+                        actor: row.actor,
+                        rule: row.rule,
+                    });
+                    snapshot.push(AgencySnapshot {
+                        legal_name: agency.legal_name,
+                        certification_status: agency.certification_status,
+                        certificate,
+                        last_event,
+                    });
+                }
+                Ok(snapshot)
+            })
+            .await
+            .unwrap()
+    }
+}
+
+/// Whether a seeding was refused because the registry already held agencies.
+///
+/// Uses `AppError::Conflict` and `fairhire::seed::NOT_EMPTY`.
+pub fn refused_as_not_empty<T>(result: &AppResult<T>) -> bool {
+    matches!(result, Err(AppError::Conflict(reason)) if reason == fairhire::seed::NOT_EMPTY)
+}
+
+/// An agency as stored, for [`TestApp::registry_snapshot`].
+pub struct AgencySnapshot {
+    pub legal_name: String,
+    pub certification_status: String,
+    pub certificate: Option<StoredCertificate>,
+    /// The last event of its certification history.
+    pub last_event: Option<StoredEvent>,
+}
+
+pub struct StoredCertificate {
+    pub valid_until: DateTime<Utc>,
+    pub suspended_at: Option<DateTime<Utc>>,
+}
+
+pub struct StoredEvent {
+    pub to_status: String,
+    pub actor: String,
+    pub rule: Option<String>,
+}
