@@ -2,70 +2,47 @@
 //! may see and do what.
 
 use chrono::Duration;
-use fairhire::clock::FixedClock;
-use fairhire::domain::roles::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{Agency, Body, TestApp, assert_problem, error_fields, ids, start};
+use crate::helpers::{Agency, World, assert_problem, error_fields, ids};
 
-struct World {
-    app: TestApp,
-    clock: FixedClock,
-    admin: String,
-    body: Body,
-    /// Assigned to `body` by the admin (an accepted application).
-    agency: Agency,
-    /// Applied nowhere.
-    other_agency: Agency,
-    integrator: String,
-    /// An auditor of another accredited body.
-    stranger_auditor: String,
-}
-
+/// The shared world with the test standard published (after the default one, so it is the
+/// latest) and the agency assigned by the admin to the body (an accepted application).
 async fn world() -> World {
-    let (app, clock) = TestApp::spawn_at(start()).await;
-    let admin = app.admin().await;
-    // Published after the default standard, so it is the latest.
-    clock.advance(Duration::minutes(1));
-    app.publish_test_standard(&admin).await;
-    let body = app.body_with_staff(&admin, 1).await;
-    let other_body = app.body_with_staff(&admin, 2).await;
-    let agency = app.agency_that_applied(&admin, 1, &body).await;
-    let other_agency = app.agency(&admin, 2).await;
-    World {
-        integrator: app.token_for(Role::Integrator, None, None).await,
-        stranger_auditor: other_body.auditor,
-        app,
-        clock,
-        admin,
-        body,
-        agency,
-        other_agency,
-    }
+    let w = World::at_start().await;
+    w.clock.advance(Duration::minutes(1));
+    w.app.publish_test_standard(&w.admin).await;
+    w.app.assign(&w.admin, &w.agency, &w.body).await;
+    w
 }
 
-impl World {
-    async fn open_audit(&self) -> String {
-        let body = json!({"agency_id": self.agency.id, "kind": "stage2", "standard_version": "t-1.0",
-            "methods": {"documents_reviewed": true, "worker_interviews": 25}});
-        self.app.open_assessment(&self.body.auditor, &body).await
-    }
+/// Strangers to the audits: another agency, applied nowhere, and an auditor of another body.
+async fn strangers(w: &World) -> (Agency, String) {
+    (w.app.agency(&w.admin, 2).await, w.app.body_with_staff(&w.admin, 2).await.auditor)
+}
 
-    async fn find(&self, id: &str, code: &str, severity: &str) -> Value {
-        self.app.record_finding(&self.body.auditor, id, code, severity).await
-    }
+/// Opens a stage-2 audit of the agency against the test standard; returns its id.
+async fn open_audit(w: &World) -> String {
+    let body = json!({"agency_id": w.agency.id, "kind": "stage2", "standard_version": "t-1.0",
+        "methods": {"documents_reviewed": true, "worker_interviews": 25}});
+    w.app.open_assessment(&w.body.auditor, &body).await
+}
 
-    /// A finalized stage-2 audit: A.1 conformant, A.2 minor, C.1 conformant, C.2 major.
-    async fn finalized_audit(&self) -> String {
-        self.app.finalized_audit(&self.agency, &self.body, "stage2", &[("A.2", "minor"), ("C.2", "major")]).await
-    }
+/// Records a finding on the audit as the body's auditor.
+async fn find(w: &World, id: &str, code: &str, severity: &str) -> Value {
+    w.app.record_finding(&w.body.auditor, id, code, severity).await
+}
+
+/// A finalized stage-2 audit: A.1 conformant, A.2 minor, C.1 conformant, C.2 major.
+async fn finalized_audit(w: &World) -> String {
+    w.audit("stage2", &[("A.2", "minor"), ("C.2", "major")]).await
 }
 
 #[tokio::test]
 async fn an_audit_is_scored_as_computed_by_hand() {
     let w = world().await;
-    let id = w.open_audit().await;
+    let id = open_audit(&w).await;
     let opened = w.app.ok(Method::GET, &format!("/v1/assessments/{id}"), &w.body.auditor, None).await;
     assert_eq!(opened["status"], "draft");
     assert_eq!(opened["standard_version"], "t-1.0");
@@ -73,7 +50,7 @@ async fn an_audit_is_scored_as_computed_by_hand() {
     assert_eq!(opened["methods"]["worker_interviews"], 25);
 
     for (code, severity) in [("A.1", "conformant"), ("A.2", "minor"), ("C.1", "conformant"), ("C.2", "major")] {
-        w.find(&id, code, severity).await;
+        find(&w, &id, code, severity).await;
     }
     let submitted = w.app.ok(Method::POST, &format!("/v1/assessments/{id}/submit"), &w.body.auditor, None).await;
     assert_eq!(submitted["status"], "submitted");
@@ -121,19 +98,19 @@ async fn an_audit_is_scored_as_computed_by_hand() {
 #[tokio::test]
 async fn a_finalized_assessment_never_changes_and_an_incomplete_one_cannot_finalize() {
     let w = world().await;
-    let id = w.open_audit().await;
-    w.find(&id, "A.1", "conformant").await;
+    let id = open_audit(&w).await;
+    find(&w, &id, "A.1", "conformant").await;
     w.app.ok(Method::POST, &format!("/v1/assessments/{id}/submit"), &w.body.auditor, None).await;
     let res = w.app.send(Method::POST, &format!("/v1/assessments/{id}/finalize"), &w.body.auditor, None).await;
     let problem = assert_problem(res, 409, "conflict").await;
     assert!(problem["detail"].as_str().unwrap().contains("A.2, C.1, C.2"), "{problem}");
     // Drafts cannot be finalized; a new finding sends a submitted assessment back to draft.
-    let back = w.find(&id, "A.2", "conformant").await;
+    let back = find(&w, &id, "A.2", "conformant").await;
     assert_eq!(back["status"], "draft");
     let res = w.app.send(Method::POST, &format!("/v1/assessments/{id}/finalize"), &w.body.auditor, None).await;
     assert_problem(res, 409, "conflict").await;
 
-    let done = w.finalized_audit().await;
+    let done = finalized_audit(&w).await;
     for (method, path, body) in [
         (Method::PUT, format!("/v1/assessments/{done}/findings/A.1"), Some(json!({"severity": "critical"}))),
         (Method::POST, format!("/v1/assessments/{done}/submit"), None),
@@ -160,7 +137,7 @@ async fn a_finalized_assessment_never_changes_and_an_incomplete_one_cannot_final
 #[tokio::test]
 async fn findings_are_validated_and_fees_belong_to_principle_c() {
     let w = world().await;
-    let id = w.open_audit().await;
+    let id = open_audit(&w).await;
     let path = |code: &str| format!("/v1/assessments/{id}/findings/{code}");
     let fee = json!({"category": "recruitment_fee", "amount_minor": 15_000_000, "currency": "NPR"});
     let recorded = w
@@ -216,7 +193,8 @@ async fn findings_are_validated_and_fees_belong_to_principle_c() {
 #[tokio::test]
 async fn finalizing_opens_corrective_actions_with_their_deadlines() {
     let w = world().await;
-    let id = w.finalized_audit().await;
+    let (other_agency, stranger_auditor) = strangers(&w).await;
+    let id = finalized_audit(&w).await;
     let list =
         w.app.ok(Method::GET, &format!("/v1/corrective-actions?assessment_id={id}"), &w.body.auditor, None).await;
     let actions = list["data"].as_array().unwrap();
@@ -256,7 +234,7 @@ async fn finalizing_opens_corrective_actions_with_their_deadlines() {
         let res = w.app.send(Method::POST, &format!("{major_path}/verify"), token, None).await;
         assert_problem(res, 403, "forbidden").await;
     }
-    let res = w.app.send(Method::POST, &format!("{major_path}/verify"), &w.stranger_auditor, None).await;
+    let res = w.app.send(Method::POST, &format!("{major_path}/verify"), &stranger_auditor, None).await;
     assert_problem(res, 404, "not-found").await;
     let res =
         w.app.send(Method::POST, &format!("{major_path}/reject"), &w.body.auditor, Some(json!({"reason": " "}))).await;
@@ -298,20 +276,20 @@ async fn finalizing_opens_corrective_actions_with_their_deadlines() {
         w.app.ok(Method::GET, "/v1/corrective-actions?severity=major&status=verified", &w.agency.token, None).await;
     assert_eq!(filtered["data"].as_array().unwrap().len(), 1);
     let filtered =
-        w.app.ok(Method::GET, &format!("/v1/corrective-actions?agency_id={}", w.other_agency.id), &w.admin, None).await;
+        w.app.ok(Method::GET, &format!("/v1/corrective-actions?agency_id={}", other_agency.id), &w.admin, None).await;
     assert_eq!(filtered["data"].as_array().unwrap().len(), 0);
 }
 
 #[tokio::test]
 async fn who_may_open_assessments() {
     let w = world().await;
+    let (other_agency, stranger_auditor) = strangers(&w).await;
     let audit = |agency: &str, kind: &str| json!({"agency_id": agency, "kind": kind});
     // An auditor only for agencies that applied to its body; never a self-assessment.
     let res =
-        w.app.send(Method::POST, "/v1/assessments", &w.body.auditor, Some(audit(&w.other_agency.id, "stage1"))).await;
+        w.app.send(Method::POST, "/v1/assessments", &w.body.auditor, Some(audit(&other_agency.id, "stage1"))).await;
     assert_problem(res, 403, "forbidden").await;
-    let res =
-        w.app.send(Method::POST, "/v1/assessments", &w.stranger_auditor, Some(audit(&w.agency.id, "stage1"))).await;
+    let res = w.app.send(Method::POST, "/v1/assessments", &stranger_auditor, Some(audit(&w.agency.id, "stage1"))).await;
     assert_problem(res, 403, "forbidden").await;
     let res = w
         .app
@@ -323,7 +301,7 @@ async fn who_may_open_assessments() {
     assert_problem(res, 403, "forbidden").await;
     let res = w
         .app
-        .send(Method::POST, "/v1/assessments", &w.agency.token, Some(audit(&w.other_agency.id, "self_assessment")))
+        .send(Method::POST, "/v1/assessments", &w.agency.token, Some(audit(&other_agency.id, "self_assessment")))
         .await;
     assert_problem(res, 403, "forbidden").await;
     for token in [&w.admin, &w.body.certifier, &w.integrator] {
@@ -402,9 +380,10 @@ async fn a_self_assessment_is_shown_but_never_grades_the_agency() {
 #[tokio::test]
 async fn each_role_sees_only_what_it_may() {
     let w = world().await;
-    let done = w.finalized_audit().await;
-    let draft = w.open_audit().await;
-    w.find(&draft, "A.1", "critical").await;
+    let (other_agency, stranger_auditor) = strangers(&w).await;
+    let done = finalized_audit(&w).await;
+    let draft = open_audit(&w).await;
+    find(&w, &draft, "A.1", "critical").await;
     let get = |token: &String, id: &String| {
         let req = w.app.request(Method::GET, &format!("/v1/assessments/{id}"), Some(token));
         async move { req.send().await.unwrap() }
@@ -432,7 +411,7 @@ async fn each_role_sees_only_what_it_may() {
     assert_problem(res, 403, "forbidden").await;
 
     // Another body's auditor and another agency see nothing, not even that it exists.
-    for token in [&w.stranger_auditor, &w.other_agency.token] {
+    for token in [&stranger_auditor, &other_agency.token] {
         for id in [&done, &draft] {
             assert_problem(get(token, id).await, 404, "not-found").await;
             let res = w

@@ -2,94 +2,16 @@
 //! whole three-year cycle.
 
 use chrono::{DateTime, Duration, Months, Utc};
-use fairhire::clock::FixedClock;
+use fairhire::clock::Clock;
 use fairhire::domain::roles::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{Agency, Body, TestApp, agency_body, assert_problem, error_fields, id, rfc3339, start};
-
-struct Cycle {
-    app: TestApp,
-    clock: FixedClock,
-    admin: String,
-    body: Body,
-    /// Registered, not yet applied.
-    agency: Agency,
-    /// A certifier client used by the same person as the body's auditor.
-    auditor_as_certifier: String,
-    integrator: String,
-}
-
-async fn cycle() -> Cycle {
-    let (app, clock) = TestApp::spawn_at(start()).await;
-    let admin = app.admin().await;
-    let body = app.body_with_staff(&admin, 1).await;
-    let agency = app.agency(&admin, 1).await;
-    Cycle {
-        auditor_as_certifier: app.staff_token(&admin, Role::Certifier, &body.id, &body.auditor_ref).await,
-        integrator: app.token_for(Role::Integrator, None, None).await,
-        app,
-        clock,
-        admin,
-        body,
-        agency,
-    }
-}
-
-impl Cycle {
-    /// The agency applies; the body's certifier accepts.
-    async fn apply_and_accept(&self) {
-        let res = self.app.apply(Some(&self.agency.token), &self.agency.id, &self.body.id).await;
-        assert_eq!(res.status(), StatusCode::CREATED);
-        let application: Value = res.json().await.unwrap();
-        assert_eq!(application["status"], "pending");
-        let decision = format!("/v1/applications/{}/decision", id(&application));
-        let accepted =
-            self.app.ok(Method::POST, &decision, &self.body.certifier, Some(json!({"decision": "accept"}))).await;
-        assert_eq!(accepted["status"], "accepted");
-    }
-
-    /// An audit of `kind` with the given findings (conformant elsewhere), finalized.
-    async fn audit(&self, kind: &str, findings: &[(&str, &str)]) -> String {
-        self.app.finalized_audit(&self.agency, &self.body, kind, findings).await
-    }
-
-    async fn decide(&self, token: &str, body: Value) -> reqwest::Response {
-        self.app
-            .send(
-                Method::POST,
-                &format!("/v1/agencies/{}/certification/transitions", self.agency.id),
-                token,
-                Some(body),
-            )
-            .await
-    }
-
-    async fn certification(&self) -> Value {
-        self.app
-            .ok(Method::GET, &format!("/v1/agencies/{}/certification", self.agency.id), &self.integrator, None)
-            .await
-    }
-
-    /// Certified on a clean stage-2 audit.
-    async fn certified(&self) -> Value {
-        self.apply_and_accept().await;
-        let audit = self.audit("stage2", &[]).await;
-        let res = self
-            .decide(
-                &self.body.certifier,
-                json!({"action": "certify", "assessment_id": audit, "reason": "clean stage 2"}),
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
-        self.certification().await
-    }
-}
+use crate::helpers::{World, agency_body, assert_problem, error_fields, id, rfc3339, start};
 
 #[tokio::test]
 async fn applications_are_accepted_deferred_or_rejected_by_the_body() {
-    let w = cycle().await;
+    let w = World::at_start().await;
     let path = format!("/v1/agencies/{}/applications", w.agency.id);
     let application =
         w.app.ok(Method::POST, &path, &w.agency.token, Some(json!({"certification_body_id": w.body.id}))).await;
@@ -155,7 +77,7 @@ async fn applications_are_accepted_deferred_or_rejected_by_the_body() {
 
 #[tokio::test]
 async fn certification_needs_every_guard_and_four_eyes() {
-    let w = cycle().await;
+    let w = World::at_start().await;
     // Never applied: certify is refused with the reason.
     let early = w
         .app
@@ -190,7 +112,8 @@ async fn certification_needs_every_guard_and_four_eyes() {
         .await;
 
     // The auditor who led the audit may not decide, even through a certifier client.
-    let res = w.decide(&w.auditor_as_certifier, certify("ok")).await;
+    let auditor_as_certifier = w.app.staff_token(&w.admin, Role::Certifier, &w.body.id, &w.body.auditor_ref).await;
+    let res = w.decide(&auditor_as_certifier, certify("ok")).await;
     let problem = assert_problem(res, 409, "conflict").await;
     assert!(problem["detail"].as_str().unwrap().contains("four-eyes"), "{problem}");
     for token in [&w.body.auditor, &w.admin, &w.agency.token, &w.integrator] {
@@ -209,7 +132,7 @@ async fn certification_needs_every_guard_and_four_eyes() {
 
     let res = w.decide(&w.body.certifier, certify("stage 2 passed")).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let now = w.clock_now();
+    let now = w.clock.now();
     let view: Value = res.json().await.unwrap();
     assert_eq!(view["status"], "certified");
     let cert = &view["certificate"];
@@ -233,16 +156,9 @@ async fn certification_needs_every_guard_and_four_eyes() {
     assert_eq!(agency["certification_status"], "certified");
 }
 
-impl Cycle {
-    fn clock_now(&self) -> DateTime<Utc> {
-        use fairhire::clock::Clock;
-        self.clock.now()
-    }
-}
-
 #[tokio::test]
 async fn the_sweeper_suspends_withdraws_and_expires_across_the_cycle() {
-    let w = cycle().await;
+    let w = World::at_start().await;
     w.certified().await;
     assert_eq!(w.app.sweep().await, Default::default(), "nothing to do right after certification");
 
@@ -300,7 +216,7 @@ async fn the_sweeper_suspends_withdraws_and_expires_across_the_cycle() {
 
 #[tokio::test]
 async fn a_certificate_kept_up_expires_after_three_years() {
-    let w = cycle().await;
+    let w = World::at_start().await;
     let view = w.certified().await;
     let valid_until: DateTime<Utc> = view["certificate"]["valid_until"].as_str().unwrap().parse().unwrap();
     for _ in 0..2 {
@@ -322,7 +238,7 @@ async fn a_certificate_kept_up_expires_after_three_years() {
 
 #[tokio::test]
 async fn a_critical_finding_suspends_at_once_and_decisions_by_hand_are_recorded() {
-    let w = cycle().await;
+    let w = World::at_start().await;
     w.certified().await;
     w.clock.advance(Duration::days(40));
     w.audit("special", &[("D.1", "critical")]).await;
@@ -348,7 +264,7 @@ async fn a_critical_finding_suspends_at_once_and_decisions_by_hand_are_recorded(
 
 #[tokio::test]
 async fn due_diligence_answers_with_risk_and_reasons() {
-    let w = cycle().await;
+    let w = World::at_start().await;
     let path = format!("/v1/agencies/{}/due-diligence", w.agency.id);
     let unknown = w.app.ok(Method::GET, &path, &w.integrator, None).await;
     assert_eq!(unknown["certification_status"], "never_certified");

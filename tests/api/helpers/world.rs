@@ -1,12 +1,24 @@
 //! The usual cast of a test, built through the HTTP API: registered agencies and bodies, staff
 //! who log in as real clients, applications, standards and finalized audits.
 
+use fairhire::clock::FixedClock;
 use fairhire::domain::roles::Role;
 use jsonwebtoken::jwk::JwkSet;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
-use super::{TEST_STANDARD, TestApp, agency_body, certification_body, id, test_standard};
+use super::{TEST_STANDARD, TestApp, agency_body, certification_body, id, start, test_standard};
+
+/// The usual cast, on a fixed clock standing at [`start`]: an admin, an accredited body with its
+/// staff, a registered agency that has applied nowhere yet, and an integrator.
+pub struct World {
+    pub app: TestApp,
+    pub clock: FixedClock,
+    pub admin: String,
+    pub body: Body,
+    pub agency: Agency,
+    pub integrator: String,
+}
 
 /// An accredited certification body and its staff: an auditor and a certifier, two people.
 pub struct Body {
@@ -127,12 +139,17 @@ impl TestApp {
         self.get_json(&format!("/v1/agencies/{agency_id}"), Some(token)).await["certification_status"].clone()
     }
 
-    /// The agency `n`, assigned by the admin to `body`: its application is accepted at once.
-    pub async fn agency_that_applied(&self, admin: &str, n: u32, body: &Body) -> Agency {
-        let agency = self.agency(admin, n).await;
+    /// The admin assigns the agency to the body: an application accepted at once.
+    pub async fn assign(&self, admin: &str, agency: &Agency, body: &Body) {
         let res = self.apply(Some(admin), &agency.id, &body.id).await;
         assert_eq!(res.status(), StatusCode::CREATED);
         assert_eq!(res.json::<Value>().await.unwrap()["status"], "accepted");
+    }
+
+    /// The agency `n`, [assigned](Self::assign) by the admin to `body`.
+    pub async fn agency_that_applied(&self, admin: &str, n: u32, body: &Body) -> Agency {
+        let agency = self.agency(admin, n).await;
+        self.assign(admin, &agency, body).await;
         agency
     }
 }
@@ -212,5 +229,58 @@ impl TestApp {
         let finalized = self.ok(Method::POST, &format!("/v1/assessments/{id}/finalize"), token, None).await;
         assert_eq!(finalized["status"], "finalized");
         id
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The world
+
+impl World {
+    pub async fn at_start() -> World {
+        let (app, clock) = TestApp::spawn_at(start()).await;
+        let admin = app.admin().await;
+        let body = app.body_with_staff(&admin, 1).await;
+        let agency = app.agency(&admin, 1).await;
+        World { integrator: app.token_for(Role::Integrator, None, None).await, app, clock, admin, body, agency }
+    }
+
+    /// The agency applies; the body's certifier accepts.
+    pub async fn apply_and_accept(&self) {
+        let res = self.app.apply(Some(&self.agency.token), &self.agency.id, &self.body.id).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let application: Value = res.json().await.unwrap();
+        assert_eq!(application["status"], "pending");
+        let decision = format!("/v1/applications/{}/decision", id(&application));
+        let accepted =
+            self.app.ok(Method::POST, &decision, &self.body.certifier, Some(json!({"decision": "accept"}))).await;
+        assert_eq!(accepted["status"], "accepted");
+    }
+
+    /// An audit of the agency by the body, of `kind`, with the given findings (conformant
+    /// elsewhere), finalized: see [`TestApp::finalized_audit`].
+    pub async fn audit(&self, kind: &str, findings: &[(&str, &str)]) -> String {
+        self.app.finalized_audit(&self.agency, &self.body, kind, findings).await
+    }
+
+    /// Asks for a certification transition of the agency with `token`.
+    pub async fn decide(&self, token: &str, transition: Value) -> Response {
+        let path = format!("/v1/agencies/{}/certification/transitions", self.agency.id);
+        self.app.send(Method::POST, &path, token, Some(transition)).await
+    }
+
+    /// The agency's certification, as the integrator reads it.
+    pub async fn certification(&self) -> Value {
+        let path = format!("/v1/agencies/{}/certification", self.agency.id);
+        self.app.ok(Method::GET, &path, &self.integrator, None).await
+    }
+
+    /// Applied, accepted, audited clean (stage 2) and certified by the body's certifier.
+    pub async fn certified(&self) -> Value {
+        self.apply_and_accept().await;
+        let audit = self.audit("stage2", &[]).await;
+        let certify = json!({"action": "certify", "assessment_id": audit, "reason": "clean stage 2"});
+        let res = self.decide(&self.body.certifier, certify).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        self.certification().await
     }
 }
