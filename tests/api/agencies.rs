@@ -2,12 +2,11 @@ use fairhire::domain::roles::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, UNREGISTERED_BODY, agency_body, assert_problem, error_fields, id, ids};
+use crate::helpers::{MISSING, TestApp, UNREGISTERED_BODY, agency_body, assert_problem, error_fields, id, ids};
 
 #[tokio::test]
 async fn an_admin_registers_an_agency_and_reads_it_back() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let res = app.send(Method::POST, "/v1/agencies", &admin, Some(agency_body(1))).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let location = res.headers()["location"].to_str().unwrap().to_owned();
@@ -29,9 +28,8 @@ async fn an_admin_registers_an_agency_and_reads_it_back() {
 
 #[tokio::test]
 async fn an_unknown_agency_is_a_404_problem() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
-    for id in ["0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90", "not-a-uuid"] {
+    let (app, admin) = TestApp::spawn_as_admin().await;
+    for id in [MISSING, "not-a-uuid"] {
         let res = app.send(Method::GET, &format!("/v1/agencies/{id}"), &admin, None).await;
         assert_problem(res, 404, "not-found").await;
     }
@@ -39,8 +37,7 @@ async fn an_unknown_agency_is_a_404_problem() {
 
 #[tokio::test]
 async fn the_same_licence_cannot_be_registered_twice_even_spelled_differently() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     app.create_agency(&admin, &agency_body(1)).await;
     let mut again = agency_body(2);
     again["licence"]["number"] = json!("dofe-1/2075 ");
@@ -56,8 +53,7 @@ async fn the_same_licence_cannot_be_registered_twice_even_spelled_differently() 
 
 #[tokio::test]
 async fn invalid_fields_are_each_named_in_a_422() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let mut body = agency_body(1);
     body["legal_name"] = json!("   ");
     body["licence"]["country"] = json!("XX");
@@ -90,8 +86,7 @@ async fn invalid_fields_are_each_named_in_a_422() {
 
 #[tokio::test]
 async fn wrong_shapes_name_the_field_and_bad_json_is_a_400() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let cases = [
         (json!({"legal_name": 5}), "legal_name"),
         (
@@ -130,13 +125,7 @@ async fn wrong_shapes_name_the_field_and_bad_json_is_a_400() {
         assert!(fields.iter().any(|f| f == field || f.starts_with(field)), "{field} in {fields:?} for {body}");
     }
     for raw in ["{\"legal_name\": ", "[1,2", "nope", "{} {}"] {
-        let res = app
-            .request(Method::POST, "/v1/agencies", Some(&admin))
-            .header("content-type", "application/json")
-            .body(raw)
-            .send()
-            .await
-            .unwrap();
+        let res = app.send_raw(Method::POST, "/v1/agencies", &admin, "application/json", raw).await;
         assert_problem(res, 400, "bad-request").await;
     }
 }
@@ -145,13 +134,7 @@ async fn wrong_shapes_name_the_field_and_bad_json_is_a_400() {
 async fn a_body_that_is_not_json_or_too_large_is_refused() {
     let app = TestApp::spawn_with(|c| c.limits.json_body_bytes = 2048).await;
     let admin = app.admin().await;
-    let res = app
-        .request(Method::POST, "/v1/agencies", Some(&admin))
-        .header("content-type", "text/plain")
-        .body(agency_body(1).to_string())
-        .send()
-        .await
-        .unwrap();
+    let res = app.send_raw(Method::POST, "/v1/agencies", &admin, "text/plain", agency_body(1).to_string()).await;
     assert_problem(res, 415, "unsupported-media-type").await;
 
     let mut big = agency_body(1);
@@ -162,8 +145,7 @@ async fn a_body_that_is_not_json_or_too_large_is_refused() {
 
 #[tokio::test]
 async fn search_ignores_case_and_accents_and_filters_combine() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let mut sao = agency_body(1);
     sao["legal_name"] = json!("Agência São José Recrutamento");
     sao["trading_names"] = json!(["Lusitânia Jobs"]);
@@ -206,8 +188,7 @@ async fn search_ignores_case_and_accents_and_filters_combine() {
 
 #[tokio::test]
 async fn pages_follow_the_cursor_to_the_end() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let mut created = Vec::new();
     for n in 0..5 {
         created.push(id(&app.create_agency(&admin, &agency_body(n)).await).to_owned());
@@ -222,8 +203,7 @@ async fn pages_follow_the_cursor_to_the_end() {
 
 #[tokio::test]
 async fn bad_query_parameters_are_400_or_422() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     for (query, status, slug) in [
         ("limit=0", 422, "validation"),
         ("limit=201", 422, "validation"),
@@ -244,8 +224,7 @@ async fn bad_query_parameters_are_400_or_422() {
 
 #[tokio::test]
 async fn patch_changes_only_what_is_sent_and_honours_if_match() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let created = app.create_agency(&admin, &agency_body(1)).await;
     let path = format!("/v1/agencies/{}", id(&created));
 
@@ -290,15 +269,14 @@ async fn patch_changes_only_what_is_sent_and_honours_if_match() {
         assert_problem(res, 422, "validation").await;
     }
 
-    let missing = "/v1/agencies/0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90";
-    let res = app.send(Method::PATCH, missing, &admin, Some(json!({}))).await;
+    let missing = format!("/v1/agencies/{MISSING}");
+    let res = app.send(Method::PATCH, &missing, &admin, Some(json!({}))).await;
     assert_problem(res, 404, "not-found").await;
 }
 
 #[tokio::test]
 async fn patching_a_licence_onto_one_already_registered_is_a_409() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     app.create_agency(&admin, &agency_body(1)).await;
     let second = app.create_agency(&admin, &agency_body(2)).await;
     let path = format!("/v1/agencies/{}", id(&second));
@@ -308,8 +286,7 @@ async fn patching_a_licence_onto_one_already_registered_is_a_409() {
 
 #[tokio::test]
 async fn an_idempotency_key_makes_a_retry_return_the_first_answer() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let send = |body: Value, key: &'static str| {
         app.request(Method::POST, "/v1/agencies", Some(&admin)).header("idempotency-key", key).json(&body).send()
     };
@@ -341,8 +318,7 @@ async fn an_idempotency_key_makes_a_retry_return_the_first_answer() {
 
 #[tokio::test]
 async fn only_admins_register_agencies_and_everyone_needs_a_token() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let agency = app.create_agency(&admin, &agency_body(1)).await;
     let agency_id = id(&agency);
     let tokens = app.non_admin_tokens(UNREGISTERED_BODY, agency_id).await;
@@ -351,18 +327,17 @@ async fn only_admins_register_agencies_and_everyone_needs_a_token() {
         assert_problem(res, 403, "forbidden").await;
         let _ = role;
     }
-    let res = app.request(Method::POST, "/v1/agencies", None).json(&agency_body(9)).send().await.unwrap();
+    let res = app.send_anonymous(Method::POST, "/v1/agencies", Some(agency_body(9))).await;
     assert_problem(res, 401, "unauthorized").await;
     for path in ["/v1/agencies".to_owned(), format!("/v1/agencies/{agency_id}")] {
-        let res = app.request(Method::GET, &path, None).send().await.unwrap();
+        let res = app.send_anonymous(Method::GET, &path, None).await;
         assert_problem(res, 401, "unauthorized").await;
     }
 }
 
 #[tokio::test]
 async fn read_and_update_permissions_follow_the_roles() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let mine = app.create_agency(&admin, &agency_body(1)).await;
     let other = app.create_agency(&admin, &agency_body(2)).await;
     let (mine_id, other_id) = (id(&mine), id(&other));

@@ -5,7 +5,7 @@ use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{Agency, World, assert_problem, error_fields, ids};
+use crate::helpers::{Agency, MISSING, World, assert_problem, error_fields, ids};
 
 /// The shared world with the test standard published (after the default one, so it is the
 /// latest) and the agency assigned by the admin to the body (an accepted application).
@@ -308,19 +308,10 @@ async fn who_may_open_assessments() {
         let res = w.app.send(Method::POST, "/v1/assessments", token, Some(audit(&w.agency.id, "stage2"))).await;
         assert_problem(res, 403, "forbidden").await;
     }
-    let res =
-        w.app.request(Method::POST, "/v1/assessments", None).json(&audit(&w.agency.id, "stage2")).send().await.unwrap();
+    let res = w.app.send_anonymous(Method::POST, "/v1/assessments", Some(audit(&w.agency.id, "stage2"))).await;
     assert_problem(res, 401, "unauthorized").await;
     // Unknown agency, unknown or unpublished standard.
-    let res = w
-        .app
-        .send(
-            Method::POST,
-            "/v1/assessments",
-            &w.body.auditor,
-            Some(audit("0193f0a4-0000-7000-8000-0000000000ff", "stage1")),
-        )
-        .await;
+    let res = w.app.send(Method::POST, "/v1/assessments", &w.body.auditor, Some(audit(MISSING, "stage1"))).await;
     assert_eq!(error_fields(&assert_problem(res, 422, "validation").await), vec!["agency_id"]);
     let body = json!({"agency_id": w.agency.id, "kind": "stage1", "standard_version": "nope-9"});
     let res = w.app.send(Method::POST, "/v1/assessments", &w.body.auditor, Some(body)).await;

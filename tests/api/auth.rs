@@ -7,7 +7,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem};
+use crate::helpers::{MISSING, TestApp, assert_problem};
 
 /// An integrator client as an admin makes one through the API.
 fn integrator() -> Value {
@@ -16,17 +16,12 @@ fn integrator() -> Value {
 
 #[tokio::test]
 async fn client_credentials_by_form_json_or_basic_give_a_working_token() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let (id, secret) = app.create_client(&admin, &integrator()).await;
 
     let form = app
-        .http
-        .post(app.url("/v1/oauth/token"))
-        .form(&[("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret)])
-        .send()
-        .await
-        .unwrap();
+        .post_token_form(&[("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret)])
+        .await;
     assert_eq!(form.status(), StatusCode::OK);
     assert_eq!(form.headers()["cache-control"], "no-store");
     let form: Value = form.json().await.unwrap();
@@ -42,14 +37,7 @@ async fn client_credentials_by_form_json_or_basic_give_a_working_token() {
         .unwrap();
     assert_eq!(json.status(), StatusCode::OK);
 
-    let basic = app
-        .http
-        .post(app.url("/v1/oauth/token"))
-        .basic_auth(&id, Some(&secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap();
+    let basic = app.request_token(&id, &secret).await;
     assert_eq!(basic.status(), StatusCode::OK);
 
     let token = form["access_token"].as_str().unwrap();
@@ -76,8 +64,7 @@ async fn client_credentials_by_form_json_or_basic_give_a_working_token() {
 
 #[tokio::test]
 async fn wrong_or_missing_credentials_are_refused_the_oauth_way() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let (id, secret) = app.create_client(&admin, &integrator()).await;
     let post = |form: Vec<(&'static str, String)>| app.http.post(app.url("/v1/oauth/token")).form(&form).send();
     let grant = || ("grant_type", "client_credentials".to_owned());
@@ -87,7 +74,7 @@ async fn wrong_or_missing_credentials_are_refused_the_oauth_way() {
     let p = assert_problem(res, 401, "invalid-client").await;
     assert_eq!(p["error"], "invalid_client");
 
-    let unknown = "0193f0a4-0000-7000-8000-0000000000ff".to_owned();
+    let unknown = MISSING.to_owned();
     let res = post(vec![grant(), ("client_id", unknown), ("client_secret", secret.clone())]).await.unwrap();
     assert_problem(res, 401, "invalid-client").await;
 
@@ -118,8 +105,7 @@ async fn wrong_or_missing_credentials_are_refused_the_oauth_way() {
 
 #[tokio::test]
 async fn a_revoked_client_loses_its_tokens_at_once() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let (id, secret) = app.create_client(&admin, &integrator()).await;
     let token = app.client_credentials_token(&id, &secret).await;
     assert_eq!(app.status(Method::GET, "/v1/agencies", &token, None).await, 200);
@@ -129,14 +115,7 @@ async fn a_revoked_client_loses_its_tokens_at_once() {
 
     let res = app.send(Method::GET, "/v1/agencies", &token, None).await;
     assert_problem(res, 401, "unauthorized").await;
-    let res = app
-        .http
-        .post(app.url("/v1/oauth/token"))
-        .basic_auth(&id, Some(&secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap();
+    let res = app.request_token(&id, &secret).await;
     assert_problem(res, 401, "invalid-client").await;
 }
 
@@ -222,12 +201,8 @@ async fn the_token_endpoint_is_rate_limited_per_address() {
     let mut statuses = Vec::new();
     for _ in 0..6 {
         let res = app
-            .http
-            .post(app.url("/v1/oauth/token"))
-            .form(&[("grant_type", "client_credentials"), ("client_id", "x"), ("client_secret", "y")])
-            .send()
-            .await
-            .unwrap();
+            .post_token_form(&[("grant_type", "client_credentials"), ("client_id", "x"), ("client_secret", "y")])
+            .await;
         statuses.push(res.status().as_u16());
         if res.status() == StatusCode::TOO_MANY_REQUESTS {
             assert!(res.headers().contains_key("retry-after"));

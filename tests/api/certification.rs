@@ -7,7 +7,9 @@ use fairhire::domain::roles::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{World, agency_body, assert_problem, error_fields, id, rfc3339, start};
+use crate::helpers::{
+    MISSING, UNREGISTERED_BODY, World, agency_body, assert_problem, error_fields, id, rfc3339, start,
+};
 
 #[tokio::test]
 async fn applications_are_accepted_deferred_or_rejected_by_the_body() {
@@ -23,7 +25,7 @@ async fn applications_are_accepted_deferred_or_rejected_by_the_body() {
         let res = w.app.send(Method::POST, &decision, token, Some(json!({"decision": "accept"}))).await;
         assert_problem(res, 403, "forbidden").await;
     }
-    let other_body = w.app.token_for(Role::Certifier, Some("0193f0a4-0000-7000-8000-0000000000cb"), None).await;
+    let other_body = w.app.token_for(Role::Certifier, Some(UNREGISTERED_BODY), None).await;
     let res = w.app.send(Method::POST, &decision, &other_body, Some(json!({"decision": "accept"}))).await;
     assert_problem(res, 403, "forbidden").await;
 
@@ -51,7 +53,7 @@ async fn applications_are_accepted_deferred_or_rejected_by_the_body() {
         .app
         .send(
             Method::POST,
-            "/v1/applications/0193f0a4-0000-7000-8000-0000000000ff/decision",
+            &format!("/v1/applications/{MISSING}/decision"),
             &w.admin,
             Some(json!({"decision": "accept"})),
         )
@@ -297,16 +299,10 @@ async fn due_diligence_answers_with_risk_and_reasons() {
     let other = w.app.create_agency(&w.admin, &agency_body(3)).await;
     let other_path = format!("/v1/agencies/{}/due-diligence", id(&other));
     assert_problem(w.app.send(Method::GET, &other_path, &w.agency.token, None).await, 403, "forbidden").await;
-    let res = w.app.request(Method::GET, &path, None).send().await.unwrap();
+    let res = w.app.send_anonymous(Method::GET, &path, None).await;
     assert_problem(res, 401, "unauthorized").await;
-    let res = w
-        .app
-        .send(Method::GET, "/v1/agencies/0193f0a4-0000-7000-8000-0000000000ff/due-diligence", &w.admin, None)
-        .await;
+    let res = w.app.send(Method::GET, &format!("/v1/agencies/{MISSING}/due-diligence"), &w.admin, None).await;
     assert_problem(res, 404, "not-found").await;
-    let res = w
-        .app
-        .send(Method::GET, "/v1/agencies/0193f0a4-0000-7000-8000-0000000000ff/certification", &w.admin, None)
-        .await;
+    let res = w.app.send(Method::GET, &format!("/v1/agencies/{MISSING}/certification"), &w.admin, None).await;
     assert_problem(res, 404, "not-found").await;
 }

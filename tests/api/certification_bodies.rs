@@ -6,8 +6,7 @@ use crate::helpers::{MISSING, TestApp, agency_body, assert_problem, certificatio
 
 #[tokio::test]
 async fn an_admin_registers_a_body_and_reads_it_back() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let res =
         app.send(Method::POST, "/v1/certification-bodies", &admin, Some(certification_body(1, "accredited"))).await;
     assert_eq!(res.status(), StatusCode::CREATED);
@@ -48,8 +47,7 @@ async fn an_admin_registers_a_body_and_reads_it_back() {
 
 #[tokio::test]
 async fn an_unknown_body_is_a_404() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     for id in [MISSING, "not-a-uuid"] {
         let res = app.send(Method::GET, &format!("/v1/certification-bodies/{id}"), &admin, None).await;
         assert_problem(res, 404, "not-found").await;
@@ -58,8 +56,7 @@ async fn an_unknown_body_is_a_404() {
 
 #[tokio::test]
 async fn pages_follow_the_cursor_to_the_end() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let mut created = Vec::new();
     for n in 0..3 {
         created.push(id(&app.create_body(&admin, &certification_body(n, "accredited")).await).to_owned());
@@ -83,8 +80,7 @@ async fn pages_follow_the_cursor_to_the_end() {
 
 #[tokio::test]
 async fn invalid_fields_are_each_named_in_a_422() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let bad = json!({"name": "   ", "country": "XX", "website": "ftp://audit.example.com", "accreditation_status": "accredited"});
     let res = app.send(Method::POST, "/v1/certification-bodies", &admin, Some(bad)).await;
     let problem = assert_problem(res, 422, "validation").await;
@@ -124,8 +120,7 @@ async fn invalid_fields_are_each_named_in_a_422() {
 
 #[tokio::test]
 async fn patch_changes_only_what_is_sent_and_honours_if_match() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let created = app.create_body(&admin, &certification_body(1, "accredited")).await;
     let path = format!("/v1/certification-bodies/{}", id(&created));
 
@@ -177,12 +172,14 @@ async fn patch_changes_only_what_is_sent_and_honours_if_match() {
 
     // null clears an optional field; without If-Match the change applies; merge-patch is accepted.
     let res = app
-        .request(Method::PATCH, &path, Some(&admin))
-        .header("content-type", "application/merge-patch+json")
-        .body(json!({"website": null, "name": " Gulf Audit "}).to_string())
-        .send()
-        .await
-        .unwrap();
+        .send_raw(
+            Method::PATCH,
+            &path,
+            &admin,
+            "application/merge-patch+json",
+            json!({"website": null, "name": " Gulf Audit "}).to_string(),
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["etag"], "\"v3\"");
     let cleared: Value = res.json().await.unwrap();
@@ -198,8 +195,7 @@ async fn patch_changes_only_what_is_sent_and_honours_if_match() {
 
 #[tokio::test]
 async fn any_role_reads_bodies_but_only_admins_change_them() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let agency = app.create_agency(&admin, &agency_body(1)).await;
     let created = app.create_body(&admin, &certification_body(1, "accredited")).await;
     let path = format!("/v1/certification-bodies/{}", id(&created));
@@ -225,8 +221,7 @@ async fn any_role_reads_bodies_but_only_admins_change_them() {
         (Method::POST, "/v1/certification-bodies".to_owned()),
         (Method::PATCH, path.clone()),
     ] {
-        let res =
-            app.request(method.clone(), &path, None).json(&certification_body(3, "accredited")).send().await.unwrap();
+        let res = app.send_anonymous(method.clone(), &path, Some(certification_body(3, "accredited"))).await;
         assert_problem(res, 401, "unauthorized").await;
     }
 
@@ -237,8 +232,7 @@ async fn any_role_reads_bodies_but_only_admins_change_them() {
 
 #[tokio::test]
 async fn an_admin_assigns_an_agency_to_an_accredited_body() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let agency = app.create_agency(&admin, &agency_body(1)).await;
     let accredited = app.create_body(&admin, &certification_body(1, "accredited")).await;
     assert_eq!(app.certification_status(&admin, id(&agency)).await, "never_certified");
@@ -291,8 +285,7 @@ async fn an_admin_assigns_an_agency_to_an_accredited_body() {
 
 #[tokio::test]
 async fn an_agency_applies_only_for_itself() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let mine = app.create_agency(&admin, &agency_body(1)).await;
     let other = app.create_agency(&admin, &agency_body(2)).await;
     let cb = app.create_body(&admin, &certification_body(1, "accredited")).await;

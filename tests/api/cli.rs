@@ -25,14 +25,7 @@ async fn client_create_prints_a_secret_that_gets_a_token() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let created: Value = serde_json::from_slice(&out.stdout).unwrap();
     let (id, secret) = (created["client_id"].as_str().unwrap(), created["client_secret"].as_str().unwrap());
-    let res = app
-        .http
-        .post(app.url("/v1/oauth/token"))
-        .basic_auth(id, Some(secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap();
+    let res = app.request_token(id, secret).await;
     assert_eq!(res.status(), StatusCode::OK);
 }
 

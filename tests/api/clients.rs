@@ -2,12 +2,11 @@ use fairhire::domain::roles::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, UNREGISTERED_BODY, agency_body, assert_problem, error_fields, id};
+use crate::helpers::{MISSING, TestApp, UNREGISTERED_BODY, agency_body, assert_problem, error_fields, id};
 
 #[tokio::test]
 async fn an_admin_creates_lists_and_revokes_clients_and_the_secret_shows_once() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let res = app
         .send(Method::POST, "/v1/clients", &admin, Some(json!({"name": "TalentBridge", "role": "integrator"})))
         .await;
@@ -37,14 +36,13 @@ async fn an_admin_creates_lists_and_revokes_clients_and_the_secret_shows_once() 
     let listed = list["data"].as_array().unwrap().iter().find(|c| c["client_id"] == id.as_str()).unwrap().clone();
     assert!(listed["revoked_at"].is_string());
 
-    let res = app.send(Method::DELETE, "/v1/clients/0193f0a4-0000-7000-8000-0000000000ff", &admin, None).await;
+    let res = app.send(Method::DELETE, &format!("/v1/clients/{MISSING}"), &admin, None).await;
     assert_problem(res, 404, "not-found").await;
 }
 
 #[tokio::test]
 async fn a_client_gets_exactly_the_binding_its_role_needs() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let agency = app.create_agency(&admin, &agency_body(1)).await;
     let agency_id = id(&agency);
     let cb = UNREGISTERED_BODY;
@@ -52,7 +50,7 @@ async fn a_client_gets_exactly_the_binding_its_role_needs() {
         (json!({"name": "a", "role": "auditor"}), "certification_body_id"),
         (json!({"name": "a", "role": "certifier", "certification_body_id": "not-a-uuid"}), "certification_body_id"),
         (json!({"name": "a", "role": "agency"}), "agency_id"),
-        (json!({"name": "a", "role": "agency", "agency_id": "0193f0a4-0000-7000-8000-0000000000ff"}), "agency_id"),
+        (json!({"name": "a", "role": "agency", "agency_id": MISSING}), "agency_id"),
         (json!({"name": "a", "role": "integrator", "agency_id": agency_id}), "agency_id"),
         (json!({"name": "a", "role": "admin", "certification_body_id": cb}), "certification_body_id"),
         (json!({"name": "", "role": "admin"}), "name"),
@@ -74,8 +72,7 @@ async fn a_client_gets_exactly_the_binding_its_role_needs() {
 
 #[tokio::test]
 async fn only_admins_manage_clients() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let agency = app.create_agency(&admin, &agency_body(1)).await;
     let others = app.non_admin_tokens(UNREGISTERED_BODY, id(&agency)).await;
     let victim = app.insert_client(Role::Integrator, None, None).await;

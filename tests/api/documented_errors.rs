@@ -29,15 +29,13 @@ async fn patch_refuses_unreadable_bodies() {
     let admin = app.admin().await;
     let agency = app.create_agency(&admin, &agency_body(1)).await;
     let path = format!("/v1/agencies/{}", id(&agency));
-    let patch = |content_type: &'static str, body: String| {
-        app.request(Method::PATCH, &path, Some(&admin)).header("content-type", content_type).body(body).send()
-    };
-    assert_problem(patch("application/merge-patch+json", "{\"website\":".into()).await.unwrap(), 400, "bad-request")
-        .await;
-    assert_problem(patch("text/plain", "{}".into()).await.unwrap(), 415, "unsupported-media-type").await;
+    let patch =
+        |content_type: &'static str, body: String| app.send_raw(Method::PATCH, &path, &admin, content_type, body);
+    assert_problem(patch("application/merge-patch+json", "{\"website\":".into()).await, 400, "bad-request").await;
+    assert_problem(patch("text/plain", "{}".into()).await, 415, "unsupported-media-type").await;
     let huge = json!({"legal_name": "x".repeat(2000)}).to_string();
-    assert_problem(patch("application/json", huge).await.unwrap(), 413, "payload-too-large").await;
-    let res = patch("application/json", "[]".into()).await.unwrap();
+    assert_problem(patch("application/json", huge).await, 413, "payload-too-large").await;
+    let res = patch("application/json", "[]".into()).await;
     let problem = assert_problem(res, 422, "validation").await;
     assert_eq!(error_fields(&problem), vec!["body"]);
 }
@@ -52,24 +50,24 @@ async fn client_routes_refuse_bad_queries_and_bodies() {
     assert_eq!(error_fields(&problem), vec!["limit"]);
 
     let post = |content_type: &'static str, body: String| {
-        app.request(Method::POST, "/v1/clients", Some(&admin)).header("content-type", content_type).body(body).send()
+        app.send_raw(Method::POST, "/v1/clients", &admin, content_type, body)
     };
-    assert_problem(post("application/json", "{".into()).await.unwrap(), 400, "bad-request").await;
-    assert_problem(post("application/xml", "<client/>".into()).await.unwrap(), 415, "unsupported-media-type").await;
+    assert_problem(post("application/json", "{".into()).await, 400, "bad-request").await;
+    assert_problem(post("application/xml", "<client/>".into()).await, 415, "unsupported-media-type").await;
     let huge = json!({"name": "x".repeat(2000), "role": "admin"}).to_string();
-    assert_problem(post("application/json", huge).await.unwrap(), 413, "payload-too-large").await;
+    assert_problem(post("application/json", huge).await, 413, "payload-too-large").await;
 }
 
 #[tokio::test]
 async fn the_token_endpoint_refuses_large_bodies() {
     let app = TestApp::spawn().await;
     let res = app
-        .http
-        .post(app.url("/v1/oauth/token"))
-        .form(&[("grant_type", "client_credentials"), ("client_id", "x"), ("client_secret", &"y".repeat(5000))])
-        .send()
-        .await
-        .unwrap();
+        .post_token_form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "x"),
+            ("client_secret", &"y".repeat(5000)),
+        ])
+        .await;
     assert_problem(res, 413, "payload-too-large").await;
 }
 
@@ -135,8 +133,7 @@ async fn readiness_is_a_503_problem_when_the_database_is_unreachable() {
 
 #[tokio::test]
 async fn nul_characters_are_refused_everywhere_before_they_reach_the_database() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     for path in
         ["/v1/agencies/ab%00cd", "/v1/public/agencies?q=a%00b", "/v1/agencies?licence_number=%00", "/healthz?x=%00"]
     {
@@ -148,23 +145,18 @@ async fn nul_characters_are_refused_everywhere_before_they_reach_the_database() 
     let res = app.send(Method::POST, "/v1/agencies", &admin, Some(body.clone())).await;
     assert_eq!(error_fields(&assert_problem(res, 422, "validation").await), vec!["trading_names[1]"]);
     let res = app
-        .http
-        .post(app.url("/v1/oauth/token"))
-        .form(&[("grant_type", "client_credentials"), ("client_id", "a\u{0}b"), ("client_secret", "x")])
-        .send()
-        .await
-        .unwrap();
+        .post_token_form(&[("grant_type", "client_credentials"), ("client_id", "a\u{0}b"), ("client_secret", "x")])
+        .await;
     assert_problem(res, 401, "invalid-client").await;
 }
 
 #[tokio::test]
 async fn a_misspelt_query_parameter_is_refused_not_ignored() {
     // Ignoring `destinaton=QA` would answer with every agency: worse than an error.
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let res = app.send(Method::GET, "/v1/agencies?destinaton=QA", &admin, None).await;
     let problem = assert_problem(res, 400, "bad-request").await;
     assert!(problem["detail"].as_str().unwrap().contains("destinaton"), "{problem}");
-    let res = app.request(Method::GET, "/v1/public/agencies?limit=5&foo=1", None).send().await.unwrap();
+    let res = app.send_anonymous(Method::GET, "/v1/public/agencies?limit=5&foo=1", None).await;
     assert_problem(res, 400, "bad-request").await;
 }

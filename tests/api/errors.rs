@@ -1,7 +1,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, assert_problem};
+use crate::helpers::{MISSING, TestApp, assert_problem};
 
 #[tokio::test]
 async fn probes_answer_and_every_response_has_a_request_id() {
@@ -27,11 +27,10 @@ async fn unknown_routes_are_404_and_wrong_methods_405_with_allow() {
     let problem = assert_problem(res, 404, "not-found").await;
     assert_eq!(problem["instance"], "/v1/nothing-here");
 
-    let res =
-        app.request(Method::DELETE, "/v1/agencies/0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90", None).send().await.unwrap();
+    let res = app.send_anonymous(Method::DELETE, &format!("/v1/agencies/{MISSING}"), None).await;
     assert_eq!(res.headers()["allow"], "GET, PATCH");
     assert_problem(res, 405, "method-not-allowed").await;
-    let res = app.request(Method::PUT, "/v1/agencies", None).send().await.unwrap();
+    let res = app.send_anonymous(Method::PUT, "/v1/agencies", None).await;
     assert_eq!(res.headers()["allow"], "GET, POST");
     assert_problem(res, 405, "method-not-allowed").await;
 }

@@ -73,13 +73,12 @@ async fn every_role_reads_the_published_default_standard() {
 
 #[tokio::test]
 async fn an_unknown_version_is_a_404_and_reading_needs_a_token() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let res = app.send(Method::GET, "/v1/standards/ers-9.9", &admin, None).await;
     let problem = assert_problem(res, 404, "not-found").await;
     assert!(problem["detail"].as_str().unwrap().contains("ers-9.9"), "{problem}");
     for path in ["/v1/standards", "/v1/standards/ers-1.0"] {
-        let res = app.request(Method::GET, path, None).send().await.unwrap();
+        let res = app.send_anonymous(Method::GET, path, None).await;
         assert_problem(res, 401, "unauthorized").await;
         let res = app.send(Method::GET, path, "not-a-token", None).await;
         assert_problem(res, 401, "unauthorized").await;
@@ -88,8 +87,7 @@ async fn an_unknown_version_is_a_404_and_reading_needs_a_token() {
 
 #[tokio::test]
 async fn an_admin_takes_a_draft_through_publish_and_retire() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let res = app.create_standard(&admin, &draft("ers-1.1")).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     assert_eq!(res.headers()["location"], "/v1/standards/ers-1.1");
@@ -154,8 +152,7 @@ async fn an_admin_takes_a_draft_through_publish_and_retire() {
 
 #[tokio::test]
 async fn a_version_cannot_be_created_twice() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     assert_eq!(app.create_standard(&admin, &draft("ers-1.1")).await.status(), StatusCode::CREATED);
     let mut again = draft("ers-1.1");
     again["title"] = json!("Another title");
@@ -173,8 +170,7 @@ async fn a_version_cannot_be_created_twice() {
 
 #[tokio::test]
 async fn publishing_or_retiring_an_unknown_version_is_a_404() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     for to in ["publish", "retire"] {
         let problem =
             assert_problem(app.standard_transition(Some(&admin), "ers-9.9", to).await, 404, "not-found").await;
@@ -184,8 +180,7 @@ async fn publishing_or_retiring_an_unknown_version_is_a_404() {
 
 #[tokio::test]
 async fn each_fault_of_a_malformed_standard_is_named_in_a_422() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let cases: [(&str, Change, &[&str]); 14] = [
         ("duplicate criterion code", |s| s["criteria"][1]["code"] = json!("A.1"), &["criteria[1].code"]),
         ("weight 0", |s| s["criteria"][0]["weight"] = json!(0.0), &["criteria[0].weight"]),
@@ -282,8 +277,7 @@ async fn each_fault_of_a_malformed_standard_is_named_in_a_422() {
 
 #[tokio::test]
 async fn wrong_shapes_name_the_field() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     // (change, field named, what its message mentions)
     let cases: [(Change, &str, &str); 5] = [
         (|s| s["criteria"][0]["area"] = json!("astrology"), "criteria[0].area", "astrology"),
@@ -315,20 +309,13 @@ async fn wrong_shapes_name_the_field() {
             "{field} ({mentions}) in {problem}"
         );
     }
-    let res = app
-        .request(Method::POST, "/v1/standards", Some(&admin))
-        .header("content-type", "application/json")
-        .body("{\"version\": ")
-        .send()
-        .await
-        .unwrap();
+    let res = app.send_raw(Method::POST, "/v1/standards", &admin, "application/json", "{\"version\": ").await;
     assert_problem(res, 400, "bad-request").await;
 }
 
 #[tokio::test]
 async fn only_admins_manage_standards_and_everyone_needs_a_token() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     assert_eq!(app.create_standard(&admin, &draft("ers-1.1")).await.status(), StatusCode::CREATED);
     for (role, token) in every_role(&app).await.into_iter().filter(|(r, _)| *r != Role::Admin) {
         let problem = assert_problem(app.create_standard(&token, &draft("ers-1.2")).await, 403, "forbidden").await;
@@ -336,7 +323,7 @@ async fn only_admins_manage_standards_and_everyone_needs_a_token() {
         assert_problem(app.standard_transition(Some(&token), "ers-1.1", "publish").await, 403, "forbidden").await;
         assert_problem(app.standard_transition(Some(&token), "ers-1.0", "retire").await, 403, "forbidden").await;
     }
-    let res = app.request(Method::POST, "/v1/standards", None).json(&draft("ers-1.2")).send().await.unwrap();
+    let res = app.send_anonymous(Method::POST, "/v1/standards", Some(draft("ers-1.2"))).await;
     assert_problem(res, 401, "unauthorized").await;
     assert_problem(app.standard_transition(None, "ers-1.1", "publish").await, 401, "unauthorized").await;
     assert_problem(app.standard_transition(None, "ers-1.0", "retire").await, 401, "unauthorized").await;
@@ -354,8 +341,7 @@ async fn only_admins_manage_standards_and_everyone_needs_a_token() {
 
 #[tokio::test]
 async fn a_retired_version_stays_readable_by_everyone() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let (app, admin) = TestApp::spawn_as_admin().await;
     let before = app.get_json("/v1/standards/ers-1.0", Some(&admin)).await;
     let res = app.standard_transition(Some(&admin), "ers-1.0", "retire").await;
     assert_eq!(res.status(), StatusCode::OK);

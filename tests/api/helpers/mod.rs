@@ -84,6 +84,13 @@ impl TestApp {
         Self::spawn_full(adjust, Arc::new(fairhire::clock::SystemClock)).await
     }
 
+    /// An application on the wall clock, and a token of an admin of it.
+    pub async fn spawn_as_admin() -> (TestApp, String) {
+        let app = Self::spawn().await;
+        let admin = app.admin().await;
+        (app, admin)
+    }
+
     /// An application whose clock stands at `at` until the test moves it.
     pub async fn spawn_at(at: DateTime<Utc>) -> (TestApp, FixedClock) {
         let clock = FixedClock::new(at);
@@ -129,14 +136,25 @@ impl TestApp {
 
     /// Sends `body` (if any) as JSON with `token`, and returns the response as it came.
     pub async fn send(&self, method: Method, path: &str, token: &str, body: Option<Value>) -> Response {
-        let req = self.request(method, path, Some(token));
-        match body {
-            Some(b) => req.json(&b),
-            None => req,
-        }
-        .send()
-        .await
-        .unwrap()
+        send_json(self.request(method, path, Some(token)), body).await
+    }
+
+    /// [`send`](Self::send) without a token.
+    pub async fn send_anonymous(&self, method: Method, path: &str, body: Option<Value>) -> Response {
+        send_json(self.request(method, path, None), body).await
+    }
+
+    /// Sends `body` as it is, declared as `content_type`, with `token`.
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: impl Into<String>,
+    ) -> Response {
+        let req = self.request(method, path, Some(token)).header("content-type", content_type);
+        req.body(body.into()).send().await.unwrap()
     }
 
     /// [`send`](Self::send) with an `If-Match` header.
@@ -191,6 +209,16 @@ impl TestApp {
         assert_eq!(status, StatusCode::CREATED, "POST {path}: {text}");
         serde_json::from_str(&text).unwrap()
     }
+}
+
+async fn send_json(req: RequestBuilder, body: Option<Value>) -> Response {
+    match body {
+        Some(b) => req.json(&b),
+        None => req,
+    }
+    .send()
+    .await
+    .unwrap()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -51,16 +51,25 @@ impl TestApp {
         (created["client_id"].as_str().unwrap().to_owned(), created["client_secret"].as_str().unwrap().to_owned())
     }
 
-    /// An access token from the token endpoint, for a client's id and secret (HTTP Basic).
-    pub async fn client_credentials_token(&self, client_id: &str, secret: &str) -> String {
-        let res = self
-            .http
+    /// Asks the token endpoint for a token, with a client's id and secret (HTTP Basic).
+    pub async fn request_token(&self, client_id: &str, secret: &str) -> Response {
+        self.http
             .post(self.url("/v1/oauth/token"))
             .basic_auth(client_id, Some(secret))
             .form(&[("grant_type", "client_credentials")])
             .send()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Posts `form` to the token endpoint, as it is.
+    pub async fn post_token_form(&self, form: &[(&str, &str)]) -> Response {
+        self.http.post(self.url("/v1/oauth/token")).form(form).send().await.unwrap()
+    }
+
+    /// An access token from [`request_token`](Self::request_token), which must succeed.
+    pub async fn client_credentials_token(&self, client_id: &str, secret: &str) -> String {
+        let res = self.request_token(client_id, secret).await;
         assert_eq!(res.status(), StatusCode::OK);
         res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned()
     }
