@@ -45,8 +45,9 @@ impl TestApp {
         id
     }
 
-    /// A valid token, signed with the app's key, for a new client of `role`
-    /// ([`insert_client`](Self::insert_client)).
+    /// A valid token, signed with the app's key, for a new client of `role`.
+    ///
+    /// Uses [`insert_client`](Self::insert_client) and `fairhire::auth::tokens::issue`.
     pub async fn token_for(&self, role: Role, cb: Option<&str>, agency: Option<&str>) -> String {
         let id = self.insert_client(role, cb, agency).await;
         let subject = Subject { client_id: &id, role, certification_body_id: cb, agency_id: agency };
