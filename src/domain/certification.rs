@@ -191,6 +191,159 @@ pub fn reinstate_refusals(
     refusals
 }
 
+/// The rules the system applies by itself. The id is what an event row records in `rule`, so
+/// it must never change; it is also the serde name, so the API documents the same word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AutoRule {
+    /// A finalized audit found a critical non-conformity in a certified agency.
+    CriticalFinding,
+    /// A major or critical corrective action passed its deadline unverified.
+    OverdueCorrectiveAction,
+    /// The surveillance audit is more than `SURVEILLANCE_GRACE_DAYS` late.
+    SurveillanceOverdue,
+    /// Suspended for `SUSPENSION_LIMIT_MONTHS` without the cause resolved.
+    SuspendedSixMonths,
+    /// `valid_until` passed without a recertification decision.
+    CertificateExpired,
+}
+
+impl AutoRule {
+    pub const ALL: [AutoRule; 5] = [
+        AutoRule::CriticalFinding,
+        AutoRule::OverdueCorrectiveAction,
+        AutoRule::SurveillanceOverdue,
+        AutoRule::SuspendedSixMonths,
+        AutoRule::CertificateExpired,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            AutoRule::CriticalFinding => "critical_finding",
+            AutoRule::OverdueCorrectiveAction => "overdue_corrective_action",
+            AutoRule::SurveillanceOverdue => "surveillance_overdue",
+            AutoRule::SuspendedSixMonths => "suspended_six_months",
+            AutoRule::CertificateExpired => "certificate_expired",
+        }
+    }
+
+    /// The rule a recorded id stands for.
+    pub fn parse(id: &str) -> Option<AutoRule> {
+        AutoRule::ALL.into_iter().find(|r| r.id() == id)
+    }
+
+    /// What the rule does to the certificate when it fires.
+    pub fn event(self) -> Event {
+        match self {
+            AutoRule::CriticalFinding | AutoRule::OverdueCorrectiveAction | AutoRule::SurveillanceOverdue => {
+                Event::Suspend
+            }
+            AutoRule::SuspendedSixMonths => Event::Withdraw,
+            AutoRule::CertificateExpired => Event::Expire,
+        }
+    }
+}
+
+/// An automatic transition that is due: which rule fires, the event it causes and the reason
+/// recorded with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueTransition {
+    pub rule: AutoRule,
+    pub event: Event,
+    pub reason: String,
+}
+
+/// The facts a rule fires on, each with what its reason names. Private: the public functions
+/// build transitions through `fire`, so the reason texts are written there and nowhere else.
+enum Cause<'a> {
+    CriticalFinding { codes: &'a [String], kind: AssessmentKind },
+    OverdueCorrectiveAction { overdue: usize },
+    SurveillanceOverdue { due: DateTime<Utc> },
+    SuspendedSixMonths { since: DateTime<Utc> },
+    CertificateExpired { number: &'a str, valid_until: DateTime<Utc> },
+}
+
+/// Dates in reasons are UTC calendar days, as the events have always recorded them.
+fn day(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d").to_string()
+}
+
+fn fire(cause: Cause<'_>) -> DueTransition {
+    let (rule, reason) = match cause {
+        Cause::CriticalFinding { codes, kind } => (
+            AutoRule::CriticalFinding,
+            format!("critical finding on {} in a {} audit", codes.join(", "), crate::domain::wire_name(&kind)),
+        ),
+        Cause::OverdueCorrectiveAction { overdue } => {
+            (AutoRule::OverdueCorrectiveAction, format!("{overdue} major or critical corrective action(s) overdue"))
+        }
+        Cause::SurveillanceOverdue { due } => (
+            AutoRule::SurveillanceOverdue,
+            format!("surveillance audit due {} is more than {SURVEILLANCE_GRACE_DAYS} days late", day(due)),
+        ),
+        Cause::SuspendedSixMonths { since } => {
+            (AutoRule::SuspendedSixMonths, format!("suspended since {} without the cause resolved", day(since)))
+        }
+        Cause::CertificateExpired { number, valid_until } => {
+            (AutoRule::CertificateExpired, format!("certificate {number} expired on {}", day(valid_until)))
+        }
+    };
+    DueTransition { rule, event: rule.event(), reason }
+}
+
+/// What the sweep knows of an agency with a certificate, gathered by the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateFacts {
+    pub status: CertificationStatus,
+    pub certificate_number: String,
+    pub valid_until: DateTime<Utc>,
+    pub next_surveillance_due: DateTime<Utc>,
+    /// When the current suspension began; `None` when not suspended.
+    pub suspended_at: Option<DateTime<Utc>>,
+    /// Major or critical corrective actions past their deadline and unverified at `now`.
+    pub overdue_major_or_critical: usize,
+}
+
+/// The automatic transition due for an agency at `now`, if any. At most one fires per sweep,
+/// in this order: expiry ends a certificate whatever else is wrong with it; a certified agency
+/// is suspended for overdue actions before a late surveillance (one reason is enough); a
+/// suspended one is withdrawn after six months. Each rule fires only in the state it leaves, so
+/// sweeping again at once finds nothing new.
+pub fn due_transition(facts: &CertificateFacts, now: DateTime<Utc>) -> Option<DueTransition> {
+    use CertificationStatus::*;
+    let cause = match facts.status {
+        Certified | Suspended if expired(facts.valid_until, now) => {
+            Cause::CertificateExpired { number: &facts.certificate_number, valid_until: facts.valid_until }
+        }
+        Certified if facts.overdue_major_or_critical > 0 => {
+            Cause::OverdueCorrectiveAction { overdue: facts.overdue_major_or_critical }
+        }
+        Certified if surveillance_overdue(facts.next_surveillance_due, now) => {
+            Cause::SurveillanceOverdue { due: facts.next_surveillance_due }
+        }
+        // Without a start date the six months cannot be counted; the sweep has always waited.
+        Suspended => match facts.suspended_at {
+            Some(since) if withdrawal_due(since, now) => Cause::SuspendedSixMonths { since },
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(fire(cause))
+}
+
+/// The transition a just-finalized audit causes: a critical finding suspends a certified agency
+/// at once. Only a certified agency can be suspended, so any other state is left as it is.
+pub fn on_audit_finalized(
+    status: CertificationStatus,
+    kind: AssessmentKind,
+    critical_codes: &[String],
+) -> Option<DueTransition> {
+    if status != CertificationStatus::Certified || critical_codes.is_empty() {
+        return None;
+    }
+    Some(fire(Cause::CriticalFinding { codes: critical_codes, kind }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,6 +460,222 @@ mod tests {
             }
             if matches!(state, Withdrawn | Expired) {
                 prop_assert_eq!(next(state, Event::Apply), Ok(Applicant));
+            }
+        }
+    }
+
+    fn on_certificate(status: CertificationStatus) -> CertificateFacts {
+        CertificateFacts {
+            status,
+            certificate_number: "FH-2026-0A1B2C3D".into(),
+            valid_until: t(2029, 1, 31),
+            next_surveillance_due: t(2027, 1, 31),
+            suspended_at: None,
+            overdue_major_or_critical: 0,
+        }
+    }
+
+    fn fired(d: Option<DueTransition>) -> Option<(AutoRule, Event, String)> {
+        d.map(|d| (d.rule, d.event, d.reason))
+    }
+
+    /// Event rows and tests elsewhere compare these texts byte for byte.
+    #[test]
+    fn every_reason_text_is_pinned() {
+        let f = on_certificate(Certified);
+        assert_eq!(
+            fired(due_transition(&f, t(2029, 1, 31))),
+            Some((
+                AutoRule::CertificateExpired,
+                Event::Expire,
+                "certificate FH-2026-0A1B2C3D expired on 2029-01-31".into()
+            ))
+        );
+        let f = CertificateFacts { overdue_major_or_critical: 2, ..on_certificate(Certified) };
+        assert_eq!(
+            fired(due_transition(&f, t(2026, 6, 1))),
+            Some((
+                AutoRule::OverdueCorrectiveAction,
+                Event::Suspend,
+                "2 major or critical corrective action(s) overdue".into()
+            ))
+        );
+        assert_eq!(
+            fired(due_transition(&on_certificate(Certified), t(2027, 3, 3))),
+            Some((
+                AutoRule::SurveillanceOverdue,
+                Event::Suspend,
+                "surveillance audit due 2027-01-31 is more than 30 days late".into()
+            ))
+        );
+        let f = CertificateFacts { suspended_at: Some(t(2027, 1, 1)), ..on_certificate(Suspended) };
+        assert_eq!(
+            fired(due_transition(&f, t(2027, 7, 1))),
+            Some((
+                AutoRule::SuspendedSixMonths,
+                Event::Withdraw,
+                "suspended since 2027-01-01 without the cause resolved".into()
+            ))
+        );
+        let codes = ["C.1".to_string(), "D.2".to_string()];
+        assert_eq!(
+            fired(on_audit_finalized(Certified, AssessmentKind::Special, &codes)),
+            Some((AutoRule::CriticalFinding, Event::Suspend, "critical finding on C.1, D.2 in a special audit".into()))
+        );
+        assert_eq!(
+            on_audit_finalized(Certified, AssessmentKind::FollowUp, &codes[..1]).unwrap().reason,
+            "critical finding on C.1 in a follow_up audit"
+        );
+        // Dates are UTC days even late in the evening.
+        let late = Utc.with_ymd_and_hms(2029, 1, 31, 23, 30, 0).unwrap();
+        let f = CertificateFacts { valid_until: late, ..on_certificate(Suspended) };
+        assert_eq!(due_transition(&f, late).unwrap().reason, "certificate FH-2026-0A1B2C3D expired on 2029-01-31");
+    }
+
+    /// The ids are stored in event rows: they are the serde names and read back to the rule.
+    #[test]
+    fn rule_ids_are_their_wire_names() {
+        let expected = [
+            "critical_finding",
+            "overdue_corrective_action",
+            "surveillance_overdue",
+            "suspended_six_months",
+            "certificate_expired",
+        ];
+        for (rule, id) in AutoRule::ALL.into_iter().zip(expected) {
+            assert_eq!(rule.id(), id);
+            assert_eq!(crate::domain::wire_name(&rule), id);
+            assert_eq!(crate::domain::from_wire::<AutoRule>(id), Some(rule));
+            assert_eq!(AutoRule::parse(id), Some(rule));
+        }
+        assert_eq!(AutoRule::parse("expired"), None);
+    }
+
+    /// The order `sweep()` has always applied, and the cases where it did nothing.
+    #[test]
+    fn the_sweep_order_is_kept() {
+        let rule = |f: &CertificateFacts, now| due_transition(f, now).map(|d| d.rule);
+        let both = CertificateFacts { overdue_major_or_critical: 1, ..on_certificate(Certified) };
+        assert_eq!(rule(&both, t(2027, 6, 1)), Some(AutoRule::OverdueCorrectiveAction));
+        assert_eq!(rule(&both, t(2029, 2, 1)), Some(AutoRule::CertificateExpired));
+        let suspended = CertificateFacts { suspended_at: Some(t(2028, 10, 1)), ..both.clone() };
+        let suspended = CertificateFacts { status: Suspended, ..suspended };
+        assert_eq!(rule(&suspended, t(2029, 1, 30)), None, "overdue actions and surveillance only suspend");
+        assert_eq!(rule(&suspended, t(2029, 1, 31)), Some(AutoRule::CertificateExpired));
+        let no_date = on_certificate(Suspended);
+        assert_eq!(rule(&no_date, t(2028, 12, 1)), None, "no suspension date, no six months");
+        assert_eq!(rule(&on_certificate(Certified), t(2027, 3, 2)), None, "30 days of grace");
+        assert_eq!(on_audit_finalized(Suspended, AssessmentKind::Special, &["C.1".into()]), None);
+        assert_eq!(on_audit_finalized(Certified, AssessmentKind::Special, &[]), None);
+    }
+
+    fn instant() -> impl Strategy<Value = DateTime<Utc>> {
+        // 2020 to 2040, to the second.
+        (1_577_836_800i64..2_208_988_800).prop_map(|s| Utc.timestamp_opt(s, 0).unwrap())
+    }
+
+    /// Seconds from `now`: mostly within a few years, with the boundaries the rules turn on.
+    fn offset() -> impl Strategy<Value = i64> {
+        const DAY: i64 = 86_400;
+        prop_oneof![
+            4 => -1_200 * DAY..1_200 * DAY,
+            2 => -40 * DAY..40 * DAY,
+            1 => Just(0i64),
+            1 => Just(-SURVEILLANCE_GRACE_DAYS * DAY),
+            1 => (-1i64..=1).prop_map(|s| -SURVEILLANCE_GRACE_DAYS * DAY + s),
+        ]
+    }
+
+    prop_compose! {
+        fn sweep_case()(
+            status in proptest::sample::select(STATES.to_vec()),
+            now in instant(),
+            until in offset(),
+            due in offset(),
+            since in proptest::option::weighted(0.8, 0i64..400 * 86_400),
+            overdue in prop_oneof![3 => Just(0usize), 1 => 1usize..5],
+        ) -> (CertificateFacts, DateTime<Utc>) {
+            let facts = CertificateFacts {
+                status,
+                certificate_number: "FH-2030-DEADBEEF".into(),
+                valid_until: now + Duration::seconds(until),
+                next_surveillance_due: now + Duration::seconds(due),
+                suspended_at: since.map(|s| now - Duration::seconds(s)),
+                overdue_major_or_critical: overdue,
+            };
+            (facts, now)
+        }
+    }
+
+    proptest! {
+        /// The sweep never asks for a transition the lifecycle refuses, and each one names the
+        /// event its rule stands for.
+        #[test]
+        fn a_due_transition_is_always_allowed((facts, now) in sweep_case()) {
+            if let Some(d) = due_transition(&facts, now) {
+                prop_assert!(next(facts.status, d.event).is_ok());
+                prop_assert_eq!(d.event, d.rule.event());
+                prop_assert_ne!(d.rule, AutoRule::CriticalFinding);
+                prop_assert!(!d.reason.is_empty());
+            }
+        }
+
+        #[test]
+        fn nothing_is_due_outside_a_certificate((facts, now) in sweep_case()) {
+            for status in [NeverCertified, Applicant, Withdrawn, Expired] {
+                prop_assert_eq!(due_transition(&CertificateFacts { status, ..facts.clone() }, now), None);
+            }
+        }
+
+        #[test]
+        fn expiry_wins_and_only_when_due((facts, now) in sweep_case()) {
+            let rule = due_transition(&facts, now).map(|d| d.rule);
+            let live = matches!(facts.status, Certified | Suspended);
+            prop_assert_eq!(
+                rule == Some(AutoRule::CertificateExpired),
+                live && now >= facts.valid_until
+            );
+        }
+
+        /// Sweeping again at once, on the state the first sweep left (a suspension records its
+        /// date), finds nothing; even on stale facts the same rule never fires twice in a row.
+        #[test]
+        fn the_sweep_is_idempotent((facts, now) in sweep_case()) {
+            if let Some(d) = due_transition(&facts, now) {
+                let status = next(facts.status, d.event).unwrap();
+                let stale = CertificateFacts { status, ..facts.clone() };
+                prop_assert_ne!(due_transition(&stale, now).map(|again| again.rule), Some(d.rule));
+                let suspended_at = if d.event == Event::Suspend { Some(now) } else { facts.suspended_at };
+                let after = CertificateFacts { suspended_at, ..stale };
+                prop_assert_eq!(due_transition(&after, now), None);
+            }
+        }
+
+        #[test]
+        fn a_certificate_in_order_has_nothing_due((facts, now) in sweep_case()) {
+            let f = CertificateFacts { status: Certified, overdue_major_or_critical: 0, ..facts };
+            let in_order = !expired(f.valid_until, now) && !surveillance_overdue(f.next_surveillance_due, now);
+            prop_assert_eq!(due_transition(&f, now).is_none(), in_order);
+        }
+
+        #[test]
+        fn a_critical_finding_suspends_only_a_certified_agency(
+            status in proptest::sample::select(STATES.to_vec()),
+            kind in proptest::sample::select(vec![
+                AssessmentKind::SelfAssessment, AssessmentKind::Stage1, AssessmentKind::Stage2,
+                AssessmentKind::Surveillance, AssessmentKind::Recertification, AssessmentKind::Special,
+                AssessmentKind::FollowUp,
+            ]),
+            codes in proptest::collection::vec("[A-H]\\.[1-9]", 0..4),
+        ) {
+            match on_audit_finalized(status, kind, &codes) {
+                Some(d) => {
+                    prop_assert!(status == Certified && !codes.is_empty());
+                    prop_assert_eq!(d.rule, AutoRule::CriticalFinding);
+                    prop_assert_eq!(next(status, d.event), Ok(Suspended));
+                    prop_assert!(codes.iter().all(|c| d.reason.contains(c.as_str())));
+                }
+                None => prop_assert!(status != Certified || codes.is_empty()),
             }
         }
     }

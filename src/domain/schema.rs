@@ -1,0 +1,66 @@
+//! Hand-written OpenAPI schemas for values whose rules the derive cannot express, so that what
+//! the document calls valid is what the service accepts.
+
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaFormat, Type};
+use utoipa::openapi::{KnownFormat, Ref, RefOr};
+
+use crate::domain::countries;
+
+/// A string holding at least one character that is not white space (by Rust's and by
+/// ECMAScript's definitions alike: U+0085 is white space only to Rust).
+pub const NOT_BLANK: &str = r"[^\s\u0085]";
+
+/// The `CountryCode` component: the officially assigned ISO 3166-1 alpha-2 codes.
+pub fn country_code_component() -> (String, RefOr<Schema>) {
+    let schema = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some("ISO 3166-1 alpha-2 country code (officially assigned), upper case."))
+        .enum_values(Some(countries::ASSIGNED.iter().copied()))
+        .examples(["NP"])
+        .build();
+    ("CountryCode".into(), RefOr::T(Schema::Object(schema)))
+}
+
+/// The `CurrencyCode` component: ISO 4217 codes.
+pub fn currency_code_component() -> (String, RefOr<Schema>) {
+    use iso_currency::IntoEnumIterator;
+    let mut codes: Vec<String> = iso_currency::Currency::iter().map(|c| c.code().to_owned()).collect();
+    codes.sort();
+    let schema = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some("ISO 4217 currency code, upper case."))
+        .enum_values(Some(codes))
+        .examples(["NPR"])
+        .build();
+    ("CurrencyCode".into(), RefOr::T(Schema::Object(schema)))
+}
+
+pub fn currency() -> Ref {
+    Ref::from_schema_name("CurrencyCode")
+}
+
+pub fn country() -> Ref {
+    Ref::from_schema_name("CountryCode")
+}
+
+/// Countries of a corridor side: 1 to 60 codes.
+pub fn corridor_countries() -> ArrayBuilder {
+    ArrayBuilder::new().items(country()).min_items(Some(1)).max_items(Some(60))
+}
+
+fn name_item() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(200)).pattern(Some(NOT_BLANK))
+}
+
+/// Trading names: up to 10, each 1–200 characters and not blank.
+pub fn trading_names() -> ArrayBuilder {
+    ArrayBuilder::new().items(name_item()).max_items(Some(10))
+}
+
+/// Opaque page cursor: pass back the `next_cursor` of the previous page.
+pub fn cursor() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+        .description(Some("`next_cursor` from the previous page."))
+}
