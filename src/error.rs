@@ -270,6 +270,54 @@ impl From<r2d2::Error> for AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// Flattens validator's nested errors into `field.path` / message pairs, sorted by field.
+pub fn field_errors(errors: &validator::ValidationErrors) -> Vec<FieldError> {
+    fn walk(prefix: &str, errors: &validator::ValidationErrors, out: &mut Vec<FieldError>) {
+        for (field, kind) in errors.errors() {
+            let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+            let path = if field == "__all__" { prefix.to_owned() } else { path };
+            match kind {
+                validator::ValidationErrorsKind::Field(list) => {
+                    for e in list {
+                        let message = e.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| describe(e));
+                        out.push(FieldError::new(if path.is_empty() { "body".into() } else { path.clone() }, message));
+                    }
+                }
+                validator::ValidationErrorsKind::Struct(inner) => walk(&path, inner, out),
+                validator::ValidationErrorsKind::List(items) => {
+                    for (i, inner) in items {
+                        walk(&format!("{path}[{i}]"), inner, out);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk("", errors, &mut out);
+    out.sort_by(|a, b| a.field.cmp(&b.field).then_with(|| a.message.cmp(&b.message)));
+    out
+}
+
+/// A message for the built-in rules, which carry their parameters but no text.
+fn describe(e: &validator::ValidationError) -> String {
+    let p = |k: &str| e.params.get(k).map(|v| v.to_string());
+    match e.code.as_ref() {
+        "length" => match (p("min"), p("max")) {
+            (Some(min), Some(max)) => format!("length must be between {min} and {max}"),
+            (Some(min), None) => format!("length must be at least {min}"),
+            (None, Some(max)) => format!("length must be at most {max}"),
+            _ => "length is out of range".into(),
+        },
+        "range" => match (p("min"), p("max")) {
+            (Some(min), Some(max)) => format!("must be between {min} and {max}"),
+            _ => "is out of range".into(),
+        },
+        "email" => "must be an email address".into(),
+        "url" => "must be an http or https URL".into(),
+        code => format!("is not valid ({code})"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

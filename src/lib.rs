@@ -2,9 +2,7 @@
 //! application through [`prepare`] and [`start`], so both run the same code.
 
 pub mod api;
-pub mod audits;
 pub mod auth;
-pub mod certification;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -12,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod jobs;
 pub mod seed;
+pub mod services;
 pub mod state;
 pub mod store;
 pub mod telemetry;
@@ -42,7 +41,7 @@ pub fn prepare(config: Config, clock: SharedClock) -> Result<AppState, String> {
     }
     let now = clock.now();
     if db
-        .write_blocking(|c| api::standards::ensure_default(c, now))
+        .write_blocking(|c| services::standards::ensure_default(c, now))
         .map_err(|e| format!("loading the default standard: {e}"))?
     {
         tracing::info!("loaded the default standard");

@@ -6,11 +6,10 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
-use fairhire::api::clients::{ClientInput, create_client};
-use fairhire::auth::secrets::NewSecret;
 use fairhire::clock::{Clock, SystemClock};
 use fairhire::config::Config;
 use fairhire::domain::roles::Role;
+use fairhire::services::clients::{self, ClientInput};
 
 #[derive(Parser)]
 #[command(name = "fairhire", version, about = "Recruitment-integrity due diligence service")]
@@ -102,15 +101,15 @@ fn run(cli: Cli) -> Result<(), String> {
             let state = fairhire::prepare(config, Arc::new(SystemClock))?;
             let input =
                 ClientInput { name, role, certification_body_id: certification_body, agency_id: agency, person_ref };
-            let secret = NewSecret::generate().map_err(|e| e.to_string())?;
             let now = SystemClock.now();
-            let created =
-                state.db.write_blocking(|conn| create_client(conn, input, secret, None, now)).map_err(|e| match e {
+            let created = state.db.write_blocking(|conn| clients::create_with_secret(conn, input, None, now)).map_err(
+                |e| match e {
                     fairhire::error::AppError::Validation(errors) => {
                         errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
                     }
                     other => other.to_string(),
-                })?;
+                },
+            )?;
             println!("{}", serde_json::to_string_pretty(&created).map_err(|e| e.to_string())?);
             Ok(())
         }

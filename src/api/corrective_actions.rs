@@ -6,21 +6,22 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::api::extract::{ValidJson, ValidQuery};
-use crate::api::fields::{not_blank, uuid};
-use crate::api::pagination;
+use crate::api::extract::{ActionId, ValidJson, ValidQuery};
+use crate::api::pagination::{self, Page};
 use crate::api::problems::*;
-use crate::api::schema;
-use crate::auth::{Action, Principal, authorize};
-use crate::db::DbConnection;
-use crate::domain::corrective::{ActionStatus, ActionStep, is_overdue};
+use crate::auth::Principal;
+use crate::domain::corrective::{ActionStatus, is_overdue};
+use crate::domain::fields::uuid;
 use crate::domain::roles::Role;
+use crate::domain::schema;
 use crate::domain::standard::Severity;
-use crate::domain::{from_wire, wire_name};
 use crate::error::{AppError, AppResult};
+use crate::services::corrective_actions::{self as actions, EvidenceInput, PlanInput, RejectInput};
 use crate::state::AppState;
 use crate::store;
 use crate::store::corrective_actions::{ActionRow, Filter};
+
+crate::api::pagination::documented_page!(CorrectiveActionPage, CorrectiveAction, "corrective actions");
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CorrectiveAction {
@@ -53,12 +54,6 @@ pub struct CorrectiveAction {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CorrectiveActionPage {
-    pub data: Vec<CorrectiveAction>,
-    pub next_cursor: Option<String>,
-}
-
 #[derive(Debug, Default, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -81,72 +76,32 @@ pub struct ActionQuery {
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"plan": "Refund the fee to all 7 workers by 15 January; end the sub-agent contract; add fee questions to monthly worker calls."}))]
-pub struct PlanInput {
-    #[validate(length(min = 1, max = 5000), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 5000, pattern = r"[^\s\u0085]")]
-    pub plan: String,
-}
-
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"evidence": "Bank transfer receipts for 7 refunds attached to file RF-2026-114; termination letter to sub-agent dated 10 January."}))]
-pub struct EvidenceInput {
-    #[validate(length(min = 1, max = 5000), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 5000, pattern = r"[^\s\u0085]")]
-    pub evidence: String,
-}
-
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"reason": "Receipts cover 5 of the 7 workers."}))]
-pub struct RejectInput {
-    #[validate(length(min = 1, max = 2000), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 2000, pattern = r"[^\s\u0085]")]
-    pub reason: String,
-}
-
-fn to_action(row: ActionRow, now: DateTime<Utc>) -> AppResult<CorrectiveAction> {
-    let status: ActionStatus =
-        ActionStatus::parse(&row.status).ok_or_else(|| AppError::internal(format!("action status {}", row.status)))?;
-    let plan_due = store::from_db_time(row.plan_due);
-    let closure_due = store::from_db_time(row.closure_due);
-    Ok(CorrectiveAction {
-        severity: from_wire(&row.severity)
-            .ok_or_else(|| AppError::internal(format!("action severity {}", row.severity)))?,
-        overdue: is_overdue(status, plan_due, closure_due, now),
-        status,
-        id: row.id,
-        assessment_id: row.assessment_id,
-        agency_id: row.agency_id,
-        certification_body_id: row.certification_body_id,
-        criterion_code: row.criterion_code,
-        plan: row.plan,
-        plan_submitted_at: row.plan_submitted_at.map(store::from_db_time),
-        evidence: row.evidence,
-        evidence_submitted_at: row.evidence_submitted_at.map(store::from_db_time),
-        verified_by: row.verified_by,
-        verified_at: row.verified_at.map(store::from_db_time),
-        rejection_reason: row.rejection_reason,
-        plan_due,
-        closure_due,
-        version: row.version,
-        created_at: store::from_db_time(row.created_at),
-        updated_at: store::from_db_time(row.updated_at),
-    })
-}
-
-fn not_found(id: &str) -> AppError {
-    AppError::NotFound(format!("no corrective action with id {id}"))
-}
-
-fn load_visible(c: &mut DbConnection, who: &Principal, id: &str) -> AppResult<ActionRow> {
-    let row = store::corrective_actions::find(c, id)?.ok_or_else(|| not_found(id))?;
-    authorize(who, Action::ReadCorrectiveAction { agency_id: &row.agency_id, body_id: &row.certification_body_id })
-        .map_err(|_| not_found(id))?;
-    Ok(row)
+impl CorrectiveAction {
+    /// The API view; `overdue` is derived from the clock.
+    fn of(row: ActionRow, now: DateTime<Utc>) -> CorrectiveAction {
+        CorrectiveAction {
+            overdue: is_overdue(row.status, row.plan_due, row.closure_due, now),
+            severity: row.severity,
+            status: row.status,
+            id: row.id,
+            assessment_id: row.assessment_id,
+            agency_id: row.agency_id,
+            certification_body_id: row.certification_body_id,
+            criterion_code: row.criterion_code,
+            plan: row.plan,
+            plan_submitted_at: row.plan_submitted_at,
+            evidence: row.evidence,
+            evidence_submitted_at: row.evidence_submitted_at,
+            verified_by: row.verified_by,
+            verified_at: row.verified_at,
+            rejection_reason: row.rejection_reason,
+            plan_due: row.plan_due,
+            closure_due: row.closure_due,
+            version: row.version,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
 }
 
 /// List corrective actions.
@@ -157,7 +112,7 @@ fn load_visible(c: &mut DbConnection, who: &Principal, id: &str) -> AppResult<Ac
     operation_id = "list_corrective_actions",
     tag = "corrective actions",
     params(ActionQuery),
-    responses((status = 200, description = "A page of corrective actions.", body = CorrectiveActionPage), BadRequest, Unauthorized, Forbidden, Unprocessable, TooManyRequests),
+    responses((status = 200, description = "A page of corrective actions.", body = CorrectiveActionPage), Forbidden),
     security(("bearer" = []))
 )]
 #[get("/corrective-actions")]
@@ -167,14 +122,14 @@ pub async fn list_corrective_actions(
     query: ValidQuery<ActionQuery>,
 ) -> AppResult<HttpResponse> {
     let q = query.0;
-    let (limit, after) = pagination::resolve(q.limit, q.cursor.as_deref())?;
+    let window = pagination::window(q.limit, q.cursor.as_deref())?;
     let now = state.clock.now();
     let mut filter = Filter {
         agency_id: q.agency_id,
         assessment_id: q.assessment_id,
-        status: q.status.map(|s| s.as_str().to_owned()),
-        severity: q.severity.map(|s| wire_name(&s)),
-        overdue: q.overdue.map(|o| (o, store::to_db_time(now))),
+        status: q.status,
+        severities: q.severity.map(|s| vec![s]),
+        overdue: q.overdue.map(|o| (o, now)),
         ..Filter::default()
     };
     match who.role {
@@ -187,13 +142,9 @@ pub async fn list_corrective_actions(
             ));
         }
     }
-    let rows = state
-        .db
-        .read(move |c| store::corrective_actions::page(c, &filter, after.as_deref(), i64::from(limit) + 1))
-        .await?;
-    let (rows, next_cursor) = pagination::split_page(rows, limit, |r| &r.id);
-    let data = rows.into_iter().map(|r| to_action(r, now)).collect::<AppResult<Vec<_>>>()?;
-    Ok(HttpResponse::Ok().json(CorrectiveActionPage { data, next_cursor }))
+    let (limit, after) = (window.fetch(), window.after.clone());
+    let rows = state.db.read(move |c| store::corrective_actions::page(c, &filter, after.as_deref(), limit)).await?;
+    Ok(HttpResponse::Ok().json(Page::of(rows, window.limit, |r| &r.id, |r| CorrectiveAction::of(r, now))))
 }
 
 /// Read a corrective action.
@@ -201,71 +152,29 @@ pub async fn list_corrective_actions(
     operation_id = "get_corrective_action",
     tag = "corrective actions",
     params(("id" = String, Path, format = Uuid, description = "Corrective action id.")),
-    responses((status = 200, description = "The corrective action.", body = CorrectiveAction), BadRequest, Unauthorized, NotFound, TooManyRequests),
+    responses((status = 200, description = "The corrective action.", body = CorrectiveAction)),
     security(("bearer" = []))
 )]
 #[get("/corrective-actions/{id}")]
 pub async fn get_corrective_action(
     state: web::Data<AppState>,
     who: Principal,
-    id: web::Path<String>,
+    id: ActionId,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let now = state.clock.now();
-    let row = state.db.read(move |c| load_visible(c, &who, &id)).await?;
-    Ok(HttpResponse::Ok().json(to_action(row, now)?))
+    let row = state.db.read(move |c| actions::find_visible(c, &who, &id)).await?;
+    Ok(HttpResponse::Ok().json(CorrectiveAction::of(row, now)))
 }
 
-/// Applies one workflow step to a corrective action the caller may see.
-async fn act(
-    state: &AppState,
-    who: Principal,
-    id: String,
-    step: ActionStep,
-    text: Option<String>,
-) -> AppResult<HttpResponse> {
+/// Runs one workflow step of a corrective action and answers with the action as it now is.
+async fn act<F>(state: &AppState, step: F) -> AppResult<HttpResponse>
+where
+    F: FnOnce(&mut crate::db::DbConnection, DateTime<Utc>) -> AppResult<ActionRow> + Send + 'static,
+{
     let now = state.clock.now();
-    let row = state
-        .db
-        .write(move |c| {
-            let mut row = load_visible(c, &who, &id)?;
-            match step {
-                ActionStep::SubmitPlan | ActionStep::SubmitEvidence => {
-                    authorize(&who, Action::AnswerCorrectiveAction { agency_id: &row.agency_id })?
-                }
-                ActionStep::Verify | ActionStep::Reject => {
-                    authorize(&who, Action::JudgeCorrectiveAction { body_id: &row.certification_body_id })?
-                }
-            }
-            let status = ActionStatus::parse(&row.status).ok_or_else(|| AppError::internal("action status"))?;
-            let next = status.after(step).map_err(AppError::Conflict)?;
-            let db_now = store::to_db_time(now);
-            match step {
-                ActionStep::SubmitPlan => {
-                    row.plan = text.map(|t| t.trim().to_owned());
-                    row.plan_submitted_at = Some(db_now);
-                }
-                ActionStep::SubmitEvidence => {
-                    row.evidence = text.map(|t| t.trim().to_owned());
-                    row.evidence_submitted_at = Some(db_now);
-                }
-                ActionStep::Verify => {
-                    row.verified_by = Some(who.client_id.clone());
-                    row.verified_at = Some(db_now);
-                }
-                ActionStep::Reject => row.rejection_reason = text.map(|t| t.trim().to_owned()),
-            }
-            let expected = row.version;
-            row.status = next.as_str().to_owned();
-            row.version += 1;
-            row.updated_at = db_now;
-            if !store::corrective_actions::update(c, &row, expected)? {
-                return Err(AppError::Conflict("the corrective action changed meanwhile; fetch it again".into()));
-            }
-            Ok(row)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(to_action(row, now)?))
+    let row = state.db.write(move |c| step(c, now)).await?;
+    Ok(HttpResponse::Ok().json(CorrectiveAction::of(row, now)))
 }
 
 /// Submit the agency's plan to put the finding right.
@@ -278,7 +187,7 @@ async fn act(
     request_body = PlanInput,
     responses(
         (status = 200, description = "Plan recorded.", body = CorrectiveAction),
-        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge, UnsupportedMediaType, Unprocessable, TooManyRequests
+        Forbidden, Conflict
     ),
     security(("bearer" = []))
 )]
@@ -286,10 +195,11 @@ async fn act(
 pub async fn submit_plan(
     state: web::Data<AppState>,
     who: Principal,
-    id: web::Path<String>,
+    id: ActionId,
     body: ValidJson<PlanInput>,
 ) -> AppResult<HttpResponse> {
-    act(&state, who, id.into_inner(), ActionStep::SubmitPlan, Some(body.0.plan)).await
+    let id = id.into_inner();
+    act(&state, move |c, now| actions::submit_plan(c, &who, &id, body.0, now)).await
 }
 
 /// Submit evidence that the plan was carried out.
@@ -300,7 +210,7 @@ pub async fn submit_plan(
     request_body = EvidenceInput,
     responses(
         (status = 200, description = "Evidence recorded; awaiting verification.", body = CorrectiveAction),
-        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge, UnsupportedMediaType, Unprocessable, TooManyRequests
+        Forbidden, Conflict
     ),
     security(("bearer" = []))
 )]
@@ -308,10 +218,11 @@ pub async fn submit_plan(
 pub async fn submit_evidence(
     state: web::Data<AppState>,
     who: Principal,
-    id: web::Path<String>,
+    id: ActionId,
     body: ValidJson<EvidenceInput>,
 ) -> AppResult<HttpResponse> {
-    act(&state, who, id.into_inner(), ActionStep::SubmitEvidence, Some(body.0.evidence)).await
+    let id = id.into_inner();
+    act(&state, move |c, now| actions::submit_evidence(c, &who, &id, body.0, now)).await
 }
 
 /// Verify the evidence and close the action.
@@ -323,13 +234,14 @@ pub async fn submit_evidence(
     params(("id" = String, Path, format = Uuid, description = "Corrective action id.")),
     responses(
         (status = 200, description = "Verified and closed.", body = CorrectiveAction),
-        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooManyRequests
+        Forbidden, Conflict
     ),
     security(("bearer" = []))
 )]
 #[post("/corrective-actions/{id}/verify")]
-pub async fn verify(state: web::Data<AppState>, who: Principal, id: web::Path<String>) -> AppResult<HttpResponse> {
-    act(&state, who, id.into_inner(), ActionStep::Verify, None).await
+pub async fn verify(state: web::Data<AppState>, who: Principal, id: ActionId) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    act(&state, move |c, now| actions::verify(c, &who, &id, now)).await
 }
 
 /// Send the plan or evidence back, with the reason; the action is open again.
@@ -340,7 +252,7 @@ pub async fn verify(state: web::Data<AppState>, who: Principal, id: web::Path<St
     request_body = RejectInput,
     responses(
         (status = 200, description = "Sent back; open again.", body = CorrectiveAction),
-        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge, UnsupportedMediaType, Unprocessable, TooManyRequests
+        Forbidden, Conflict
     ),
     security(("bearer" = []))
 )]
@@ -348,8 +260,9 @@ pub async fn verify(state: web::Data<AppState>, who: Principal, id: web::Path<St
 pub async fn reject(
     state: web::Data<AppState>,
     who: Principal,
-    id: web::Path<String>,
+    id: ActionId,
     body: ValidJson<RejectInput>,
 ) -> AppResult<HttpResponse> {
-    act(&state, who, id.into_inner(), ActionStep::Reject, Some(body.0.reason)).await
+    let id = id.into_inner();
+    act(&state, move |c, now| actions::reject(c, &who, &id, body.0, now)).await
 }

@@ -7,7 +7,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::StreamExt;
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
-use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+use validator::Validate;
 
 use crate::error::{AppError, FieldError};
 use crate::state::AppState;
@@ -107,58 +107,6 @@ fn json_error(path: &str, e: &serde_json::Error) -> AppError {
     }
 }
 
-/// Flattens validator's nested errors into `field.path` / message pairs, sorted by field.
-pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
-    fn walk(prefix: &str, errors: &ValidationErrors, out: &mut Vec<FieldError>) {
-        for (field, kind) in errors.errors() {
-            let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
-            let path = if field == "__all__" { prefix.to_owned() } else { path };
-            match kind {
-                ValidationErrorsKind::Field(list) => {
-                    for e in list {
-                        let message = e.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| describe(e));
-                        out.push(FieldError::new(if path.is_empty() { "body".into() } else { path.clone() }, message));
-                    }
-                }
-                ValidationErrorsKind::Struct(inner) => walk(&path, inner, out),
-                ValidationErrorsKind::List(items) => {
-                    for (i, inner) in items {
-                        walk(&format!("{path}[{i}]"), inner, out);
-                    }
-                }
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk("", errors, &mut out);
-    out.sort_by(|a, b| a.field.cmp(&b.field).then_with(|| a.message.cmp(&b.message)));
-    out
-}
-
-/// A message for the built-in rules, which carry their parameters but no text.
-fn describe(e: &validator::ValidationError) -> String {
-    let p = |k: &str| e.params.get(k).map(|v| v.to_string());
-    match e.code.as_ref() {
-        "length" => match (p("min"), p("max")) {
-            (Some(min), Some(max)) => format!("length must be between {min} and {max}"),
-            (Some(min), None) => format!("length must be at least {min}"),
-            (None, Some(max)) => format!("length must be at most {max}"),
-            _ => "length is out of range".into(),
-        },
-        "range" => match (p("min"), p("max")) {
-            (Some(min), Some(max)) => format!("must be between {min} and {max}"),
-            _ => "is out of range".into(),
-        },
-        "email" => "must be an email address".into(),
-        "url" => "must be an http or https URL".into(),
-        code => format!("is not valid ({code})"),
-    }
-}
-
-pub fn validate<T: Validate>(value: &T) -> Result<(), AppError> {
-    value.validate().map_err(|e| AppError::Validation(field_errors(&e)))
-}
-
 fn json_limit(req: &HttpRequest) -> usize {
     req.app_data::<web::Data<AppState>>().map(|s| s.config.limits.json_body_bytes).unwrap_or(256 * 1024)
 }
@@ -178,7 +126,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJsonWithByte
             }
             let bytes = read_body(&headers, &mut payload, limit).await?;
             let value: T = parse_json(&bytes)?;
-            validate(&value)?;
+            crate::services::validate(&value)?;
             Ok(ValidJsonWithBytes { value, bytes })
         })
     }
@@ -201,7 +149,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidQuery<T> {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let parsed = serde_urlencoded::from_str::<T>(req.query_string())
             .map_err(|e| AppError::BadRequest(format!("malformed query string: {e}")))
-            .and_then(|v| validate(&v).map(|_| ValidQuery(v)));
+            .and_then(|v| crate::services::validate(&v).map(|_| ValidQuery(v)));
         std::future::ready(parsed)
     }
 }
@@ -218,11 +166,6 @@ pub fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, AppError> {
     Ok(Some(key.to_owned()))
 }
 
-/// The entity tag of a resource at `version`: every versioned resource uses this form.
-pub fn etag(version: i64) -> String {
-    format!("\"v{version}\"")
-}
-
 /// The raw `If-Match` header, if sent.
 pub fn if_match(req: &HttpRequest) -> Result<Option<String>, AppError> {
     req.headers()
@@ -231,17 +174,56 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<String>, AppError> {
         .transpose()
 }
 
-/// Checks an `If-Match` value against the current entity tag: absent or `*` passes; otherwise
-/// one of the listed tags must match exactly (strong comparison, RFC 9110 §13.1.1).
-pub fn check_if_match(if_match: Option<&str>, current: &str) -> Result<(), AppError> {
-    let Some(value) = if_match else {
-        return Ok(());
-    };
-    if value.split(',').map(str::trim).any(|tag| tag == "*" || tag == current) {
-        Ok(())
-    } else {
-        Err(AppError::PreconditionFailed(format!(
-            "the resource has changed: its current ETag is {current}; fetch it again"
-        )))
+/// An `{id}` path segment that is a UUID. A malformed id names nothing, so it is answered 404
+/// before any query runs; `what` says which kind of resource was asked for.
+pub struct PathId<R>(pub String, std::marker::PhantomData<R>);
+
+impl<R> PathId<R> {
+    pub fn into_inner(self) -> String {
+        self.0
     }
 }
+
+/// A kind of resource addressed by id, for [`PathId`]'s 404.
+pub trait Named {
+    const WHAT: &'static str;
+}
+
+macro_rules! named {
+    ($($name:ident => $what:literal),* $(,)?) => {$(
+        pub struct $name;
+        impl Named for $name {
+            const WHAT: &'static str = $what;
+        }
+    )*};
+}
+
+named!(
+    AgencyRes => "agency",
+    AssessmentRes => "assessment",
+    BodyRes => "certification body",
+    ApplicationRes => "application",
+    ActionRes => "corrective action",
+    ClientRes => "API client",
+);
+
+impl<R: Named> FromRequest for PathId<R> {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let raw = req.match_info().get("id").unwrap_or("");
+        let parsed = match uuid::Uuid::try_parse(raw) {
+            Ok(id) => Ok(PathId(id.hyphenated().to_string(), std::marker::PhantomData)),
+            Err(_) => Err(AppError::NotFound(format!("no {} with id {raw}", R::WHAT))),
+        };
+        std::future::ready(parsed)
+    }
+}
+
+pub type AgencyId = PathId<AgencyRes>;
+pub type AssessmentId = PathId<AssessmentRes>;
+pub type BodyId = PathId<BodyRes>;
+pub type ApplicationId = PathId<ApplicationRes>;
+pub type ActionId = PathId<ActionRes>;
+pub type ClientId = PathId<ClientRes>;

@@ -4,7 +4,6 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::api::problems::*;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -15,7 +14,7 @@ pub struct Health {
 }
 
 /// The process is up.
-#[utoipa::path(operation_id = "healthz", tag = "operations", responses((status = 200, description = "Up.", body = Health), BadRequest, TooManyRequests))]
+#[utoipa::path(operation_id = "healthz", tag = "operations", responses((status = 200, description = "Up.", body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
@@ -25,7 +24,7 @@ pub async fn healthz() -> HttpResponse {
 #[utoipa::path(
     operation_id = "readyz",
     tag = "operations",
-    responses((status = 200, description = "Ready.", body = Health), BadRequest, TooManyRequests, ServiceUnavailable)
+    responses((status = 200, description = "Ready.", body = Health))
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> AppResult<HttpResponse> {

@@ -24,6 +24,17 @@ pub struct Created {
     pub etag: Option<String>,
 }
 
+impl Created {
+    /// A created resource at `location`, at `version`.
+    pub fn json<T: serde::Serialize>(resource: &T, location: String, version: i64) -> AppResult<Created> {
+        Ok(Created {
+            body: serde_json::to_string(resource).map_err(AppError::internal)?,
+            location: Some(location),
+            etag: Some(crate::services::etag(version)),
+        })
+    }
+}
+
 fn respond(status: u16, created: &Created, replayed: bool) -> HttpResponse {
     let mut res = HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED));
     res.content_type("application/json");
@@ -50,7 +61,9 @@ fn replay(saved: SavedResponse, scope: &str, hash: &str) -> AppResult<HttpRespon
     Ok(respond(saved.response_status as u16, &created, true))
 }
 
-/// Runs `create` in one transaction, at most once per (client, key). Without a key it simply runs.
+/// Runs `create` in one transaction, at most once per (client, key). Without a key it simply
+/// runs. Saving the answer is not a change to the data (it records what was answered), so it is
+/// the one write the API makes through the store itself.
 pub async fn create_once<F>(
     state: &AppState,
     who: &Principal,
@@ -68,7 +81,7 @@ where
     let scope = format!("{} {}", req.method(), req.path());
     let hash = hex(&Sha256::digest(body));
     let now = state.clock.now();
-    let not_before = store::to_db_time(now - chrono::Duration::hours(KEY_LIFETIME_HOURS));
+    let not_before = now - chrono::Duration::hours(KEY_LIFETIME_HOURS);
     let client_id = who.client_id.clone();
 
     let (client, k, s, h) = (client_id.clone(), key.clone(), scope.clone(), hash.clone());
@@ -90,7 +103,7 @@ where
                     response_body: created.body.clone(),
                     response_location: created.location.clone(),
                     response_etag: created.etag.clone(),
-                    created_at: store::to_db_time(now),
+                    created_at: now,
                 },
             )?;
             Ok(Ok(created))

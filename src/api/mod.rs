@@ -1,7 +1,9 @@
-//! HTTP: parse, authorize, shape the answer. Business rules live in `domain`, queries in `store`.
+//! HTTP: parse, authorize, call one service operation, shape the answer. Changes go through
+//! `services`; reads may use `store` directly.
 
 pub mod agencies;
 pub mod agency_model;
+pub mod applications;
 pub mod assessment_model;
 pub mod assessments;
 pub mod certification;
@@ -10,7 +12,6 @@ pub mod clients;
 pub mod corrective_actions;
 pub mod extract;
 pub mod fallback;
-pub mod fields;
 pub mod health;
 pub mod idempotency;
 pub mod middleware;
@@ -19,7 +20,6 @@ pub mod openapi;
 pub mod pagination;
 pub mod problems;
 pub mod public;
-pub mod schema;
 pub mod standards;
 
 use utoipa_actix_web::scope;
@@ -41,8 +41,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(public::list_public_agencies)
             .service(public::get_public_agency)
             .service(public::get_attestation)
-            .service(certification_bodies::create_application)
-            .service(certification::decide_application)
+            .service(applications::create_application)
+            .service(applications::decide_application)
             .service(certification::get_certification)
             .service(certification::create_transition)
             .service(certification::get_due_diligence)
@@ -74,7 +74,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// The OpenAPI document, as generated from the routes.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (_, doc) = actix_web::App::new().into_utoipa_app().openapi(openapi::base()).configure(routes).split_for_parts();
+    let (_, mut doc) =
+        actix_web::App::new().into_utoipa_app().openapi(openapi::base()).configure(routes).split_for_parts();
+    openapi::add_common_responses(&mut doc);
     doc
 }
 

@@ -60,7 +60,7 @@ impl Modify for Shared {
             components.responses.insert(name, response);
         }
         for (name, schema) in
-            [crate::api::schema::country_code_component(), crate::api::schema::currency_code_component()]
+            [crate::domain::schema::country_code_component(), crate::domain::schema::currency_code_component()]
         {
             components.schemas.insert(name, schema);
         }
@@ -74,4 +74,69 @@ impl Modify for Shared {
 /// The base document that route registration fills in.
 pub fn base() -> OpenApiDoc {
     ApiDoc::openapi()
+}
+
+/// Adds the error responses every operation of a kind can answer, so that routes list only what
+/// is particular to them (403, 409). The rules:
+///
+/// | the operation | answers besides |
+/// |---|---|
+/// | any | 400 (an unreadable URL, query or header), 429 |
+/// | any that reads the database (all but `healthz` and `get_jwks`) | 503 |
+/// | with a bearer token | 401 |
+/// | with a path parameter | 404 |
+/// | with query parameters, or a body that is JSON only | 422 |
+/// | with a body | 413, 415 |
+/// | with an `If-Match` header | 412 |
+pub fn add_common_responses(doc: &mut OpenApiDoc) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{Ref, RefOr};
+
+    for item in doc.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for op in operations.into_iter().flatten() {
+            let id = op.operation_id.clone().unwrap_or_default();
+            let params: Vec<(ParameterIn, String)> = op
+                .parameters
+                .iter()
+                .flatten()
+                .filter_map(|p| match p {
+                    RefOr::T(p) => Some((p.parameter_in.clone(), p.name.clone())),
+                    RefOr::Ref(_) => None,
+                })
+                .collect();
+            let has = |place: ParameterIn| params.iter().any(|(p, _)| *p == place);
+            let body = op.request_body.as_ref().map(|b| match b {
+                RefOr::T(b) => b.content.keys().all(|c| c.contains("json")),
+                RefOr::Ref(_) => true,
+            });
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let mut add = vec!["BadRequest", "TooManyRequests"];
+            if !matches!(id.as_str(), "healthz" | "get_jwks") {
+                add.push("ServiceUnavailable");
+            }
+            if secured {
+                add.push("Unauthorized");
+            }
+            if has(ParameterIn::Path) {
+                add.push("NotFound");
+            }
+            if has(ParameterIn::Query) || body == Some(true) {
+                add.push("Unprocessable");
+            }
+            if body.is_some() {
+                add.extend(["PayloadTooLarge", "UnsupportedMediaType"]);
+            }
+            if params.iter().any(|(p, name)| *p == ParameterIn::Header && name == "If-Match") {
+                add.push("PreconditionFailed");
+            }
+            for name in add {
+                let status = problems::status_of(name);
+                op.responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+            }
+        }
+    }
 }

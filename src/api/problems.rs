@@ -1,5 +1,5 @@
 //! The documented error responses, one reusable OpenAPI response per kind of problem. An
-//! operation lists the ones it can answer: `responses((status = 200, ...), NotFound, Forbidden)`.
+//! operation lists the ones it can answer: `responses((status = 200, ...), Forbidden)`.
 
 use std::collections::BTreeMap;
 
@@ -47,6 +47,14 @@ macro_rules! problem_responses {
         pub fn all() -> Vec<(String, RefOr<Response>)> {
             vec![$((stringify!($name).to_string(), <$name as ToResponse>::response().1)),*]
         }
+
+        /// The status of the problem response named `name`.
+        pub fn status_of(name: &str) -> u16 {
+            match name {
+                $(stringify!($name) => $status,)*
+                _ => 500,
+            }
+        }
     };
 }
 
@@ -79,4 +87,52 @@ problem_responses! {
 pub fn schemas() -> Vec<(String, RefOr<utoipa::openapi::schema::Schema>)> {
     use utoipa::PartialSchema;
     vec![("Problem".into(), Problem::schema()), ("FieldError".into(), FieldError::schema())]
+}
+
+/// The `If-Match` request header, on operations that change a versioned resource.
+pub struct IfMatch;
+
+impl utoipa::IntoParams for IfMatch {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::{ObjectBuilder, Required, Type};
+        vec![
+            ParameterBuilder::new()
+                .name("If-Match")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some("The `ETag` the change is based on."))
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                .build(),
+        ]
+    }
+}
+
+/// The `Idempotency-Key` request header, on operations that create.
+pub struct IdempotencyKey;
+
+impl utoipa::IntoParams for IdempotencyKey {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::{ObjectBuilder, Required, Type};
+        vec![
+            ParameterBuilder::new()
+                .name("Idempotency-Key")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some("Makes a retry return the first answer instead of creating twice (kept 24 hours)."))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .min_length(Some(1))
+                        .max_length(Some(255))
+                        .pattern(Some("^[!-~]+$")),
+                ))
+                .build(),
+        ]
+    }
 }

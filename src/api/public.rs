@@ -6,22 +6,23 @@ use std::collections::HashMap;
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::api::agency_model::{AgencyInput, AgencyQuery, Licence};
-use crate::api::extract::ValidQuery;
-use crate::api::pagination;
-use crate::api::problems::*;
+use crate::api::agency_model::AgencyQuery;
+use crate::api::extract::{AgencyId, ValidQuery};
+use crate::api::pagination::{self, Page};
 use crate::auth::attestation::{self, AttestedStatus};
-use crate::domain::agency::{CertificationStatus, Grade, Sector};
+use crate::domain::agency::{CertificationStatus, Grade, Licence, Sector};
 use crate::error::{AppError, AppResult};
+use crate::services::agencies::AgencyInput;
 use crate::state::AppState;
 use crate::store;
 use crate::store::agencies::AgencyRow;
 use crate::store::certifications::CertificateRow;
-use crate::store::from_db_time;
+
+crate::api::pagination::documented_page!(PublicAgencyPage, PublicAgency, "the public registry");
 
 /// The certificate in force.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -83,21 +84,8 @@ pub struct PublicAgency {
     pub grade: Option<Grade>,
 }
 
-/// One page of the public registry.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicAgencyPage {
-    pub data: Vec<PublicAgency>,
-    /// Pass as `cursor` to get the next page; null on the last page.
-    pub next_cursor: Option<String>,
-}
-
 fn not_found(id: &str) -> AppError {
     AppError::NotFound(format!("no agency with id {id}"))
-}
-
-fn status_of(row: &AgencyRow) -> AppResult<CertificationStatus> {
-    CertificationStatus::parse(&row.certification_status)
-        .ok_or_else(|| AppError::internal(format!("agency {} has status {:?}", row.id, row.certification_status)))
 }
 
 /// A stored certificate counts only while it is in force: a withdrawn or expired agency, or one
@@ -107,14 +95,10 @@ fn in_force(status: CertificationStatus, certificate: Option<CertificateRow>) ->
 }
 
 impl PublicAgency {
-    fn build(
-        row: AgencyRow,
-        certificate: Option<CertificateRow>,
-        last_audit: Option<NaiveDateTime>,
-    ) -> AppResult<Self> {
-        let status = status_of(&row)?;
+    fn build(row: AgencyRow, certificate: Option<CertificateRow>, last_audit: Option<DateTime<Utc>>) -> Self {
+        let status = row.certification_status;
         let input = AgencyInput::from_row(&row);
-        Ok(PublicAgency {
+        PublicAgency {
             id: row.id,
             legal_name: input.legal_name,
             trading_names: input.trading_names,
@@ -127,13 +111,13 @@ impl PublicAgency {
             certificate: in_force(status, certificate).map(|c| PublicCertificate {
                 number: c.number,
                 certification_body_id: c.certification_body_id,
-                valid_from: from_db_time(c.valid_from),
-                valid_until: from_db_time(c.valid_until),
-                suspended_at: c.suspended_at.map(from_db_time),
+                valid_from: c.valid_from,
+                valid_until: c.valid_until,
+                suspended_at: c.suspended_at,
             }),
-            last_audit_date: last_audit.map(|at| at.date()),
-            grade: row.grade.as_deref().and_then(Grade::parse),
-        })
+            last_audit_date: last_audit.map(|at| at.date_naive()),
+            grade: row.grade,
+        }
     }
 
     fn attested(&self) -> AttestedStatus {
@@ -165,7 +149,7 @@ async fn load(state: &AppState, id: String) -> AppResult<PublicAgency> {
         })
         .await?;
     let (row, certificate, last_audit) = found.ok_or_else(|| not_found(&id))?;
-    PublicAgency::build(row, certificate, last_audit)
+    Ok(PublicAgency::build(row, certificate, last_audit))
 }
 
 /// Search the public registry.
@@ -177,8 +161,7 @@ async fn load(state: &AppState, id: String) -> AppResult<PublicAgency> {
     tag = "public",
     params(AgencyQuery),
     responses(
-        (status = 200, description = "A page of agencies, in registration order.", body = PublicAgencyPage),
-        BadRequest, Unprocessable, TooManyRequests
+        (status = 200, description = "A page of agencies, in registration order.", body = PublicAgencyPage)
     )
 )]
 #[get("/public/agencies")]
@@ -187,30 +170,27 @@ pub async fn list_public_agencies(
     query: ValidQuery<AgencyQuery>,
 ) -> AppResult<HttpResponse> {
     let q = query.0;
-    let (limit, after) = pagination::resolve(q.limit, q.cursor.as_deref())?;
+    let window = pagination::window(q.limit, q.cursor.as_deref())?;
     let filter = q.filter(None);
-    let (rows, next_cursor, certificates, last_audits) = state
+    let (page, certificates, last_audits) = state
         .db
         .read(move |conn| {
-            let rows = store::agencies::search(conn, &filter, after.as_deref(), i64::from(limit) + 1)?;
-            let (rows, next_cursor) = pagination::split_page(rows, limit, |r| &r.id);
-            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+            let rows = store::agencies::search(conn, &filter, window.after.as_deref(), window.fetch())?;
+            let page = Page::of(rows, window.limit, |r| &r.id, |r| r);
+            let ids: Vec<String> = page.data.iter().map(|r| r.id.clone()).collect();
             let certificates = store::certifications::certificates_of(conn, &ids)?;
             let last_audits = store::certifications::last_audits(conn, &ids)?;
-            Ok((rows, next_cursor, certificates, last_audits))
+            Ok((page, certificates, last_audits))
         })
         .await?;
     let mut certificates: HashMap<String, CertificateRow> =
         certificates.into_iter().map(|c| (c.agency_id.clone(), c)).collect();
-    let data = rows
-        .into_iter()
-        .map(|row| {
-            let certificate = certificates.remove(&row.id);
-            let last_audit = last_audits.get(&row.id).copied();
-            PublicAgency::build(row, certificate, last_audit)
-        })
-        .collect::<AppResult<Vec<_>>>()?;
-    Ok(HttpResponse::Ok().json(PublicAgencyPage { data, next_cursor }))
+    let page = page.map(|row| {
+        let certificate = certificates.remove(&row.id);
+        let last_audit = last_audits.get(&row.id).copied();
+        PublicAgency::build(row, certificate, last_audit)
+    });
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// Read one agency from the public registry.
@@ -221,12 +201,11 @@ pub async fn list_public_agencies(
     tag = "public",
     params(("id" = String, Path, format = Uuid, description = "Agency id.")),
     responses(
-        (status = 200, description = "The agency's public record.", body = PublicAgency),
-        BadRequest, NotFound, TooManyRequests
+        (status = 200, description = "The agency's public record.", body = PublicAgency)
     )
 )]
 #[get("/public/agencies/{id}")]
-pub async fn get_public_agency(state: web::Data<AppState>, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn get_public_agency(state: web::Data<AppState>, id: AgencyId) -> AppResult<HttpResponse> {
     let agency = load(&state, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(agency))
 }
@@ -248,12 +227,11 @@ pub async fn get_public_agency(state: web::Data<AppState>, id: web::Path<String>
         (status = 200, description = "A compact JWS; decoded, its claims are as described above.", body = String,
             content_type = "application/jose",
             headers(("Cache-Control" = String, description = "`no-store`: ask again for a fresh attestation.")),
-            example = json!(ATTESTATION_EXAMPLE)),
-        BadRequest, NotFound, TooManyRequests
+            example = json!(ATTESTATION_EXAMPLE))
     )
 )]
 #[get("/public/agencies/{id}/attestation")]
-pub async fn get_attestation(state: web::Data<AppState>, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn get_attestation(state: web::Data<AppState>, id: AgencyId) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let agency = load(&state, id.clone()).await?;
     let now = u64::try_from(state.clock.now().timestamp()).map_err(AppError::internal)?;

@@ -4,6 +4,7 @@
 //! never on the async executor.
 
 pub mod schema;
+pub mod types;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

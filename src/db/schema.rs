@@ -2,6 +2,9 @@
 //! architecture.md): UUIDs and JSON as Text, times as Timestamp (UTC).
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
     agencies (id) {
         id -> Text,
         legal_name -> Text,
@@ -30,12 +33,15 @@ diesel::table! {
         grade -> Nullable<Text>,
         latest_score -> Nullable<Double>,
         version -> BigInt,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
+        created_at -> UtcTimestamp,
+        updated_at -> UtcTimestamp,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
     api_clients (id) {
         id -> Text,
         name -> Text,
@@ -44,14 +50,17 @@ diesel::table! {
         agency_id -> Nullable<Text>,
         secret_hash -> Text,
         created_by -> Nullable<Text>,
-        created_at -> Timestamp,
-        revoked_at -> Nullable<Timestamp>,
+        created_at -> UtcTimestamp,
+        revoked_at -> Nullable<UtcTimestamp>,
         /// A staff reference for the person using the client (not a name or email).
         person_ref -> Nullable<Text>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
     idempotency_keys (client_id, idempotency_key) {
         client_id -> Text,
         idempotency_key -> Text,
@@ -63,11 +72,14 @@ diesel::table! {
         response_body -> Text,
         response_location -> Nullable<Text>,
         response_etag -> Nullable<Text>,
-        created_at -> Timestamp,
+        created_at -> UtcTimestamp,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
     standards (version) {
         version -> Text,
         title -> Text,
@@ -75,13 +87,16 @@ diesel::table! {
         status -> Text,
         /// The whole `StandardContent` as JSON.
         content -> Text,
-        created_at -> Timestamp,
-        published_at -> Nullable<Timestamp>,
-        retired_at -> Nullable<Timestamp>,
+        created_at -> UtcTimestamp,
+        published_at -> Nullable<UtcTimestamp>,
+        retired_at -> Nullable<UtcTimestamp>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
     certification_bodies (id) {
         id -> Text,
         name -> Text,
@@ -90,12 +105,15 @@ diesel::table! {
         accreditation_status -> Text,
         accredited_until -> Nullable<Date>,
         version -> BigInt,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
+        created_at -> UtcTimestamp,
+        updated_at -> UtcTimestamp,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
     applications (id) {
         id -> Text,
         agency_id -> Text,
@@ -105,14 +123,17 @@ diesel::table! {
         reason -> Nullable<Text>,
         created_by -> Text,
         decided_by -> Nullable<Text>,
-        decided_at -> Nullable<Timestamp>,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-        deferred_until -> Nullable<Timestamp>,
+        decided_at -> Nullable<UtcTimestamp>,
+        created_at -> UtcTimestamp,
+        updated_at -> UtcTimestamp,
+        deferred_until -> Nullable<UtcTimestamp>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
     assessments (id) {
         id -> Text,
         agency_id -> Text,
@@ -130,15 +151,18 @@ diesel::table! {
         /// JSON `ScoreResult`, fixed at finalization.
         score -> Nullable<Text>,
         version -> BigInt,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-        submitted_at -> Nullable<Timestamp>,
-        finalized_at -> Nullable<Timestamp>,
-        cancelled_at -> Nullable<Timestamp>,
+        created_at -> UtcTimestamp,
+        updated_at -> UtcTimestamp,
+        submitted_at -> Nullable<UtcTimestamp>,
+        finalized_at -> Nullable<UtcTimestamp>,
+        cancelled_at -> Nullable<UtcTimestamp>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
     findings (assessment_id, criterion_code) {
         assessment_id -> Text,
         criterion_code -> Text,
@@ -148,11 +172,14 @@ diesel::table! {
         /// JSON array of `FeeAmount`.
         fees -> Text,
         recorded_by -> Text,
-        updated_at -> Timestamp,
+        updated_at -> UtcTimestamp,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
     corrective_actions (id) {
         id -> Text,
         assessment_id -> Text,
@@ -163,21 +190,24 @@ diesel::table! {
         /// `open`, `plan_submitted`, `evidence_submitted` or `verified`.
         status -> Text,
         plan -> Nullable<Text>,
-        plan_submitted_at -> Nullable<Timestamp>,
+        plan_submitted_at -> Nullable<UtcTimestamp>,
         evidence -> Nullable<Text>,
-        evidence_submitted_at -> Nullable<Timestamp>,
+        evidence_submitted_at -> Nullable<UtcTimestamp>,
         verified_by -> Nullable<Text>,
-        verified_at -> Nullable<Timestamp>,
+        verified_at -> Nullable<UtcTimestamp>,
         rejection_reason -> Nullable<Text>,
-        plan_due -> Timestamp,
-        closure_due -> Timestamp,
+        plan_due -> UtcTimestamp,
+        closure_due -> UtcTimestamp,
         version -> BigInt,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
+        created_at -> UtcTimestamp,
+        updated_at -> UtcTimestamp,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
     certificates (agency_id) {
         agency_id -> Text,
         number -> Text,
@@ -185,16 +215,19 @@ diesel::table! {
         /// The audit the certification decision rests on.
         assessment_id -> Text,
         decided_by -> Text,
-        valid_from -> Timestamp,
-        valid_until -> Timestamp,
-        next_surveillance_due -> Timestamp,
-        suspended_at -> Nullable<Timestamp>,
+        valid_from -> UtcTimestamp,
+        valid_until -> UtcTimestamp,
+        next_surveillance_due -> UtcTimestamp,
+        suspended_at -> Nullable<UtcTimestamp>,
         suspension_reason -> Nullable<Text>,
-        updated_at -> Timestamp,
+        updated_at -> UtcTimestamp,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
     certification_events (id) {
         id -> Text,
         agency_id -> Text,
@@ -206,7 +239,7 @@ diesel::table! {
         rule -> Nullable<Text>,
         reason -> Text,
         certificate_number -> Nullable<Text>,
-        occurred_at -> Timestamp,
+        occurred_at -> UtcTimestamp,
     }
 }
 

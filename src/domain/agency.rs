@@ -1,12 +1,18 @@
 //! Pure rules about agencies in the registry: the names they are found by, and how a licence
 //! number is compared.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use validator::{Validate, ValidationError};
+
+use crate::domain::fields::{not_blank, valid_country};
+use crate::domain::schema;
 
 /// Economic sectors an agency recruits for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(strum::IntoStaticStr, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Sector {
     Agriculture,
     Fishing,
@@ -27,8 +33,21 @@ pub enum Sector {
 
 /// Where an agency stands in the certification cycle (domain.md §6). `never_certified` is the
 /// state of an agency that has not applied yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CertificationStatus {
     NeverCertified,
     Applicant,
@@ -40,23 +59,30 @@ pub enum CertificationStatus {
 
 impl CertificationStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            CertificationStatus::NeverCertified => "never_certified",
-            CertificationStatus::Applicant => "applicant",
-            CertificationStatus::Certified => "certified",
-            CertificationStatus::Suspended => "suspended",
-            CertificationStatus::Withdrawn => "withdrawn",
-            CertificationStatus::Expired => "expired",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+        s.parse().ok()
     }
 }
 
 /// Grade bands of the scoring policy (domain.md §4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
 pub enum Grade {
     A,
     B,
@@ -67,18 +93,70 @@ pub enum Grade {
 
 impl Grade {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Grade::A => "A",
-            Grade::B => "B",
-            Grade::C => "C",
-            Grade::D => "D",
-            Grade::E => "E",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+        s.parse().ok()
     }
+}
+
+fn licence_dates(licence: &Licence) -> Result<(), ValidationError> {
+    match (licence.valid_from, licence.valid_until) {
+        (Some(from), Some(until)) if until < from => {
+            Err(ValidationError::new("dates").with_message("valid_until must not be before valid_from".into()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The operating licence issued by a labour ministry or recruitment regulator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[validate(schema(function = "licence_dates", skip_on_field_errors = false))]
+#[schema(example = json!({"number": "DoFE-1234/2075", "issuing_authority": "Department of Foreign Employment", "country": "NP", "valid_from": "2024-07-16", "valid_until": "2027-07-15"}))]
+pub struct Licence {
+    /// The number as printed on the licence. Unique per issuing country, ignoring case and spaces.
+    #[validate(length(min = 1, max = 64), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 64, pattern = r"[^\s\u0085]")]
+    pub number: String,
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
+    pub issuing_authority: String,
+    /// ISO 3166-1 alpha-2 code of the issuing country.
+    #[validate(custom(function = "valid_country"))]
+    #[schema(schema_with = schema::country)]
+    pub country: String,
+    #[serde(default)]
+    pub valid_from: Option<NaiveDate>,
+    #[serde(default)]
+    pub valid_until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
+    pub line1: String,
+    #[serde(default)]
+    #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
+    pub line2: Option<String>,
+    #[validate(length(min = 1, max = 100), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
+    pub city: String,
+    #[serde(default)]
+    #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
+    pub region: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    #[schema(max_length = 20)]
+    pub postal_code: Option<String>,
+    #[validate(custom(function = "valid_country"))]
+    #[schema(schema_with = schema::country)]
+    pub country: String,
 }
 
 /// Folds text for search: accents and other scripts to ASCII, lower case, runs of white space to

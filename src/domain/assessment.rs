@@ -2,9 +2,27 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use validator::{Validate, ValidationError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+use crate::domain::fields::{whole_i64, whole_u32};
+use crate::domain::schema;
+
+#[derive(
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AssessmentKind {
     /// By the agency itself: shown, never certifies.
     SelfAssessment,
@@ -20,8 +38,22 @@ pub enum AssessmentKind {
     FollowUp,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AssessmentStatus {
     Draft,
     Submitted,
@@ -72,6 +104,58 @@ pub enum FeeCategory {
     Administrative,
     /// Bribes, kickbacks, bonds, deposits.
     Illegitimate,
+}
+
+/// How the audit was carried out.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditMethods {
+    pub documents_reviewed: bool,
+    #[validate(range(max = 100000))]
+    #[schema(maximum = 100000)]
+    #[serde(deserialize_with = "whole_u32")]
+    pub management_interviews: u32,
+    #[validate(range(max = 100000))]
+    #[schema(maximum = 100000)]
+    #[serde(deserialize_with = "whole_u32")]
+    pub staff_interviews: u32,
+    #[validate(range(max = 100000))]
+    #[schema(maximum = 100000)]
+    #[serde(deserialize_with = "whole_u32")]
+    pub employer_client_interviews: u32,
+    /// Migrant workers interviewed: the heart of an ethical-recruitment audit.
+    #[validate(range(max = 100000))]
+    #[schema(maximum = 100000)]
+    #[serde(deserialize_with = "whole_u32")]
+    pub worker_interviews: u32,
+    #[validate(range(max = 10000))]
+    #[schema(maximum = 10000)]
+    #[serde(deserialize_with = "whole_u32")]
+    pub sites_visited: u32,
+}
+
+fn currency(code: &str) -> Result<(), ValidationError> {
+    if code.len() == 3 && iso_currency::Currency::from_code(code).is_some() {
+        Ok(())
+    } else {
+        Err(ValidationError::new("currency").with_message("must be an ISO 4217 currency code, e.g. NPR".into()))
+    }
+}
+
+/// A fee or related cost found charged to workers, in integer minor units of the currency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"category": "recruitment_fee", "amount_minor": 15000000, "currency": "NPR"}))]
+pub struct FeeAmount {
+    pub category: FeeCategory,
+    /// Integer minor units (e.g. paisa for NPR): 150000.00 NPR is 15000000.
+    #[validate(range(min = 0, max = 1_000_000_000_000i64))]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000i64)]
+    #[serde(deserialize_with = "whole_i64")]
+    pub amount_minor: i64,
+    #[validate(custom(function = "currency"))]
+    #[schema(schema_with = schema::currency)]
+    pub currency: String,
 }
 
 /// Only principle C (fees and related costs) records fee amounts.

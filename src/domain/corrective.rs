@@ -6,8 +6,22 @@ use utoipa::ToSchema;
 
 use crate::domain::standard::Severity;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ActionStatus {
     Open,
     PlanSubmitted,
@@ -17,16 +31,11 @@ pub enum ActionStatus {
 
 impl ActionStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ActionStatus::Open => "open",
-            ActionStatus::PlanSubmitted => "plan_submitted",
-            ActionStatus::EvidenceSubmitted => "evidence_submitted",
-            ActionStatus::Verified => "verified",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Open, Self::PlanSubmitted, Self::EvidenceSubmitted, Self::Verified].into_iter().find(|v| v.as_str() == s)
+        s.parse().ok()
     }
 }
 

@@ -2,9 +2,14 @@
 
 pub mod agency;
 pub mod assessment;
+pub mod certification;
+pub mod certification_body;
 pub mod corrective;
 pub mod countries;
+pub mod fields;
+pub mod risk;
 pub mod roles;
+pub mod schema;
 pub mod scoring;
 pub mod standard;
 
@@ -23,5 +28,3 @@ pub fn wire_name<T: Serialize>(value: &T) -> String {
 pub fn from_wire<T: DeserializeOwned>(name: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
 }
-pub mod certification;
-pub mod risk;

@@ -3,8 +3,22 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     /// The scheme operator.
     Admin,
@@ -20,17 +34,11 @@ pub enum Role {
 
 impl Role {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Auditor => "auditor",
-            Role::Certifier => "certifier",
-            Role::Agency => "agency",
-            Role::Integrator => "integrator",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Role> {
-        serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+        s.parse().ok()
     }
 
     pub fn needs_certification_body(self) -> bool {

@@ -19,9 +19,45 @@ pub enum ManagementArea {
     Governance,
 }
 
-/// What an auditor found against one criterion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+/// Where a standard version is in its life: drafts change, published versions never do.
+#[derive(
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum StandardStatus {
+    Draft,
+    Published,
+    Retired,
+}
+
+/// What an auditor found against one criterion.
+#[derive(
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Severity {
     Conformant,
     Observation,

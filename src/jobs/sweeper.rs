@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use crate::certification::{self, SweepReport};
 use crate::error::AppResult;
+use crate::services::certification::{self, SweepReport};
 use crate::state::AppState;
 
 /// One pass, as of the application clock.

@@ -5,23 +5,20 @@ use std::collections::BTreeMap;
 
 use chrono::Duration;
 use rand::Rng;
-use uuid::Uuid;
 
-use crate::api::assessment_model::{AuditMethods, FeeAmount};
 use crate::db::DbConnection;
-use crate::domain::assessment::{AssessmentKind, AssessmentStatus, FeeCategory};
-use crate::domain::corrective::ActionStatus;
+use crate::domain::assessment::{AssessmentKind, AuditMethods, FeeAmount, FeeCategory, Step};
 use crate::domain::scoring;
 use crate::domain::standard::Severity;
-use crate::domain::wire_name;
 use crate::error::AppResult;
 use crate::seed::origins::{Origin, country_name};
 use crate::seed::registry::DemoAgency;
 use crate::seed::texts::{conformant_text, evidence_text, fee_list, gap, improvement, plan_text, principle_of};
 use crate::seed::{Seeder, Time, internal};
+use crate::services::assessments::{self, AssessmentInput, FindingInput};
+use crate::services::corrective_actions::{self as actions, EvidenceInput, PlanInput};
 use crate::store;
-use crate::store::assessments::{AssessmentRow, FindingRow};
-use crate::store::{from_db_time, to_db_time};
+use crate::store::assessments::AssessmentRow;
 
 /// How findings are drawn: weights of conformant, observation, minor and major (per 100).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,9 +266,9 @@ impl Seeder {
         }
     }
 
-    /// Files an assessment with its findings and takes it as far as `spec.stop`, finalizing it
-    /// through [`crate::api::assessments::finalize`] (scores, corrective actions, the agency's
-    /// grade, suspension on a critical finding).
+    /// Files an assessment with its findings and takes it as far as `spec.stop`, through the
+    /// same services as the API (finalizing scores it, opens corrective actions, grades the
+    /// agency and suspends it on a critical finding).
     pub(super) fn audit(
         &mut self,
         c: &mut DbConnection,
@@ -299,65 +296,29 @@ impl Seeder {
         let files =
             if spec.kind == AssessmentKind::Stage1 { self.rng.gen_range(8..=15) } else { self.rng.gen_range(12..=30) };
         let self_assessed = spec.kind == AssessmentKind::SelfAssessment;
-        let mut findings = Vec::with_capacity(keep);
+        let input = AssessmentInput {
+            agency_id: a.id.clone(),
+            kind: spec.kind,
+            standard_version: Some(self.standard.version.clone()),
+            methods: methods.clone(),
+        };
+        let mut row = assessments::open(c, &lead, input, created)?;
         let span = (last_finding - created).num_minutes().max(keep as i64);
         for (i, (code, severity)) in found.iter().take(keep).enumerate() {
             let about_workers = matches!(principle_of(code), 'C' | 'D' | 'E' | 'G') || code == "A.3" || code == "A.4";
             let workers = if about_workers { methods.worker_interviews } else { 0 };
             let fees = if self_assessed { Vec::new() } else { self.fees(a.origin, code, *severity) };
             let evidence = self.evidence(a, code, *severity, workers, files, &fees, self_assessed);
-            let offset = span * (i as i64 + 1) / keep as i64;
-            findings.push(FindingRow {
-                assessment_id: String::new(),
-                criterion_code: code.clone(),
-                severity: wire_name(severity),
-                evidence,
-                workers_interviewed: i32::try_from(workers).unwrap_or(i32::MAX),
-                fees: serde_json::to_string(&fees).map_err(internal)?,
-                recorded_by: lead.clone(),
-                updated_at: to_db_time(created + Duration::minutes(offset)),
-            });
-        }
-        let status = match spec.stop {
-            Stop::Draft => AssessmentStatus::Draft,
-            _ => AssessmentStatus::Submitted,
-        };
-        let last_step = submitted_at.unwrap_or(last_finding);
-        let mut row = AssessmentRow {
-            id: Uuid::now_v7().to_string(),
-            agency_id: a.id.clone(),
-            certification_body_id: spec.body.map(|b| self.bodies[b].id.clone()),
-            standard_version: self.standard.version.clone(),
-            kind: wire_name(&spec.kind),
-            status: wire_name(&status),
-            lead_client_id: lead,
-            methods: serde_json::to_string(&methods).map_err(internal)?,
-            overall_score: None,
-            grade: None,
-            score: None,
-            // One version per recorded finding and per workflow step, as through the API.
-            version: 1 + keep as i64 + i64::from(submitted_at.is_some()),
-            created_at: to_db_time(created),
-            updated_at: to_db_time(last_step),
-            submitted_at: submitted_at.map(to_db_time),
-            finalized_at: None,
-            cancelled_at: None,
-        };
-        store::assessments::insert(c, &row)?;
-        for mut finding in findings {
-            finding.assessment_id = row.id.clone();
-            store::assessments::put_finding(c, &finding)?;
+            let at = created + Duration::minutes(span * (i as i64 + 1) / keep as i64);
+            let finding = FindingInput { severity: *severity, evidence, workers_interviewed: workers, fees };
+            row = assessments::record_finding(c, &lead, &row.id, code, finding, None, at)?;
         }
         self.tally.findings += keep;
+        if let Some(at) = submitted_at {
+            row = assessments::step(c, &lead, &row.id, Step::Submit, None, at)?;
+        }
         if spec.stop == Stop::Finalized {
-            crate::audits::finalize(c, &mut row, spec.at)?;
-            let expected = row.version;
-            row.status = wire_name(&AssessmentStatus::Finalized);
-            row.version += 1;
-            row.updated_at = to_db_time(spec.at);
-            if !store::assessments::update(c, &row, expected)? {
-                return Err(internal("assessment changed while finalizing"));
-            }
+            row = assessments::step(c, &lead, &row.id, Step::Finalize, None, spec.at)?;
         }
         Ok(row)
     }
@@ -369,20 +330,22 @@ impl Seeder {
     pub(super) fn follow_up(
         &mut self,
         c: &mut DbConnection,
+        a: &DemoAgency,
         audit: &AssessmentRow,
         horizon: Time,
         serious: Reach,
         minors: Reach,
     ) -> AppResult<Option<Time>> {
-        let finalized = audit.finalized_at.map(from_db_time).ok_or_else(|| internal("audit not finalized"))?;
+        let finalized = audit.finalized_at.ok_or_else(|| internal("audit not finalized"))?;
         let filter = store::corrective_actions::Filter { assessment_id: Some(audit.id.clone()), ..Default::default() };
-        let mut actions = store::corrective_actions::page(c, &filter, None, 1000)?;
-        actions.sort_by(|x, y| x.criterion_code.cmp(&y.criterion_code));
+        let mut open = store::corrective_actions::page(c, &filter, None, 1000)?;
+        open.sort_by(|x, y| x.criterion_code.cmp(&y.criterion_code));
+        let agency = a.acting();
         let mut ready = Some(finalized);
-        for mut action in actions {
-            let (reach, plan, evidence, verify) = match action.severity.as_str() {
-                "critical" => (serious, (1, 5), (12, 22), (2, 6)),
-                "major" => (serious, (3, 12), (25, 60), (3, 12)),
+        for action in open {
+            let (reach, plan, evidence, verify) = match action.severity {
+                Severity::Critical => (serious, (1, 5), (12, 22), (2, 6)),
+                Severity::Major => (serious, (3, 12), (25, 60), (3, 12)),
                 _ => (minors, (3, 12), (60, 240), (7, 30)),
             };
             let plan_at = self.after(finalized, plan.0, plan.1);
@@ -394,37 +357,26 @@ impl Seeder {
                 .find(|b| b.id == action.certification_body_id)
                 .map(|b| b.auditor.clone())
                 .ok_or_else(|| internal("action of an unknown body"))?;
-            let expected = action.version;
             let mut reached = Reach::Nothing;
             if reach >= Reach::Plan && plan_at <= horizon {
-                action.plan = Some(plan_text(&action.criterion_code));
-                action.plan_submitted_at = Some(to_db_time(plan_at));
-                action.status = ActionStatus::PlanSubmitted.as_str().into();
-                action.updated_at = to_db_time(plan_at);
-                action.version += 1;
+                let plan = PlanInput { plan: plan_text(&action.criterion_code) };
+                actions::submit_plan(c, &agency, &action.id, plan, plan_at)?;
                 reached = Reach::Plan;
             }
             if reach >= Reach::Evidence && reached == Reach::Plan && evidence_at <= horizon {
-                action.evidence = Some(evidence_text(&action.criterion_code));
-                action.evidence_submitted_at = Some(to_db_time(evidence_at));
-                action.status = ActionStatus::EvidenceSubmitted.as_str().into();
-                action.updated_at = to_db_time(evidence_at);
-                action.version += 1;
+                let evidence = EvidenceInput { evidence: evidence_text(&action.criterion_code) };
+                actions::submit_evidence(c, &agency, &action.id, evidence, evidence_at)?;
                 reached = Reach::Evidence;
             }
             if reach >= Reach::Verified && reached == Reach::Evidence && verified_at <= horizon {
-                action.verified_by = Some(auditor);
-                action.verified_at = Some(to_db_time(verified_at));
-                action.status = ActionStatus::Verified.as_str().into();
-                action.updated_at = to_db_time(verified_at);
-                action.version += 1;
+                actions::verify(c, &auditor, &action.id, verified_at)?;
                 reached = Reach::Verified;
             }
-            if reached > Reach::Nothing && !store::corrective_actions::update(c, &action, expected)? {
-                return Err(internal("corrective action changed meanwhile"));
-            }
-            let (needed, done_at) =
-                if action.severity == "minor" { (Reach::Plan, plan_at) } else { (Reach::Verified, verified_at) };
+            let (needed, done_at) = if action.severity == Severity::Minor {
+                (Reach::Plan, plan_at)
+            } else {
+                (Reach::Verified, verified_at)
+            };
             ready = ready.filter(|_| reached >= needed).map(|r| r.max(done_at));
         }
         Ok(ready)

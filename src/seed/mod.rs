@@ -7,7 +7,7 @@
 //! (ids, certificate numbers and client secrets aside). All dates are relative to the `now`
 //! passed in, so the registry always looks current: each story is played forward with explicit
 //! times in the past, and the automatic rules are then applied once, as of `now`, by
-//! [`certification::sweep`]. Expired, withdrawn and some suspended agencies get there by the
+//! [`certification::sweep`]. Every change goes through the same services as the API's. Expired, withdrawn and some suspended agencies get there by the
 //! real rules.
 
 mod audits;
@@ -24,15 +24,15 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
-use crate::certification;
 use crate::db::{Db, DbConnection};
 use crate::domain::agency::CertificationStatus;
+use crate::domain::assessment::AssessmentStatus;
 use crate::domain::corrective::{ActionStatus, is_overdue};
 use crate::domain::standard::StandardContent;
 use crate::error::{AppError, AppResult};
 use crate::seed::registry::DemoBody;
+use crate::services::certification::{self, SweepReport};
 use crate::store;
-use crate::store::from_db_time;
 
 /// Why a second seed is refused.
 pub const NOT_EMPTY: &str = "the registry is not empty";
@@ -117,7 +117,7 @@ pub fn seed(c: &mut DbConnection, now: Time) -> AppResult<Summary> {
     }
     let standard = store::standards::latest_published(c)?
         .ok_or_else(|| AppError::Conflict("there is no published standard to audit against".into()))?;
-    let standard = standard.content()?;
+    let standard = standard.content.into_inner();
     let mut seeder = Seeder::new(now, standard);
     seeder.bodies(c)?;
     let agencies = seeder.agencies()?;
@@ -215,18 +215,17 @@ impl Seeder {
 
     // --- the summary ---------------------------------------------------------------------------
 
-    fn summary(&self, c: &mut DbConnection, report: &certification::SweepReport) -> AppResult<Summary> {
+    fn summary(&self, c: &mut DbConnection, report: &SweepReport) -> AppResult<Summary> {
         let agencies = store::agencies::search(c, &store::agencies::Filter::default(), None, 1_000_000)?;
         let mut status = StatusCounts::default();
         for agency in &agencies {
-            let counter = match CertificationStatus::parse(&agency.certification_status) {
-                Some(CertificationStatus::NeverCertified) => &mut status.never_certified,
-                Some(CertificationStatus::Applicant) => &mut status.applicant,
-                Some(CertificationStatus::Certified) => &mut status.certified,
-                Some(CertificationStatus::Suspended) => &mut status.suspended,
-                Some(CertificationStatus::Withdrawn) => &mut status.withdrawn,
-                Some(CertificationStatus::Expired) => &mut status.expired,
-                None => return Err(internal(format!("agency status {}", agency.certification_status))),
+            let counter = match agency.certification_status {
+                CertificationStatus::NeverCertified => &mut status.never_certified,
+                CertificationStatus::Applicant => &mut status.applicant,
+                CertificationStatus::Certified => &mut status.certified,
+                CertificationStatus::Suspended => &mut status.suspended,
+                CertificationStatus::Withdrawn => &mut status.withdrawn,
+                CertificationStatus::Expired => &mut status.expired,
             };
             *counter += 1;
         }
@@ -242,25 +241,24 @@ impl Seeder {
         )?;
         for row in &rows {
             assessments.total += 1;
-            match row.status.as_str() {
-                "finalized" => assessments.finalized += 1,
-                "submitted" => assessments.submitted += 1,
+            match row.status {
+                AssessmentStatus::Finalized => assessments.finalized += 1,
+                AssessmentStatus::Submitted => assessments.submitted += 1,
                 _ => assessments.draft += 1,
             }
-            *assessments.by_kind.entry(row.kind.clone()).or_default() += 1;
+            *assessments.by_kind.entry(row.kind.to_string()).or_default() += 1;
         }
         let mut actions = ActionCounts::default();
         let rows = store::corrective_actions::page(c, &store::corrective_actions::Filter::default(), None, 1_000_000)?;
         for row in &rows {
             actions.total += 1;
-            let status = ActionStatus::parse(&row.status).ok_or_else(|| internal("action status"))?;
-            match status {
+            match row.status {
                 ActionStatus::Open => actions.open += 1,
                 ActionStatus::PlanSubmitted => actions.plan_submitted += 1,
                 ActionStatus::EvidenceSubmitted => actions.evidence_submitted += 1,
                 ActionStatus::Verified => actions.verified += 1,
             }
-            if is_overdue(status, from_db_time(row.plan_due), from_db_time(row.closure_due), self.now) {
+            if is_overdue(row.status, row.plan_due, row.closure_due, self.now) {
                 actions.overdue += 1;
             }
         }

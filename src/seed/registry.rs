@@ -6,31 +6,26 @@ use std::collections::BTreeSet;
 use chrono::{Datelike, Months, NaiveDate};
 use rand::Rng;
 use rand::seq::SliceRandom;
-use uuid::Uuid;
 use validator::Validate;
 
-use crate::api::agency_model::{Address, AgencyInput, Licence};
-use crate::api::certification_bodies::AccreditationStatus;
-use crate::api::clients::{ClientInput, create_client};
-use crate::auth::secrets::NewSecret;
+use crate::auth::Principal;
 use crate::db::DbConnection;
-use crate::domain::agency::{Sector, fold_for_search, licence_key};
+use crate::domain::agency::{Address, Licence, Sector, fold_for_search, licence_key};
+use crate::domain::certification_body::AccreditationStatus;
 use crate::domain::roles::Role;
-use crate::domain::wire_name;
 use crate::error::AppResult;
 use crate::seed::origins::{AddressStyle, BODIES, City, NameStyle, ORIGINS, Origin, sector_pool};
 use crate::seed::texts::slug;
 use crate::seed::{Seeder, Time, days, internal};
-use crate::store;
-use crate::store::certification_bodies::BodyRow;
-use crate::store::to_db_time;
+use crate::services;
+use crate::services::agencies::AgencyInput;
+use crate::services::certification_bodies::BodyInput;
+use crate::services::clients::ClientInput;
 
 pub(super) struct DemoBody {
     pub(super) id: String,
-    pub(super) name: String,
-    pub(super) auditor: String,
-    pub(super) certifier: String,
-    pub(super) certifier_ref: String,
+    pub(super) auditor: Principal,
+    pub(super) certifier: Principal,
 }
 
 pub(super) struct DemoAgency {
@@ -38,7 +33,20 @@ pub(super) struct DemoAgency {
     pub(super) origin: &'static Origin,
     pub(super) input: AgencyInput,
     pub(super) self_assessment: bool,
-    pub(super) own_client: Option<String>,
+    pub(super) own_client: Option<Principal>,
+}
+
+impl DemoAgency {
+    /// Who answers for the agency: its own client when it has one, otherwise the agency acting
+    /// through a client the demo does not store (answers to corrective actions record no client).
+    pub(super) fn acting(&self) -> Principal {
+        self.own_client.clone().unwrap_or_else(|| Principal {
+            client_id: "demo-agency".into(),
+            role: Role::Agency,
+            certification_body_id: None,
+            agency_id: Some(self.id.clone()),
+        })
+    }
 }
 
 impl Seeder {
@@ -47,26 +55,22 @@ impl Seeder {
     pub(super) fn bodies(&mut self, c: &mut DbConnection) -> AppResult<()> {
         for spec in BODIES {
             let created = self.days_ago(1500, 1600);
-            let row = BodyRow {
-                id: Uuid::now_v7().to_string(),
+            let input = BodyInput {
                 name: spec.name.into(),
                 country: spec.country.into(),
                 website: Some(format!("https://{}.example.com", spec.site)),
-                accreditation_status: wire_name(&if spec.accredited {
+                accreditation_status: if spec.accredited {
                     AccreditationStatus::Accredited
                 } else {
                     AccreditationStatus::Pending
-                }),
+                },
                 accredited_until: if spec.accredited {
                     Some((self.now + days(self.rng.gen_range(200..=1000))).date_naive())
                 } else {
                     None
                 },
-                version: 1,
-                created_at: to_db_time(created),
-                updated_at: to_db_time(created),
             };
-            store::certification_bodies::insert(c, &row)?;
+            let row = services::certification_bodies::create(c, input, created)?;
             if !spec.accredited {
                 self.pending_bodies += 1;
                 continue;
@@ -90,7 +94,7 @@ impl Seeder {
                 &certifier_ref,
                 joined,
             )?;
-            self.bodies.push(DemoBody { id: row.id, name: row.name, auditor, certifier, certifier_ref });
+            self.bodies.push(DemoBody { id: row.id, auditor, certifier });
         }
         Ok(())
     }
@@ -103,7 +107,7 @@ impl Seeder {
         body_id: &str,
         person_ref: &str,
         at: Time,
-    ) -> AppResult<String> {
+    ) -> AppResult<Principal> {
         self.new_client(
             c,
             ClientInput {
@@ -117,13 +121,17 @@ impl Seeder {
         )
     }
 
-    /// A client through the same path as `client create`. Its secret is never shown: demo
-    /// clients cannot log in.
-    pub(super) fn new_client(&mut self, c: &mut DbConnection, input: ClientInput, at: Time) -> AppResult<String> {
-        input.validate().map_err(internal)?;
-        let created = create_client(c, input, NewSecret::generate()?, None, at)?;
+    /// A client through the same service as `client create`, with a secret nobody is shown:
+    /// demo clients cannot log in. Returns the client as the actor it is.
+    pub(super) fn new_client(&mut self, c: &mut DbConnection, input: ClientInput, at: Time) -> AppResult<Principal> {
+        let created = services::clients::create_with_secret(c, input, None, at)?.client;
         self.tally.clients += 1;
-        Ok(created.client.client_id)
+        Ok(Principal {
+            client_id: created.client_id,
+            role: created.role,
+            certification_body_id: created.certification_body_id,
+            agency_id: created.agency_id,
+        })
     }
 
     pub(super) fn body_for(&mut self, agency: &DemoAgency) -> usize {
@@ -288,9 +296,8 @@ impl Seeder {
     }
 
     pub(super) fn register(&mut self, c: &mut DbConnection, a: &mut DemoAgency, created: Time) -> AppResult<()> {
-        a.id = Uuid::now_v7().to_string();
-        let row = a.input.clone().into_new_row(a.id.clone(), created);
-        store::agencies::insert(c, &row)
+        a.id = services::agencies::create(c, a.input.clone(), created)?.id;
+        Ok(())
     }
 }
 

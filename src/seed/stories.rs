@@ -4,27 +4,24 @@
 use chrono::Months;
 use rand::Rng;
 use rand::seq::SliceRandom;
-use uuid::Uuid;
 
-use crate::api::certification_bodies::ApplicationStatus;
-use crate::api::clients::ClientInput;
-use crate::certification::{self, Decider, SYSTEM};
 use crate::db::DbConnection;
 use crate::domain::assessment::AssessmentKind;
-use crate::domain::certification::{self as rules, DEFERRAL_DAYS};
+use crate::domain::certification::{self as rules, AutoRule};
+use crate::domain::certification_body::ApplicationStatus;
 use crate::domain::corrective::deadlines;
 use crate::domain::roles::Role;
 use crate::domain::standard::Severity;
-use crate::domain::wire_name;
 use crate::error::AppResult;
 use crate::seed::audits::{AuditSpec, Profile, Reach, Stop};
 use crate::seed::origins::country_name;
 use crate::seed::registry::DemoAgency;
 use crate::seed::{Seeder, Time, days, internal, months_before};
+use crate::services;
+use crate::services::applications::{ApplicationInput, Decision, DecisionInput};
+use crate::services::clients::ClientInput;
 use crate::store;
 use crate::store::assessments::AssessmentRow;
-use crate::store::certification_bodies::ApplicationRow;
-use crate::store::{from_db_time, to_db_time};
 
 /// Where an agency's story takes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,7 +142,7 @@ impl Seeder {
                     &a,
                     AuditSpec::of(body, AssessmentKind::Stage1, Profile::Stage1, at, Stop::Finalized),
                 )?;
-                self.follow_up(c, &stage1, now, Reach::Verified, Reach::Verified)?;
+                self.follow_up(c, &a, &stage1, now, Reach::Verified, Reach::Verified)?;
                 let at = self.after(at, 30, 70);
                 let at = self.in_past(at);
                 let stop = if submitted { Stop::Submitted } else { Stop::Draft };
@@ -161,12 +158,12 @@ impl Seeder {
                     &a,
                     AuditSpec::of(body, AssessmentKind::Stage1, Profile::Stage1, at, Stop::Finalized),
                 )?;
-                self.follow_up(c, &stage1, now, Reach::Verified, Reach::Verified)?;
+                self.follow_up(c, &a, &stage1, now, Reach::Verified, Reach::Verified)?;
                 let at = self.after(at, 30, 60);
                 let at = self.in_past(at);
                 let stage2 =
                     self.audit(c, &a, AuditSpec::of(body, AssessmentKind::Stage2, Profile::Weak, at, Stop::Finalized))?;
-                self.follow_up(c, &stage2, now, Reach::Verified, Reach::Verified)?;
+                self.follow_up(c, &a, &stage2, now, Reach::Verified, Reach::Verified)?;
             }
             Story::Certified => {
                 let target = self.days_ago(260, 800);
@@ -213,13 +210,10 @@ impl Seeder {
                 let certified = self.certification(c, &mut a, body, target, due)?;
                 let audit = self.overdue_major_audit(c, &a, body, certified, 1, (300, 330), Reach::Plan, now)?;
                 // What the sweeper did the day after the closure deadline passed.
-                let finalized = audit.finalized_at.map(from_db_time).ok_or_else(|| internal("audit not finalized"))?;
+                let finalized = audit.finalized_at.ok_or_else(|| internal("audit not finalized"))?;
                 let (_, closure_due) = deadlines(Severity::Major, finalized).ok_or_else(|| internal("no deadline"))?;
                 let at = self.after(closure_due, 1, 1);
-                let overdue =
-                    store::certifications::unverified_actions(c, &a.id, &["major", "critical"], Some(to_db_time(at)))?;
-                let reason = format!("{overdue} major or critical corrective action(s) overdue");
-                certification::suspend(c, SYSTEM, &a.id, Some("overdue_corrective_action"), &reason, at)?;
+                self.sweep_agency(c, &a, at, AutoRule::OverdueCorrectiveAction)?;
             }
             Story::WithdrawnSurveillanceOverdue => {
                 let target = {
@@ -231,8 +225,7 @@ impl Seeder {
                 // What the sweeper did once the first surveillance audit was 30 days late.
                 let due = rules::period(certified).first_surveillance_due;
                 let at = self.after(due, 31, 31);
-                let reason = format!("surveillance audit due {} is more than 30 days late", due.format("%Y-%m-%d"));
-                certification::suspend(c, SYSTEM, &a.id, Some("surveillance_overdue"), &reason, at)?;
+                self.sweep_agency(c, &a, at, AutoRule::SurveillanceOverdue)?;
             }
             Story::Expired { recertification_started } => {
                 let target = {
@@ -294,6 +287,19 @@ impl Seeder {
         Ok(())
     }
 
+    /// What the sweeper did to this agency at `at`: the rules the service applies, which must be
+    /// the one the story expects.
+    fn sweep_agency(&mut self, c: &mut DbConnection, a: &DemoAgency, at: Time, expected: AutoRule) -> AppResult<()> {
+        let applied = services::certification::apply_rules_to(c, &a.id, at)?;
+        match applied {
+            Some(due) if due.rule == expected => Ok(()),
+            other => Err(internal(format!(
+                "{}: expected {expected:?} at {at}, the rules gave {other:?}",
+                a.input.legal_name
+            ))),
+        }
+    }
+
     /// Applies to the body at `at`; returns when the body decided (or `at` while pending).
     fn apply(
         &mut self,
@@ -325,27 +331,20 @@ impl Seeder {
             _ => None,
         };
         let b = &self.bodies[body];
-        let by = a.own_client.clone().unwrap_or_else(|| b.certifier.clone());
-        let row = ApplicationRow {
-            id: Uuid::now_v7().to_string(),
-            agency_id: a.id.clone(),
-            certification_body_id: b.id.clone(),
-            status: wire_name(&outcome),
-            reason,
-            created_by: by.clone(),
-            decided_by: decided.map(|_| b.certifier.clone()),
-            decided_at: decided.map(to_db_time),
-            created_at: to_db_time(at),
-            updated_at: to_db_time(decided.unwrap_or(at)),
-            deferred_until: (outcome == ApplicationStatus::Deferred)
-                .then(|| decided.map(|d| to_db_time(d + days(DEFERRAL_DAYS))))
-                .flatten(),
-        };
-        store::certification_bodies::insert_application(c, &row)?;
+        let (certifier, body_id) = (b.certifier.clone(), b.id.clone());
+        let applicant = a.own_client.clone().unwrap_or_else(|| certifier.clone());
+        let input = ApplicationInput { certification_body_id: body_id };
+        let application = services::applications::apply(c, &applicant, &a.id, input, at)?;
         self.tally.applications += 1;
-        let body_name = b.name.clone();
-        let mut agency = store::agencies::find(c, &a.id)?.ok_or_else(|| internal("agency vanished"))?;
-        certification::applied(c, &mut agency, &by, &body_name, at)?;
+        if let Some(decided) = decided {
+            let decision = match outcome {
+                ApplicationStatus::Deferred => Decision::Defer,
+                ApplicationStatus::Rejected => Decision::Reject,
+                _ => Decision::Accept,
+            };
+            let input = DecisionInput { decision, reason };
+            services::applications::decide(c, &certifier, &application.id, input, decided)?;
+        }
         Ok(decided.unwrap_or(at))
     }
 
@@ -371,25 +370,20 @@ impl Seeder {
         self.apply(c, a, body, track.applied, ApplicationStatus::Accepted)?;
         let spec = AuditSpec::of(body, AssessmentKind::Stage1, Profile::Stage1, track.stage1, Stop::Finalized);
         let stage1 = self.audit(c, a, spec)?;
-        let ready1 = self.follow_up(c, &stage1, horizon, Reach::Verified, Reach::Verified)?;
+        let ready1 = self.follow_up(c, a, &stage1, horizon, Reach::Verified, Reach::Verified)?;
         let spec = AuditSpec::of(body, AssessmentKind::Stage2, Profile::Pass, track.stage2, Stop::Finalized);
         let stage2 = self.audit(c, a, spec)?;
-        let ready2 = self.follow_up(c, &stage2, horizon, Reach::Verified, Reach::Verified)?;
+        let ready2 = self.follow_up(c, a, &stage2, horizon, Reach::Verified, Reach::Verified)?;
         let ready = ready1.zip(ready2).map(|(x, y)| x.max(y)).ok_or_else(|| {
             internal(format!("corrective actions of {} not closed before its certification", a.input.legal_name))
         })?;
         let ready = self.after(ready, 1, 6);
         let at = track.target.max(ready);
-        let b = &self.bodies[body];
-        let decider = Decider {
-            client_id: b.certifier.clone(),
-            certification_body_id: Some(b.id.clone()),
-            person_ref: Some(b.certifier_ref.clone()),
-        };
+        let decider = self.bodies[body].certifier.clone();
         let filter = store::corrective_actions::Filter { assessment_id: Some(stage2.id.clone()), ..Default::default() };
         let actions = store::corrective_actions::page(c, &filter, None, 1000)?;
-        let majors = actions.iter().filter(|x| x.severity == "major").count();
-        let minors = actions.iter().filter(|x| x.severity == "minor").count();
+        let majors = actions.iter().filter(|x| x.severity == Severity::Major).count();
+        let minors = actions.iter().filter(|x| x.severity == Severity::Minor).count();
         let actions = match (majors, minors) {
             (0, 0) => "no corrective action needed".to_owned(),
             (0, m) => format!("{m} minor finding(s) with a plan"),
@@ -400,9 +394,9 @@ impl Seeder {
             "Stage-2 audit of {}: score {:.2}, grade {}; {actions}.",
             track.stage2.format("%Y-%m-%d"),
             stage2.overall_score.unwrap_or_default(),
-            stage2.grade.as_deref().unwrap_or("-"),
+            stage2.grade.map(|g| g.as_str()).unwrap_or("-"),
         );
-        certification::certify(c, &decider, &a.id, &stage2.id, &reason, at)?;
+        services::certification::certify(c, &decider, &a.id, &stage2.id, &reason, at)?;
         Ok(at)
     }
 
@@ -429,7 +423,7 @@ impl Seeder {
             }
             let spec = AuditSpec::of(body, AssessmentKind::Surveillance, Profile::Pass, at, Stop::Finalized);
             let audit = self.audit(c, a, spec)?;
-            self.follow_up(c, &audit, horizon, Reach::Verified, Reach::Verified)?;
+            self.follow_up(c, a, &audit, horizon, Reach::Verified, Reach::Verified)?;
             due = rules::following_surveillance(due);
             done += 1;
         }
@@ -458,7 +452,7 @@ impl Seeder {
         };
         let audit = self.audit(c, a, spec)?;
         let reach = self.pick(&[Reach::Nothing, Reach::Plan, Reach::Plan]);
-        self.follow_up(c, &audit, horizon, reach, Reach::Plan)?;
+        self.follow_up(c, a, &audit, horizon, reach, Reach::Plan)?;
         Ok(())
     }
 
@@ -506,7 +500,7 @@ impl Seeder {
         let audit = self.audit(c, a, spec)?;
         // The agency stops working on its actions once the deadline passed and it was suspended.
         let horizon = horizon.min(at + days(91));
-        self.follow_up(c, &audit, horizon, reach, Reach::Verified)?;
+        self.follow_up(c, a, &audit, horizon, reach, Reach::Verified)?;
         Ok(audit)
     }
 }

@@ -1,8 +1,8 @@
 //! What auditors write in findings, and what agencies answer in corrective actions, with the
 //! other wording the demo needs (fee lists, host names).
 
-use crate::api::assessment_model::FeeAmount;
 use crate::domain::agency::fold_for_search;
+use crate::domain::assessment::FeeAmount;
 use crate::domain::assessment::FeeCategory;
 use crate::seed::origins::Origin;
 

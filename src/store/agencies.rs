@@ -1,19 +1,24 @@
 //! The agency registry.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::agencies;
+use crate::db::types::{At, Json, JsonText, NullableJsonText};
 use crate::db::{DbConnection, MultiBackend};
-use crate::domain::agency::contains_pattern;
+use crate::domain::agency::{Address, CertificationStatus, Grade, Sector, contains_pattern};
 use crate::error::{AppError, AppResult};
+use crate::store::InTable;
+
+const TABLE: &str = "agencies";
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
 #[diesel(table_name = agencies, treat_none_as_null = true)]
 pub struct AgencyRow {
     pub id: String,
     pub legal_name: String,
-    pub trading_names: String,
+    #[diesel(serialize_as = JsonText)]
+    pub trading_names: Json<Vec<String>>,
     pub search_text: String,
     pub licence_number: String,
     pub licence_key: String,
@@ -21,19 +26,25 @@ pub struct AgencyRow {
     pub licence_country: String,
     pub licence_valid_from: Option<NaiveDate>,
     pub licence_valid_until: Option<NaiveDate>,
-    pub origin_countries: String,
-    pub destination_countries: String,
-    pub sectors: String,
-    pub address: Option<String>,
+    #[diesel(serialize_as = JsonText)]
+    pub origin_countries: Json<Vec<String>>,
+    #[diesel(serialize_as = JsonText)]
+    pub destination_countries: Json<Vec<String>>,
+    #[diesel(serialize_as = JsonText)]
+    pub sectors: Json<Vec<Sector>>,
+    #[diesel(serialize_as = NullableJsonText)]
+    pub address: Option<Json<Address>>,
     pub website: Option<String>,
     pub contact_email: Option<String>,
     pub contact_phone: Option<String>,
-    pub certification_status: String,
-    pub grade: Option<String>,
+    pub certification_status: CertificationStatus,
+    pub grade: Option<Grade>,
     pub latest_score: Option<f64>,
     pub version: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    #[diesel(serialize_as = At)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(serialize_as = At)]
+    pub updated_at: DateTime<Utc>,
 }
 
 /// What a registry search filters on. Text values are already folded by the caller.
@@ -46,9 +57,9 @@ pub struct Filter {
     pub country: Option<String>,
     pub origin: Option<String>,
     pub destination: Option<String>,
-    pub sector: Option<String>,
-    pub status: Option<String>,
-    pub grade: Option<String>,
+    pub sector: Option<Sector>,
+    pub status: Option<CertificationStatus>,
+    pub grade: Option<Grade>,
     /// Only this agency (an agency caller sees itself alone).
     pub only_id: Option<String>,
 }
@@ -70,12 +81,12 @@ fn map_unique(row: &AgencyRow) -> impl FnOnce(diesel::result::Error) -> AppError
 }
 
 pub fn insert(conn: &mut DbConnection, row: &AgencyRow) -> AppResult<()> {
-    diesel::insert_into(agencies::table).values(row).execute(conn).map_err(map_unique(row))?;
+    diesel::insert_into(agencies::table).values(row.clone()).execute(conn).map_err(map_unique(row))?;
     Ok(())
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> AppResult<Option<AgencyRow>> {
-    Ok(agencies::table.find(id).first::<AgencyRow>(conn).optional()?)
+    agencies::table.find(id).first::<AgencyRow>(conn).optional().in_table(TABLE)
 }
 
 pub fn exists(conn: &mut DbConnection, id: &str) -> AppResult<bool> {
@@ -83,15 +94,24 @@ pub fn exists(conn: &mut DbConnection, id: &str) -> AppResult<bool> {
     Ok(n > 0)
 }
 
-/// Writes `row` if the stored version is still `expected_version`. Returns false when another
-/// writer got there first.
-pub fn update(conn: &mut DbConnection, row: &AgencyRow, expected_version: i64) -> AppResult<bool> {
-    let changed =
-        diesel::update(agencies::table.filter(agencies::id.eq(&row.id)).filter(agencies::version.eq(expected_version)))
-            .set(row)
-            .execute(conn)
-            .map_err(map_unique(row))?;
-    Ok(changed == 1)
+impl crate::store::Versioned for AgencyRow {
+    const WHAT: &'static str = "agency";
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn touch(&mut self, now: DateTime<Utc>) {
+        self.version += 1;
+        self.updated_at = now;
+    }
+    /// As for every versioned row, but a licence already registered is named as such.
+    fn write_if_version(conn: &mut DbConnection, row: &AgencyRow, expected: i64) -> AppResult<bool> {
+        let changed =
+            diesel::update(agencies::table.filter(agencies::id.eq(&row.id)).filter(agencies::version.eq(expected)))
+                .set(row.clone())
+                .execute(conn)
+                .map_err(map_unique(row))?;
+        Ok(changed == 1)
+    }
 }
 
 /// A JSON array column holds this code. Codes are validated upper-case letters, so the quoted
@@ -124,14 +144,15 @@ pub fn search(conn: &mut DbConnection, filter: &Filter, after: Option<&str>, lim
     if let Some(destination) = &filter.destination {
         query = query.filter(agencies::destination_countries.like(element_pattern(destination)).escape('\\'));
     }
-    if let Some(sector) = &filter.sector {
-        query = query.filter(agencies::sectors.like(element_pattern(sector)).escape('\\'));
+    if let Some(sector) = filter.sector {
+        let name: &'static str = sector.into();
+        query = query.filter(agencies::sectors.like(element_pattern(name)).escape('\\'));
     }
-    if let Some(status) = &filter.status {
-        query = query.filter(agencies::certification_status.eq(status.clone()));
+    if let Some(status) = filter.status {
+        query = query.filter(agencies::certification_status.eq(status));
     }
-    if let Some(grade) = &filter.grade {
-        query = query.filter(agencies::grade.eq(grade.clone()));
+    if let Some(grade) = filter.grade {
+        query = query.filter(agencies::grade.eq(grade));
     }
     if let Some(id) = &filter.only_id {
         query = query.filter(agencies::id.eq(id.clone()));
@@ -139,5 +160,5 @@ pub fn search(conn: &mut DbConnection, filter: &Filter, after: Option<&str>, lim
     if let Some(after) = after {
         query = query.filter(agencies::id.gt(after.to_owned()));
     }
-    Ok(query.order(agencies::id.asc()).limit(limit).load::<AgencyRow>(conn)?)
+    query.order(agencies::id.asc()).limit(limit).load::<AgencyRow>(conn).in_table(TABLE)
 }

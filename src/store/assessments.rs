@@ -1,11 +1,20 @@
 //! Assessments and their findings.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{assessments, findings};
+use crate::db::types::{At, Json, JsonText, MaybeAt, NullableJsonText};
 use crate::db::{DbConnection, MultiBackend};
+use crate::domain::agency::Grade;
+use crate::domain::assessment::{AssessmentKind, AssessmentStatus, AuditMethods, FeeAmount};
+use crate::domain::scoring::ScoreResult;
+use crate::domain::standard::Severity;
 use crate::error::AppResult;
+use crate::store::{InTable, versioned};
+
+const ASSESSMENTS: &str = "assessments";
+const FINDINGS: &str = "findings";
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
 #[diesel(table_name = assessments, treat_none_as_null = true)]
@@ -14,32 +23,44 @@ pub struct AssessmentRow {
     pub agency_id: String,
     pub certification_body_id: Option<String>,
     pub standard_version: String,
-    pub kind: String,
-    pub status: String,
+    pub kind: AssessmentKind,
+    pub status: AssessmentStatus,
     pub lead_client_id: String,
-    pub methods: String,
+    #[diesel(serialize_as = JsonText)]
+    pub methods: Json<AuditMethods>,
     pub overall_score: Option<f64>,
-    pub grade: Option<String>,
-    pub score: Option<String>,
+    pub grade: Option<Grade>,
+    /// Fixed at finalization.
+    #[diesel(serialize_as = NullableJsonText)]
+    pub score: Option<Json<ScoreResult>>,
     pub version: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub submitted_at: Option<NaiveDateTime>,
-    pub finalized_at: Option<NaiveDateTime>,
-    pub cancelled_at: Option<NaiveDateTime>,
+    #[diesel(serialize_as = At)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(serialize_as = At)]
+    pub updated_at: DateTime<Utc>,
+    #[diesel(serialize_as = MaybeAt)]
+    pub submitted_at: Option<DateTime<Utc>>,
+    #[diesel(serialize_as = MaybeAt)]
+    pub finalized_at: Option<DateTime<Utc>>,
+    #[diesel(serialize_as = MaybeAt)]
+    pub cancelled_at: Option<DateTime<Utc>>,
 }
+
+versioned!(AssessmentRow, assessments, "assessment");
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
 #[diesel(table_name = findings)]
 pub struct FindingRow {
     pub assessment_id: String,
     pub criterion_code: String,
-    pub severity: String,
+    pub severity: Severity,
     pub evidence: String,
     pub workers_interviewed: i32,
-    pub fees: String,
+    #[diesel(serialize_as = JsonText)]
+    pub fees: Json<Vec<FeeAmount>>,
     pub recorded_by: String,
-    pub updated_at: NaiveDateTime,
+    #[diesel(serialize_as = At)]
+    pub updated_at: DateTime<Utc>,
 }
 
 /// Who may see which assessments: everything, one body's, one agency's, or only finalized ones.
@@ -54,27 +75,17 @@ pub enum Visibility {
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub agency_id: Option<String>,
-    pub status: Option<String>,
-    pub kind: Option<String>,
+    pub status: Option<AssessmentStatus>,
+    pub kind: Option<AssessmentKind>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &AssessmentRow) -> AppResult<()> {
-    diesel::insert_into(assessments::table).values(row).execute(conn)?;
+    diesel::insert_into(assessments::table).values(row.clone()).execute(conn)?;
     Ok(())
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> AppResult<Option<AssessmentRow>> {
-    Ok(assessments::table.find(id).first(conn).optional()?)
-}
-
-/// Writes `row` if the stored version is still `expected_version`.
-pub fn update(conn: &mut DbConnection, row: &AssessmentRow, expected_version: i64) -> AppResult<bool> {
-    let n = diesel::update(
-        assessments::table.filter(assessments::id.eq(&row.id)).filter(assessments::version.eq(expected_version)),
-    )
-    .set(row)
-    .execute(conn)?;
-    Ok(n == 1)
+    assessments::table.find(id).first(conn).optional().in_table(ASSESSMENTS)
 }
 
 pub fn page(
@@ -89,28 +100,29 @@ pub fn page(
         Visibility::All => query,
         Visibility::Body(body) => query.filter(assessments::certification_body_id.eq(body.clone())),
         Visibility::Agency(agency) => query.filter(assessments::agency_id.eq(agency.clone())),
-        Visibility::Finalized => query.filter(assessments::status.eq("finalized")),
+        Visibility::Finalized => query.filter(assessments::status.eq(AssessmentStatus::Finalized)),
     };
     if let Some(agency) = &filter.agency_id {
         query = query.filter(assessments::agency_id.eq(agency.clone()));
     }
-    if let Some(status) = &filter.status {
-        query = query.filter(assessments::status.eq(status.clone()));
+    if let Some(status) = filter.status {
+        query = query.filter(assessments::status.eq(status));
     }
-    if let Some(kind) = &filter.kind {
-        query = query.filter(assessments::kind.eq(kind.clone()));
+    if let Some(kind) = filter.kind {
+        query = query.filter(assessments::kind.eq(kind));
     }
     if let Some(after) = after {
         query = query.filter(assessments::id.gt(after.to_owned()));
     }
-    Ok(query.order(assessments::id.asc()).limit(limit).load(conn)?)
+    query.order(assessments::id.asc()).limit(limit).load(conn).in_table(ASSESSMENTS)
 }
 
 pub fn findings_of(conn: &mut DbConnection, assessment_id: &str) -> AppResult<Vec<FindingRow>> {
-    Ok(findings::table
+    findings::table
         .filter(findings::assessment_id.eq(assessment_id))
         .order(findings::criterion_code.asc())
-        .load(conn)?)
+        .load(conn)
+        .in_table(FINDINGS)
 }
 
 /// Records a finding, replacing the one already recorded for the criterion.
@@ -120,7 +132,7 @@ pub fn put_finding(conn: &mut DbConnection, row: &FindingRow) -> AppResult<()> {
         .filter(findings::criterion_code.eq(&row.criterion_code));
     // Upsert differs by backend; delete-then-insert inside the caller's transaction is portable.
     diesel::delete(existing).execute(conn)?;
-    diesel::insert_into(findings::table).values(row).execute(conn)?;
+    diesel::insert_into(findings::table).values(row.clone()).execute(conn)?;
     Ok(())
 }
 

@@ -1,11 +1,17 @@
 //! Certification bodies and the agencies that applied to them.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{applications, certification_bodies};
+use crate::db::types::{At, MaybeAt};
+use crate::domain::certification_body::{AccreditationStatus, ApplicationStatus};
 use crate::error::AppResult;
+use crate::store::{InTable, versioned};
+
+const BODIES: &str = "certification_bodies";
+const APPLICATIONS: &str = "applications";
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
 #[diesel(table_name = certification_bodies, treat_none_as_null = true)]
@@ -14,20 +20,24 @@ pub struct BodyRow {
     pub name: String,
     pub country: String,
     pub website: Option<String>,
-    pub accreditation_status: String,
+    pub accreditation_status: AccreditationStatus,
     pub accredited_until: Option<NaiveDate>,
     pub version: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    #[diesel(serialize_as = At)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(serialize_as = At)]
+    pub updated_at: DateTime<Utc>,
 }
 
+versioned!(BodyRow, certification_bodies, "certification body");
+
 pub fn insert(conn: &mut DbConnection, row: &BodyRow) -> AppResult<()> {
-    diesel::insert_into(certification_bodies::table).values(row).execute(conn)?;
+    diesel::insert_into(certification_bodies::table).values(row.clone()).execute(conn)?;
     Ok(())
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> AppResult<Option<BodyRow>> {
-    Ok(certification_bodies::table.find(id).first(conn).optional()?)
+    certification_bodies::table.find(id).first(conn).optional().in_table(BODIES)
 }
 
 pub fn page(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> AppResult<Vec<BodyRow>> {
@@ -35,19 +45,7 @@ pub fn page(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> AppResu
     if let Some(after) = after {
         query = query.filter(certification_bodies::id.gt(after.to_owned()));
     }
-    Ok(query.order(certification_bodies::id.asc()).limit(limit).load(conn)?)
-}
-
-/// Writes `row` if the stored version is still `expected_version`.
-pub fn update(conn: &mut DbConnection, row: &BodyRow, expected_version: i64) -> AppResult<bool> {
-    let n = diesel::update(
-        certification_bodies::table
-            .filter(certification_bodies::id.eq(&row.id))
-            .filter(certification_bodies::version.eq(expected_version)),
-    )
-    .set(row)
-    .execute(conn)?;
-    Ok(n == 1)
+    query.order(certification_bodies::id.asc()).limit(limit).load(conn).in_table(BODIES)
 }
 
 #[derive(Debug, Clone, Queryable, Insertable)]
@@ -56,18 +54,22 @@ pub struct ApplicationRow {
     pub id: String,
     pub agency_id: String,
     pub certification_body_id: String,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub reason: Option<String>,
     pub created_by: String,
     pub decided_by: Option<String>,
-    pub decided_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub deferred_until: Option<NaiveDateTime>,
+    #[diesel(serialize_as = MaybeAt)]
+    pub decided_at: Option<DateTime<Utc>>,
+    #[diesel(serialize_as = At)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(serialize_as = At)]
+    pub updated_at: DateTime<Utc>,
+    #[diesel(serialize_as = MaybeAt)]
+    pub deferred_until: Option<DateTime<Utc>>,
 }
 
 pub fn insert_application(conn: &mut DbConnection, row: &ApplicationRow) -> AppResult<()> {
-    diesel::insert_into(applications::table).values(row).execute(conn)?;
+    diesel::insert_into(applications::table).values(row.clone()).execute(conn)?;
     Ok(())
 }
 
@@ -77,7 +79,7 @@ pub fn has_accepted_application(conn: &mut DbConnection, agency_id: &str, body_i
     let n: i64 = applications::table
         .filter(applications::agency_id.eq(agency_id))
         .filter(applications::certification_body_id.eq(body_id))
-        .filter(applications::status.eq("accepted"))
+        .filter(applications::status.eq(ApplicationStatus::Accepted))
         .count()
         .get_result(conn)?;
     Ok(n > 0)
@@ -85,27 +87,28 @@ pub fn has_accepted_application(conn: &mut DbConnection, agency_id: &str, body_i
 
 /// An application of the agency to the body that is still open (pending or accepted).
 pub fn open_application(conn: &mut DbConnection, agency_id: &str, body_id: &str) -> AppResult<Option<ApplicationRow>> {
-    Ok(applications::table
+    applications::table
         .filter(applications::agency_id.eq(agency_id))
         .filter(applications::certification_body_id.eq(body_id))
-        .filter(applications::status.eq_any(["pending", "accepted"]))
+        .filter(applications::status.eq_any([ApplicationStatus::Pending, ApplicationStatus::Accepted]))
         .first(conn)
-        .optional()?)
+        .optional()
+        .in_table(APPLICATIONS)
 }
 
 pub fn find_application(conn: &mut DbConnection, id: &str) -> AppResult<Option<ApplicationRow>> {
-    Ok(applications::table.find(id).first(conn).optional()?)
+    applications::table.find(id).first(conn).optional().in_table(APPLICATIONS)
 }
 
 pub fn update_application(conn: &mut DbConnection, row: &ApplicationRow) -> AppResult<()> {
     diesel::update(applications::table.find(&row.id))
         .set((
-            applications::status.eq(&row.status),
+            applications::status.eq(row.status),
             applications::reason.eq(&row.reason),
             applications::decided_by.eq(&row.decided_by),
-            applications::decided_at.eq(row.decided_at),
-            applications::deferred_until.eq(row.deferred_until),
-            applications::updated_at.eq(row.updated_at),
+            applications::decided_at.eq(MaybeAt(row.decided_at)),
+            applications::deferred_until.eq(MaybeAt(row.deferred_until)),
+            applications::updated_at.eq(At(row.updated_at)),
         ))
         .execute(conn)?;
     Ok(())
@@ -113,11 +116,13 @@ pub fn update_application(conn: &mut DbConnection, row: &ApplicationRow) -> AppR
 
 /// Closes the agency's accepted applications: the certification they led to has ended, and
 /// a new cycle starts with a new application.
-pub fn close_applications(conn: &mut DbConnection, agency_id: &str, now: NaiveDateTime) -> AppResult<()> {
+pub fn close_applications(conn: &mut DbConnection, agency_id: &str, now: DateTime<Utc>) -> AppResult<()> {
     diesel::update(
-        applications::table.filter(applications::agency_id.eq(agency_id)).filter(applications::status.eq("accepted")),
+        applications::table
+            .filter(applications::agency_id.eq(agency_id))
+            .filter(applications::status.eq(ApplicationStatus::Accepted)),
     )
-    .set((applications::status.eq("closed"), applications::updated_at.eq(now)))
+    .set((applications::status.eq(ApplicationStatus::Closed), applications::updated_at.eq(At(now))))
     .execute(conn)?;
     Ok(())
 }

@@ -1,34 +1,41 @@
 //! API clients: who may ask for tokens.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::api_clients;
+use crate::db::types::{At, MaybeAt};
+use crate::domain::roles::Role;
 use crate::error::AppResult;
+use crate::store::InTable;
+
+const TABLE: &str = "api_clients";
 
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = api_clients)]
 pub struct ClientRow {
     pub id: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub certification_body_id: Option<String>,
     pub agency_id: Option<String>,
     pub secret_hash: String,
     pub created_by: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub revoked_at: Option<NaiveDateTime>,
+    #[diesel(serialize_as = At)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(serialize_as = MaybeAt)]
+    pub revoked_at: Option<DateTime<Utc>>,
     pub person_ref: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &ClientRow) -> AppResult<()> {
-    diesel::insert_into(api_clients::table).values(row).execute(conn)?;
+    diesel::insert_into(api_clients::table).values(row.clone()).execute(conn)?;
     Ok(())
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> AppResult<Option<ClientRow>> {
-    Ok(api_clients::table.find(id).first::<ClientRow>(conn).optional()?)
+    api_clients::table.find(id).first::<ClientRow>(conn).optional().in_table(TABLE)
 }
 
 /// True when the client exists and has not been revoked.
@@ -47,13 +54,13 @@ pub fn page(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> AppResu
     if let Some(after) = after {
         query = query.filter(api_clients::id.gt(after.to_owned()));
     }
-    Ok(query.order(api_clients::id.asc()).limit(limit).load::<ClientRow>(conn)?)
+    query.order(api_clients::id.asc()).limit(limit).load::<ClientRow>(conn).in_table(TABLE)
 }
 
 /// Marks the client revoked at `at`; a client already revoked keeps its first revocation time.
-pub fn revoke(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> AppResult<()> {
+pub fn revoke(conn: &mut DbConnection, id: &str, at: DateTime<Utc>) -> AppResult<()> {
     diesel::update(api_clients::table.filter(api_clients::id.eq(id)).filter(api_clients::revoked_at.is_null()))
-        .set(api_clients::revoked_at.eq(Some(at)))
+        .set(api_clients::revoked_at.eq(MaybeAt(Some(at))))
         .execute(conn)?;
     Ok(())
 }

@@ -1,11 +1,12 @@
 //! Saved answers to `POST` requests sent with an `Idempotency-Key`, so a retry gets the first
 //! answer instead of creating a second resource.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::idempotency_keys;
+use crate::db::types::At;
 use crate::error::AppResult;
 
 #[derive(Debug, Clone, Queryable, Insertable)]
@@ -19,7 +20,8 @@ pub struct SavedResponse {
     pub response_body: String,
     pub response_location: Option<String>,
     pub response_etag: Option<String>,
-    pub created_at: NaiveDateTime,
+    #[diesel(serialize_as = At)]
+    pub created_at: DateTime<Utc>,
 }
 
 /// The saved answer for this client's key, unless it was saved before `not_before` (a key is
@@ -28,7 +30,7 @@ pub fn find(
     conn: &mut DbConnection,
     client_id: &str,
     key: &str,
-    not_before: NaiveDateTime,
+    not_before: DateTime<Utc>,
 ) -> AppResult<Option<SavedResponse>> {
     let by_key = idempotency_keys::table
         .filter(idempotency_keys::client_id.eq(client_id))
@@ -44,6 +46,6 @@ pub fn find(
 }
 
 pub fn save(conn: &mut DbConnection, saved: &SavedResponse) -> AppResult<()> {
-    diesel::insert_into(idempotency_keys::table).values(saved).execute(conn)?;
+    diesel::insert_into(idempotency_keys::table).values(saved.clone()).execute(conn)?;
     Ok(())
 }

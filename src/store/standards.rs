@@ -1,50 +1,53 @@
 //! Standard versions. The content is stored whole, as JSON: a published version never changes.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::standards;
-use crate::domain::standard::StandardContent;
+use crate::db::types::{At, Json, JsonText, MaybeAt};
+use crate::domain::standard::{StandardContent, StandardStatus};
 use crate::error::{AppError, AppResult};
+use crate::store::InTable;
+
+const TABLE: &str = "standards";
 
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = standards)]
 pub struct StandardRow {
     pub version: String,
     pub title: String,
-    pub status: String,
-    pub content: String,
-    pub created_at: NaiveDateTime,
-    pub published_at: Option<NaiveDateTime>,
-    pub retired_at: Option<NaiveDateTime>,
-}
-
-impl StandardRow {
+    pub status: StandardStatus,
     /// The version's principles, criteria and policy.
-    pub fn content(&self) -> AppResult<StandardContent> {
-        serde_json::from_str(&self.content).map_err(|e| AppError::internal(format!("standard {}: {e}", self.version)))
-    }
+    #[diesel(serialize_as = JsonText)]
+    pub content: Json<StandardContent>,
+    #[diesel(serialize_as = At)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(serialize_as = MaybeAt)]
+    pub published_at: Option<DateTime<Utc>>,
+    #[diesel(serialize_as = MaybeAt)]
+    pub retired_at: Option<DateTime<Utc>>,
 }
 
 /// The content of a version an assessment is bound to (so it must exist).
 pub fn content_of_version(conn: &mut DbConnection, version: &str) -> AppResult<StandardContent> {
-    find(conn, version)?
+    Ok(find(conn, version)?
         .ok_or_else(|| AppError::internal(format!("assessment bound to missing standard {version}")))?
-        .content()
+        .content
+        .into_inner())
 }
 
 pub fn insert(conn: &mut DbConnection, row: &StandardRow) -> AppResult<()> {
-    diesel::insert_into(standards::table).values(row).execute(conn)?;
+    diesel::insert_into(standards::table).values(row.clone()).execute(conn)?;
     Ok(())
 }
 
 pub fn find(conn: &mut DbConnection, version: &str) -> AppResult<Option<StandardRow>> {
-    Ok(standards::table.find(version).first(conn).optional()?)
+    standards::table.find(version).first(conn).optional().in_table(TABLE)
 }
 
 pub fn all(conn: &mut DbConnection) -> AppResult<Vec<StandardRow>> {
-    Ok(standards::table.order(standards::created_at.asc()).load(conn)?)
+    standards::table.order(standards::created_at.asc()).load(conn).in_table(TABLE)
 }
 
 pub fn count(conn: &mut DbConnection) -> AppResult<i64> {
@@ -53,25 +56,26 @@ pub fn count(conn: &mut DbConnection) -> AppResult<i64> {
 
 /// The most recently published version still in force.
 pub fn latest_published(conn: &mut DbConnection) -> AppResult<Option<StandardRow>> {
-    Ok(standards::table
-        .filter(standards::status.eq("published"))
+    standards::table
+        .filter(standards::status.eq(StandardStatus::Published))
         .order((standards::published_at.desc(), standards::created_at.desc(), standards::version.desc()))
         .first(conn)
-        .optional()?)
+        .optional()
+        .in_table(TABLE)
 }
 
 pub fn set_status(
     conn: &mut DbConnection,
     version: &str,
-    status: &str,
-    published_at: Option<NaiveDateTime>,
-    retired_at: Option<NaiveDateTime>,
+    status: StandardStatus,
+    published_at: Option<DateTime<Utc>>,
+    retired_at: Option<DateTime<Utc>>,
 ) -> AppResult<()> {
     diesel::update(standards::table.find(version))
         .set((
             standards::status.eq(status),
-            standards::published_at.eq(published_at),
-            standards::retired_at.eq(retired_at),
+            standards::published_at.eq(MaybeAt(published_at)),
+            standards::retired_at.eq(MaybeAt(retired_at)),
         ))
         .execute(conn)?;
     Ok(())

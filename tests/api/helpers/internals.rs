@@ -6,10 +6,11 @@
 
 use chrono::{DateTime, Utc};
 use fairhire::auth::tokens::{self, Subject};
-use fairhire::certification::SweepReport;
+use fairhire::domain::agency::CertificationStatus;
 use fairhire::domain::roles::Role;
 use fairhire::error::{AppError, AppResult};
 use fairhire::seed::Summary;
+use fairhire::services::certification::SweepReport;
 use fairhire::store;
 use fairhire::store::agencies::Filter;
 use fairhire::store::certifications::CertificateRow;
@@ -26,17 +27,17 @@ impl TestApp {
     /// a client cannot log in through the token endpoint, only use tokens minted by
     /// [`token_for`](Self::token_for).
     ///
-    /// Uses `store::clients::{ClientRow, insert}` and `store::to_db_time`.
+    /// Uses `store::clients::{ClientRow, insert}`.
     pub async fn insert_client(&self, role: Role, cb: Option<&str>, agency: Option<&str>) -> String {
         let row = ClientRow {
             id: Uuid::now_v7().to_string(),
             name: format!("test {}", role.as_str()),
-            role: role.as_str().to_owned(),
+            role,
             certification_body_id: cb.map(str::to_owned),
             agency_id: agency.map(str::to_owned),
             secret_hash: "unusable".into(),
             created_by: None,
-            created_at: store::to_db_time(Utc::now()),
+            created_at: Utc::now(),
             revoked_at: None,
             person_ref: None,
         };
@@ -80,8 +81,7 @@ impl TestApp {
     /// without the certification rules: for tests of what is shown of a certification.
     ///
     /// Uses `store::certifications::{CertificateRow, put_certificate}`,
-    /// `store::agencies::{find, update}` (`AgencyRow::{certification_status, version}`) and
-    /// `store::to_db_time`.
+    /// `store::agencies::find` and `store::save` (`AgencyRow::certification_status`).
     pub async fn force_certification(&self, certificate: &ForcedCertificate, status: &str) {
         let row = CertificateRow {
             agency_id: certificate.agency_id.clone(),
@@ -89,24 +89,22 @@ impl TestApp {
             certification_body_id: certificate.certification_body_id.clone(),
             assessment_id: certificate.assessment_id.clone(),
             decided_by: "test certifier".into(),
-            valid_from: store::to_db_time(certificate.valid_from),
-            valid_until: store::to_db_time(certificate.valid_until),
-            next_surveillance_due: store::to_db_time(certificate.next_surveillance_due),
+            valid_from: certificate.valid_from,
+            valid_until: certificate.valid_until,
+            next_surveillance_due: certificate.next_surveillance_due,
             suspended_at: None,
             suspension_reason: None,
-            updated_at: store::to_db_time(certificate.valid_from),
+            updated_at: certificate.valid_from,
         };
-        let status = status.to_owned();
+        let status: CertificationStatus = status.parse().expect("a certification status");
+        let now = certificate.valid_from;
         self.state
             .db
             .write(move |conn| {
                 store::certifications::put_certificate(conn, &row)?;
                 let mut agency = store::agencies::find(conn, &row.agency_id)?.expect("agency");
-                let expected = agency.version;
                 agency.certification_status = status;
-                agency.version += 1;
-                assert!(store::agencies::update(conn, &agency, expected)?);
-                Ok(())
+                store::save(conn, &mut agency, now)
             })
             .await
             .unwrap();
@@ -141,7 +139,7 @@ impl TestApp {
     ///
     /// Uses `store::agencies::{search, Filter}` (`AgencyRow::{legal_name, certification_status}`),
     /// `store::certifications::{certificate_of, history}` (`CertificateRow::{valid_until,
-    /// suspended_at}`, `EventRow::{to_status, actor, rule}`) and `store::from_db_time`.
+    /// suspended_at}`, `EventRow::{to_status, actor, rule}`).
     pub async fn registry_snapshot(&self) -> Vec<AgencySnapshot> {
         self.state
             .db
@@ -149,19 +147,16 @@ impl TestApp {
                 let agencies = store::agencies::search(c, &Filter::default(), None, 10_000)?;
                 let mut snapshot = Vec::with_capacity(agencies.len());
                 for agency in agencies {
-                    let certificate =
-                        store::certifications::certificate_of(c, &agency.id)?.map(|row| StoredCertificate {
-                            valid_until: store::from_db_time(row.valid_until),
-                            suspended_at: row.suspended_at.map(store::from_db_time),
-                        });
+                    let certificate = store::certifications::certificate_of(c, &agency.id)?
+                        .map(|row| StoredCertificate { valid_until: row.valid_until, suspended_at: row.suspended_at });
                     let last_event = store::certifications::history(c, &agency.id)?.pop().map(|row| StoredEvent {
-                        to_status: row.to_status,
+                        to_status: row.to_status.to_string(),
                         actor: row.actor,
                         rule: row.rule,
                     });
                     snapshot.push(AgencySnapshot {
                         legal_name: agency.legal_name,
-                        certification_status: agency.certification_status,
+                        certification_status: agency.certification_status.to_string(),
                         certificate,
                         last_event,
                     });

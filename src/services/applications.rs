@@ -1,0 +1,121 @@
+//! Applications: how an agency comes under a certification body, and the body's decision.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::auth::{Action, Principal, authorize};
+use crate::db::DbConnection;
+use crate::domain::certification::DEFERRAL_DAYS;
+use crate::domain::certification_body::{AccreditationStatus, ApplicationStatus};
+use crate::domain::fields::not_blank;
+use crate::domain::roles::Role;
+use crate::error::{AppError, AppResult};
+use crate::services::{certification, new_id, validate};
+use crate::store;
+use crate::store::certification_bodies::ApplicationRow;
+
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"certification_body_id": "0193f0b0-2222-7000-8000-00000000c0b1"}))]
+pub struct ApplicationInput {
+    #[schema(format = Uuid)]
+    pub certification_body_id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Accept,
+    /// The application needs more; it lapses unless accepted within 60 days.
+    Defer,
+    Reject,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"decision": "defer", "reason": "Send the licence renewal certificate and the list of sub-agents."}))]
+pub struct DecisionInput {
+    pub decision: Decision,
+    /// Required to defer or reject.
+    #[serde(default)]
+    #[validate(length(min = 1, max = 2000), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"[^\s\u0085]")]
+    pub reason: Option<String>,
+}
+
+/// An agency applies to a body (or an admin assigns it, accepted at once). The body must be
+/// accredited, and an agency has at most one open application per body. A new, withdrawn or
+/// expired agency enters the certification cycle as an applicant.
+pub fn apply(
+    conn: &mut DbConnection,
+    who: &Principal,
+    agency_id: &str,
+    input: ApplicationInput,
+    now: DateTime<Utc>,
+) -> AppResult<ApplicationRow> {
+    let mut agency = crate::services::agencies::find(conn, agency_id)?;
+    let body_id = input.certification_body_id;
+    let body = store::certification_bodies::find(conn, &body_id)?
+        .ok_or_else(|| AppError::field("certification_body_id", format!("no certification body with id {body_id}")))?;
+    if body.accreditation_status != AccreditationStatus::Accredited {
+        return Err(AppError::Conflict(format!(
+            "{} is not accredited ({}); it cannot take applications",
+            body.name, body.accreditation_status
+        )));
+    }
+    if store::certification_bodies::open_application(conn, agency_id, &body_id)?.is_some() {
+        return Err(AppError::Conflict("the agency already has an open application with this body".into()));
+    }
+    let assigned = who.is(Role::Admin);
+    let row = ApplicationRow {
+        id: new_id(),
+        agency_id: agency_id.to_owned(),
+        certification_body_id: body_id,
+        status: if assigned { ApplicationStatus::Accepted } else { ApplicationStatus::Pending },
+        reason: None,
+        created_by: who.client_id.clone(),
+        decided_by: assigned.then(|| who.client_id.clone()),
+        decided_at: assigned.then_some(now),
+        created_at: now,
+        updated_at: now,
+        deferred_until: None,
+    };
+    store::certification_bodies::insert_application(conn, &row)?;
+    certification::applied(conn, &mut agency, &who.client_id, &body.name, now)?;
+    Ok(row)
+}
+
+/// A certifier of the body (or an admin) accepts, defers (it lapses unless accepted within 60
+/// days) or rejects a pending or deferred application; deferring and rejecting need a reason.
+pub fn decide(
+    conn: &mut DbConnection,
+    who: &Principal,
+    id: &str,
+    input: DecisionInput,
+    now: DateTime<Utc>,
+) -> AppResult<ApplicationRow> {
+    validate(&input)?;
+    if input.decision != Decision::Accept && input.reason.is_none() {
+        return Err(AppError::field("reason", "a reason is required to defer or reject"));
+    }
+    let mut row = store::certification_bodies::find_application(conn, id)?
+        .ok_or_else(|| AppError::NotFound(format!("no application with id {id}")))?;
+    authorize(who, Action::DecideApplication { body_id: &row.certification_body_id })?;
+    if !row.status.is_undecided() {
+        return Err(AppError::Conflict(format!("the application is already {}", row.status)));
+    }
+    row.status = match input.decision {
+        Decision::Accept => ApplicationStatus::Accepted,
+        Decision::Defer => ApplicationStatus::Deferred,
+        Decision::Reject => ApplicationStatus::Rejected,
+    };
+    row.deferred_until = (input.decision == Decision::Defer).then(|| now + chrono::Duration::days(DEFERRAL_DAYS));
+    row.reason = input.reason.map(|r| r.trim().to_owned());
+    row.decided_by = Some(who.client_id.clone());
+    row.decided_at = Some(now);
+    row.updated_at = now;
+    store::certification_bodies::update_application(conn, &row)?;
+    Ok(row)
+}

@@ -1,0 +1,373 @@
+//! Certification decisions: each gathers the facts from the store, asks the pure rules in
+//! `domain::certification`, and writes the new state together with its history entry. The
+//! API, the sweeper and the demo seed all decide here.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::auth::{Action, Principal, authorize};
+use crate::db::DbConnection;
+use crate::domain::agency::CertificationStatus;
+use crate::domain::assessment::{AssessmentKind, AssessmentStatus};
+use crate::domain::certification::{self as rules, CertificateFacts, CertifyFacts, DueTransition, Event};
+use crate::domain::fields::{not_blank, uuid};
+use crate::domain::standard::Severity;
+use crate::error::{AppError, AppResult};
+use crate::services::{agencies, validate};
+use crate::store;
+use crate::store::agencies::AgencyRow;
+use crate::store::certifications::{CertificateRow, EventRow};
+
+/// The actor recorded for automatic decisions.
+pub const SYSTEM: &str = "system";
+
+const SERIOUS: [Severity; 2] = [Severity::Major, Severity::Critical];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TransitionAction {
+    Certify,
+    Suspend,
+    Reinstate,
+    Withdraw,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"action": "certify", "assessment_id": "0193f0c1-5d2e-7a10-9c35-2b8e4f1a6d90", "reason": "Stage-2 audit of 3 March: score 88.5, no open major findings."}))]
+pub struct TransitionInput {
+    pub action: TransitionAction,
+    /// The stage-2 or recertification audit a certification rests on; only for `certify`.
+    #[serde(default)]
+    #[validate(custom(function = "uuid"))]
+    #[schema(format = Uuid)]
+    pub assessment_id: Option<String>,
+    #[validate(length(min = 1, max = 2000), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"[^\s\u0085]")]
+    pub reason: String,
+}
+
+/// Takes the decision a client asked for (certify, suspend, reinstate or withdraw), with the
+/// permission that decision needs: certifying is for a certifier of the body that audited the
+/// agency; the others for a certifier of the certificate's body or an admin.
+pub fn decide(
+    conn: &mut DbConnection,
+    who: &Principal,
+    agency_id: &str,
+    input: TransitionInput,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    validate(&input)?;
+    agencies::find(conn, agency_id)?;
+    let reason = input.reason.trim();
+    match input.action {
+        TransitionAction::Certify => {
+            let assessment_id = input
+                .assessment_id
+                .as_deref()
+                .ok_or_else(|| AppError::field("assessment_id", "required to certify"))?;
+            let audit_body = audit_of(conn, agency_id, assessment_id)?.certification_body_id;
+            authorize(who, Action::DecideCertification { body_id: audit_body.as_deref(), certify: true })?;
+            certify(conn, who, agency_id, assessment_id, reason, now).map(drop)
+        }
+        action => {
+            if input.assessment_id.is_some() {
+                return Err(AppError::field("assessment_id", "only for certify"));
+            }
+            let cert_body = store::certifications::certificate_of(conn, agency_id)?.map(|c| c.certification_body_id);
+            authorize(who, Action::DecideCertification { body_id: cert_body.as_deref(), certify: false })?;
+            let actor = who.client_id.as_str();
+            match action {
+                TransitionAction::Suspend => suspend(conn, actor, agency_id, None, reason, now),
+                TransitionAction::Reinstate => reinstate(conn, actor, agency_id, reason, now),
+                _ => end(conn, Event::Withdraw, actor, agency_id, None, reason, now),
+            }
+        }
+    }
+}
+
+fn audit_of(
+    conn: &mut DbConnection,
+    agency_id: &str,
+    assessment_id: &str,
+) -> AppResult<store::assessments::AssessmentRow> {
+    store::assessments::find(conn, assessment_id)?
+        .filter(|a| a.agency_id == agency_id)
+        .ok_or_else(|| AppError::field("assessment_id", format!("no assessment {assessment_id} of this agency")))
+}
+
+/// Moves the agency to `to` and records the transition.
+#[allow(clippy::too_many_arguments)]
+fn record(
+    conn: &mut DbConnection,
+    agency: &mut AgencyRow,
+    to: CertificationStatus,
+    actor: &str,
+    rule: Option<&str>,
+    reason: &str,
+    certificate_number: Option<&str>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    store::certifications::insert_event(
+        conn,
+        &EventRow {
+            id: crate::services::new_id(),
+            agency_id: agency.id.clone(),
+            from_status: agency.certification_status,
+            to_status: to,
+            actor: actor.into(),
+            rule: rule.map(str::to_owned),
+            reason: reason.into(),
+            certificate_number: certificate_number.map(str::to_owned),
+            occurred_at: now,
+        },
+    )?;
+    agency.certification_status = to;
+    store::save(conn, agency, now)
+}
+
+/// An application moves a new, withdrawn or expired agency into the cycle as an applicant.
+pub(crate) fn applied(
+    conn: &mut DbConnection,
+    agency: &mut AgencyRow,
+    actor: &str,
+    body_name: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let current = agency.certification_status;
+    match rules::next(current, Event::Apply) {
+        Ok(to) if to != current => record(conn, agency, to, actor, None, &format!("applied to {body_name}"), None, now),
+        _ => Ok(()),
+    }
+}
+
+fn refuse(refusals: Vec<String>) -> AppResult<()> {
+    if refusals.is_empty() { Ok(()) } else { Err(AppError::Conflict(refusals.join("; "))) }
+}
+
+/// A certification (or recertification) decision resting on `assessment_id`, by a client of a
+/// certification body (the four-eyes rule compares it, and its `person_ref`, with the audit's
+/// lead).
+pub fn certify(
+    conn: &mut DbConnection,
+    decider: &Principal,
+    agency_id: &str,
+    assessment_id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> AppResult<CertificateRow> {
+    let mut agency = agencies::find(conn, agency_id)?;
+    let audit = audit_of(conn, agency_id, assessment_id)?;
+    let minimum = store::standards::content_of_version(conn, &audit.standard_version)?.policy.certification_minimum;
+    let lead_person = store::clients::find(conn, &audit.lead_client_id)?.and_then(|l| l.person_ref);
+    let decider_person = store::clients::find(conn, &decider.client_id)?.and_then(|d| d.person_ref);
+    let same_person = matches!((&decider_person, &lead_person), (Some(a), Some(b)) if a == b);
+    let facts = CertifyFacts {
+        current: agency.certification_status,
+        audit_kind: audit.kind,
+        audit_finalized_at: if audit.status == AssessmentStatus::Finalized { audit.finalized_at } else { None },
+        audit_by_deciders_body: audit.certification_body_id.is_some()
+            && audit.certification_body_id == decider.certification_body_id,
+        decider_led_audit: audit.lead_client_id == decider.client_id || same_person,
+        score: audit.overall_score,
+        minimum_score: minimum,
+        open_major_or_critical: store::corrective_actions::unverified(conn, agency_id, &SERIOUS, None)?,
+        minors_without_plan: store::corrective_actions::minors_without_plan(conn, agency_id)?,
+        now,
+    };
+    refuse(rules::certify_refusals(&facts))?;
+    let period = rules::period(now);
+    let certificate = CertificateRow {
+        agency_id: agency_id.into(),
+        number: certificate_number(now),
+        certification_body_id: audit.certification_body_id.clone().unwrap_or_default(),
+        assessment_id: audit.id.clone(),
+        decided_by: decider.client_id.clone(),
+        valid_from: period.valid_from,
+        valid_until: period.valid_until,
+        next_surveillance_due: period.first_surveillance_due,
+        suspended_at: None,
+        suspension_reason: None,
+        updated_at: now,
+    };
+    store::certifications::put_certificate(conn, &certificate)?;
+    let number = certificate.number.clone();
+    record(conn, &mut agency, CertificationStatus::Certified, &decider.client_id, None, reason, Some(&number), now)?;
+    Ok(certificate)
+}
+
+/// `FH-<year>-<8 hex>`: unique (from a UUIDv7's random bits) and readable over the phone.
+fn certificate_number(now: DateTime<Utc>) -> String {
+    let random = uuid::Uuid::now_v7().simple().to_string();
+    format!("FH-{}-{}", now.format("%Y"), random[random.len() - 8..].to_uppercase())
+}
+
+fn certificate(conn: &mut DbConnection, agency_id: &str) -> AppResult<CertificateRow> {
+    store::certifications::certificate_of(conn, agency_id)?
+        .ok_or_else(|| AppError::Conflict("the agency has no certificate".into()))
+}
+
+/// Suspends a certified agency's certificate.
+pub fn suspend(
+    conn: &mut DbConnection,
+    actor: &str,
+    agency_id: &str,
+    rule: Option<&str>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let mut agency = agencies::find(conn, agency_id)?;
+    let to = rules::next(agency.certification_status, Event::Suspend).map_err(AppError::Conflict)?;
+    let mut cert = certificate(conn, agency_id)?;
+    cert.suspended_at = Some(now);
+    cert.suspension_reason = Some(reason.into());
+    cert.updated_at = now;
+    store::certifications::update_certificate(conn, &cert)?;
+    record(conn, &mut agency, to, actor, rule, reason, Some(&cert.number), now)
+}
+
+/// Lifts a suspension once its cause is resolved; the original expiry stands.
+pub fn reinstate(
+    conn: &mut DbConnection,
+    actor: &str,
+    agency_id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let mut agency = agencies::find(conn, agency_id)?;
+    let mut cert = certificate(conn, agency_id)?;
+    let overdue = store::corrective_actions::unverified(conn, agency_id, &SERIOUS, Some(now))?;
+    refuse(rules::reinstate_refusals(agency.certification_status, overdue, cert.next_surveillance_due, now))?;
+    cert.suspended_at = None;
+    cert.suspension_reason = None;
+    cert.updated_at = now;
+    store::certifications::update_certificate(conn, &cert)?;
+    record(conn, &mut agency, CertificationStatus::Certified, actor, None, reason, Some(&cert.number), now)
+}
+
+/// Withdraws or expires a certificate; the applications it rested on close with it.
+pub fn end(
+    conn: &mut DbConnection,
+    event: Event,
+    actor: &str,
+    agency_id: &str,
+    rule: Option<&str>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let mut agency = agencies::find(conn, agency_id)?;
+    let to = rules::next(agency.certification_status, event).map_err(AppError::Conflict)?;
+    let number = store::certifications::certificate_of(conn, agency_id)?.map(|c| c.number);
+    store::certification_bodies::close_applications(conn, agency_id, now)?;
+    record(conn, &mut agency, to, actor, rule, reason, number.as_deref(), now)
+}
+
+/// Carries out an automatic transition the rules found due.
+fn apply_due(conn: &mut DbConnection, agency_id: &str, due: &DueTransition, now: DateTime<Utc>) -> AppResult<()> {
+    let rule = Some(due.rule.id());
+    match due.event {
+        Event::Suspend => suspend(conn, SYSTEM, agency_id, rule, &due.reason, now),
+        event => end(conn, event, SYSTEM, agency_id, rule, &due.reason, now),
+    }
+}
+
+/// What a finalized audit means for a certificate: a surveillance audit by the certifying body
+/// moves the next surveillance date on; a critical finding suspends a certified agency at once.
+pub(crate) fn audit_finalized(
+    conn: &mut DbConnection,
+    agency_id: &str,
+    body_id: &str,
+    kind: AssessmentKind,
+    critical_findings: &[String],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let Some(mut cert) = store::certifications::certificate_of(conn, agency_id)? else {
+        return Ok(());
+    };
+    let status = agencies::find(conn, agency_id)?.certification_status;
+    if !matches!(status, CertificationStatus::Certified | CertificationStatus::Suspended) {
+        return Ok(());
+    }
+    if kind == AssessmentKind::Surveillance && cert.certification_body_id == body_id {
+        cert.next_surveillance_due = rules::following_surveillance(cert.next_surveillance_due);
+        cert.updated_at = now;
+        store::certifications::update_certificate(conn, &cert)?;
+    }
+    match rules::on_audit_finalized(status, kind, critical_findings) {
+        Some(due) => apply_due(conn, agency_id, &due, now),
+        None => Ok(()),
+    }
+}
+
+/// The transition the automatic rules find due for a certified or suspended agency at `now`.
+pub(crate) fn due_for(
+    conn: &mut DbConnection,
+    agency_id: &str,
+    status: CertificationStatus,
+    cert: &CertificateRow,
+    now: DateTime<Utc>,
+) -> AppResult<Option<DueTransition>> {
+    let overdue = match status {
+        CertificationStatus::Certified => store::corrective_actions::unverified(conn, agency_id, &SERIOUS, Some(now))?,
+        _ => 0,
+    };
+    let facts = CertificateFacts {
+        status,
+        certificate_number: cert.number.clone(),
+        valid_until: cert.valid_until,
+        next_surveillance_due: cert.next_surveillance_due,
+        suspended_at: cert.suspended_at,
+        overdue_major_or_critical: overdue,
+    };
+    Ok(rules::due_transition(&facts, now))
+}
+
+/// Applies the rule found due for one agency now, if any (the seed uses it to play a story
+/// forward); returns the rule applied.
+pub(crate) fn apply_rules_to(
+    conn: &mut DbConnection,
+    agency_id: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Option<DueTransition>> {
+    let status = agencies::find(conn, agency_id)?.certification_status;
+    let Some(cert) = store::certifications::certificate_of(conn, agency_id)? else {
+        return Ok(None);
+    };
+    let due = due_for(conn, agency_id, status, &cert, now)?;
+    if let Some(due) = &due {
+        apply_due(conn, agency_id, due, now)?;
+    }
+    Ok(due)
+}
+
+/// What one sweep did.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, ToSchema)]
+pub struct SweepReport {
+    pub suspended: Vec<String>,
+    pub withdrawn: Vec<String>,
+    pub expired: Vec<String>,
+    pub lapsed_applications: usize,
+}
+
+/// Applies the automatic rules as of `now`. Running it twice in a row changes nothing the
+/// second time: each rule only fires on the state it changes.
+pub fn sweep(conn: &mut DbConnection, now: DateTime<Utc>) -> AppResult<SweepReport> {
+    let mut report = SweepReport {
+        lapsed_applications: store::certifications::lapse_deferred_applications(conn, now)?,
+        ..SweepReport::default()
+    };
+    for (agency_id, status, cert) in store::certifications::certified_or_suspended(conn)? {
+        let Some(due) = due_for(conn, &agency_id, status, &cert, now)? else {
+            continue;
+        };
+        apply_due(conn, &agency_id, &due, now)?;
+        match due.event {
+            Event::Suspend => report.suspended.push(agency_id),
+            Event::Withdraw => report.withdrawn.push(agency_id),
+            _ => report.expired.push(agency_id),
+        }
+    }
+    Ok(report)
+}

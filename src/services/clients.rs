@@ -1,0 +1,178 @@
+//! API clients: who may ask for tokens.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::auth::secrets::NewSecret;
+use crate::db::DbConnection;
+use crate::domain::roles::Role;
+use crate::error::{AppError, AppResult};
+use crate::services::{new_id, validate};
+use crate::store;
+use crate::store::clients::ClientRow;
+
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "TalentBridge HR platform", "role": "integrator"}))]
+pub struct ClientInput {
+    /// Who the client is for, shown in listings.
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
+    pub name: String,
+    pub role: Role,
+    /// Required for `auditor` and `certifier`, refused otherwise.
+    #[serde(default)]
+    #[schema(format = Uuid)]
+    pub certification_body_id: Option<String>,
+    /// Required for `agency`, refused otherwise.
+    #[serde(default)]
+    #[schema(format = Uuid)]
+    pub agency_id: Option<String>,
+    /// A staff reference for the person who uses the client (not a name or an email), so that
+    /// the four-eyes rule can tell when an auditor and a certifier are the same person.
+    #[serde(default)]
+    #[validate(custom(function = "valid_person_ref"))]
+    #[schema(pattern = "^[A-Za-z0-9._-]{1,64}$", example = "GEA-0042")]
+    pub person_ref: Option<String>,
+}
+
+fn valid_person_ref(value: &str) -> Result<(), validator::ValidationError> {
+    let ok = !value.is_empty()
+        && value.len() <= 64
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("person_ref")
+            .with_message("1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'".into()))
+    }
+}
+
+/// An API client (never with its secret).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "client_id": "0193f0a5-1d2e-7f00-8a11-5c3b2a1f0e9d",
+    "name": "TalentBridge HR platform",
+    "role": "integrator",
+    "certification_body_id": null,
+    "agency_id": null,
+    "person_ref": null,
+    "created_at": "2026-11-28T09:30:00.123456Z",
+    "revoked_at": null
+}))]
+pub struct ApiClient {
+    #[schema(format = Uuid)]
+    pub client_id: String,
+    pub name: String,
+    pub role: Role,
+    pub certification_body_id: Option<String>,
+    pub agency_id: Option<String>,
+    pub person_ref: Option<String>,
+    pub created_at: DateTime<Utc>,
+    /// Set once the client is revoked; a revoked client gets no tokens and its tokens stop working.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A new client with its secret. The secret is not stored and cannot be shown again.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "client_id": "0193f0a5-1d2e-7f00-8a11-5c3b2a1f0e9d",
+    "name": "TalentBridge HR platform",
+    "role": "integrator",
+    "certification_body_id": null,
+    "agency_id": null,
+    "person_ref": null,
+    "created_at": "2026-11-28T09:30:00.123456Z",
+    "revoked_at": null,
+    "client_secret": "fhs_3q2-7wZlUeQ0oYp8c1hBvXkNfR5sTjA9dLmG4iE6uHo"
+}))]
+pub struct NewApiClient {
+    #[serde(flatten)]
+    pub client: ApiClient,
+    pub client_secret: String,
+}
+
+impl From<ClientRow> for ApiClient {
+    fn from(row: ClientRow) -> Self {
+        ApiClient {
+            client_id: row.id,
+            name: row.name,
+            role: row.role,
+            certification_body_id: row.certification_body_id,
+            agency_id: row.agency_id,
+            person_ref: row.person_ref,
+            created_at: row.created_at,
+            revoked_at: row.revoked_at,
+        }
+    }
+}
+
+/// Creates a client holding `secret` (hashed by the caller, off the async executor) after
+/// checking its input and the bindings its role needs. The API and `fairhire client create`
+/// both create clients here.
+pub fn create(
+    conn: &mut DbConnection,
+    input: ClientInput,
+    secret_hash: String,
+    created_by: Option<&str>,
+    now: DateTime<Utc>,
+) -> AppResult<ClientRow> {
+    validate(&input)?;
+    let name = input.name.trim().to_owned();
+    if name.is_empty() {
+        return Err(AppError::field("name", "must not be blank"));
+    }
+    input
+        .role
+        .check_bindings(input.certification_body_id.as_deref(), input.agency_id.as_deref())
+        .map_err(|(field, message)| AppError::field(field, message))?;
+    if let Some(cb) = &input.certification_body_id
+        && uuid::Uuid::parse_str(cb).is_err()
+    {
+        return Err(AppError::field("certification_body_id", "must be a UUID"));
+    }
+    if let Some(agency) = &input.agency_id
+        && !store::agencies::exists(conn, agency)?
+    {
+        return Err(AppError::field("agency_id", format!("no agency with id {agency}")));
+    }
+    let row = ClientRow {
+        id: new_id(),
+        name,
+        role: input.role,
+        certification_body_id: input.certification_body_id,
+        agency_id: input.agency_id,
+        secret_hash,
+        created_by: created_by.map(str::to_owned),
+        created_at: now,
+        revoked_at: None,
+        person_ref: input.person_ref,
+    };
+    store::clients::insert(conn, &row)?;
+    Ok(row)
+}
+
+/// Creates a client with a freshly generated secret, returning the row and the secret in clear
+/// (shown once). For the command line, which has no async executor to keep free.
+pub fn create_with_secret(
+    conn: &mut DbConnection,
+    input: ClientInput,
+    created_by: Option<&str>,
+    now: DateTime<Utc>,
+) -> AppResult<NewApiClient> {
+    validate(&input)?;
+    let secret = NewSecret::generate()?;
+    let row = create(conn, input, secret.hash, created_by, now)?;
+    Ok(NewApiClient { client: ApiClient::from(row), client_secret: secret.plain })
+}
+
+/// Revokes a client: it can no longer get tokens, and its tokens stop working at once. A client
+/// already revoked keeps its first revocation time.
+pub fn revoke(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> AppResult<()> {
+    if store::clients::find(conn, id)?.is_none() {
+        return Err(AppError::NotFound(format!("no API client with id {id}")));
+    }
+    store::clients::revoke(conn, id, now)
+}
