@@ -56,14 +56,6 @@ pub struct Agency {
     pub updated_at: DateTime<Utc>,
 }
 
-/// One page of agencies.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AgencyPage {
-    pub data: Vec<Agency>,
-    /// Pass as `cursor` to get the next page; null on the last page.
-    pub next_cursor: Option<String>,
-}
-
 fn search_field_len(text: &str) -> Result<(), ValidationError> {
     if text.trim().is_empty() || text.chars().count() > 100 {
         Err(ValidationError::new("length").with_message("must have 1 to 100 characters".into()))

@@ -84,7 +84,7 @@ impl From<EventRow> for Transition {
             from: e.from_status,
             to: e.to_status,
             actor: e.actor,
-            rule: e.rule,
+            rule: e.rule.map(|r| r.id().to_owned()),
             reason: e.reason,
             certificate_number: e.certificate_number,
             at: e.occurred_at,

@@ -10,12 +10,9 @@ use crate::api::extract::idempotency_key;
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
+use crate::services::idempotency;
 use crate::state::AppState;
-use crate::store;
 use crate::store::idempotency::SavedResponse;
-
-/// How long a key is remembered.
-const KEY_LIFETIME_HOURS: i64 = 24;
 
 /// What a create produced: its JSON body and the headers a retry must see again.
 pub struct Created {
@@ -62,8 +59,7 @@ fn replay(saved: SavedResponse, scope: &str, hash: &str) -> AppResult<HttpRespon
 }
 
 /// Runs `create` in one transaction, at most once per (client, key). Without a key it simply
-/// runs. Saving the answer is not a change to the data (it records what was answered), so it is
-/// the one write the API makes through the store itself.
+/// runs.
 pub async fn create_once<F>(
     state: &AppState,
     who: &Principal,
@@ -81,18 +77,17 @@ where
     let scope = format!("{} {}", req.method(), req.path());
     let hash = hex(&Sha256::digest(body));
     let now = state.clock.now();
-    let not_before = now - chrono::Duration::hours(KEY_LIFETIME_HOURS);
     let client_id = who.client_id.clone();
 
     let (client, k, s, h) = (client_id.clone(), key.clone(), scope.clone(), hash.clone());
     let outcome = state
         .db
         .write(move |conn| {
-            if let Some(saved) = store::idempotency::find(conn, &client, &k, not_before)? {
+            if let Some(saved) = idempotency::recall(conn, &client, &k, now)? {
                 return Ok(Err(saved));
             }
             let created = create(conn)?;
-            store::idempotency::save(
+            idempotency::remember(
                 conn,
                 &SavedResponse {
                     client_id: client,
@@ -114,7 +109,7 @@ where
         Ok(Err(saved)) => replay(saved, &scope, &hash),
         // A concurrent request with the same key committed first: answer as it did.
         Err(AppError::Conflict(detail)) => {
-            let saved = state.db.read(move |conn| store::idempotency::find(conn, &client_id, &key, not_before)).await?;
+            let saved = state.db.write(move |conn| idempotency::recall(conn, &client_id, &key, now)).await?;
             match saved {
                 Some(saved) => replay(saved, &scope, &hash),
                 None => Err(AppError::Conflict(detail)),

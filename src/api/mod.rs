@@ -1,26 +1,26 @@
 //! HTTP: parse, authorize, call one service operation, shape the answer. Changes go through
 //! `services`; reads may use `store` directly.
 
-pub mod agencies;
-pub mod agency_model;
-pub mod applications;
-pub mod assessment_model;
-pub mod assessments;
-pub mod certification;
-pub mod certification_bodies;
-pub mod clients;
-pub mod corrective_actions;
-pub mod extract;
-pub mod fallback;
-pub mod health;
-pub mod idempotency;
-pub mod middleware;
-pub mod oauth;
-pub mod openapi;
-pub mod pagination;
-pub mod problems;
-pub mod public;
-pub mod standards;
+pub(crate) mod agencies;
+pub(crate) mod agency_model;
+pub(crate) mod applications;
+pub(crate) mod assessment_model;
+pub(crate) mod assessments;
+pub(crate) mod certification;
+pub(crate) mod certification_bodies;
+pub(crate) mod clients;
+pub(crate) mod corrective_actions;
+pub(crate) mod extract;
+pub(crate) mod fallback;
+pub(crate) mod health;
+pub(crate) mod idempotency;
+pub(crate) mod middleware;
+pub(crate) mod oauth;
+pub(crate) mod openapi;
+pub(crate) mod pagination;
+pub(crate) mod problems;
+pub(crate) mod public;
+pub(crate) mod standards;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;

@@ -34,6 +34,7 @@ pub struct TokenRequest {
     pub client_secret: Option<String>,
     /// Ignored: a token carries the client's role, whatever is asked.
     #[serde(default)]
+    #[allow(dead_code)] // accepted, as RFC 6749 §4.4.2 lets clients send it, and never used
     pub scope: Option<String>,
 }
 

@@ -1,10 +1,10 @@
 //! Authentication (API clients, tokens, keys) and authorization (roles and permissions).
 
-pub mod attestation;
+pub(crate) mod attestation;
 pub mod keys;
-pub mod permissions;
-pub mod principal;
-pub mod secrets;
+pub(crate) mod permissions;
+pub(crate) mod principal;
+pub(crate) mod secrets;
 pub mod tokens;
 
 pub use permissions::{Action, authorize};

@@ -4,7 +4,7 @@
 //! never on the async executor.
 
 pub mod schema;
-pub mod types;
+pub(crate) mod types;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

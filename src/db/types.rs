@@ -238,6 +238,7 @@ text_enum!(
     crate::domain::corrective::ActionStatus,
     crate::domain::certification_body::AccreditationStatus,
     crate::domain::certification_body::ApplicationStatus,
+    crate::domain::certification::AutoRule,
 );
 
 /// A value stored as JSON text. It dereferences to the value, so a row's `Json<Vec<String>>`
@@ -342,5 +343,45 @@ where
             Some(text) => <str as ToSql<Text, DB>>::to_sql(text, out),
             None => Ok(IsNull::Yes),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use strum::IntoEnumIterator;
+
+    use crate::domain::agency::{CertificationStatus, Grade};
+    use crate::domain::assessment::{AssessmentKind, AssessmentStatus};
+    use crate::domain::certification_body::{AccreditationStatus, ApplicationStatus};
+    use crate::domain::corrective::ActionStatus;
+    use crate::domain::roles::Role;
+    use crate::domain::standard::{Severity, StandardStatus};
+
+    /// A stored enum is written by its `strum` name and shown by its serde name: they must be
+    /// the same, or the database and the API would disagree.
+    fn same_names<T>()
+    where
+        T: IntoEnumIterator + serde::Serialize + std::fmt::Display + std::str::FromStr + PartialEq + std::fmt::Debug,
+    {
+        for value in T::iter() {
+            let stored = value.to_string();
+            assert_eq!(serde_json::to_value(&value).unwrap(), serde_json::json!(stored));
+            assert_eq!(stored.parse::<T>().ok(), Some(value));
+        }
+    }
+
+    #[test]
+    fn every_stored_enum_is_stored_by_its_wire_name() {
+        same_names::<CertificationStatus>();
+        same_names::<Grade>();
+        same_names::<Role>();
+        same_names::<AssessmentKind>();
+        same_names::<AssessmentStatus>();
+        same_names::<Severity>();
+        same_names::<StandardStatus>();
+        same_names::<ActionStatus>();
+        same_names::<AccreditationStatus>();
+        same_names::<ApplicationStatus>();
+        same_names::<crate::domain::certification::AutoRule>();
     }
 }

@@ -193,8 +193,23 @@ pub fn reinstate_refusals(
 
 /// The rules the system applies by itself. The id is what an event row records in `rule`, so
 /// it must never change; it is also the serde name, so the API documents the same word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::EnumIter,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AutoRule {
     /// A finalized audit found a critical non-conformity in a certified agency.
     CriticalFinding,
@@ -209,27 +224,9 @@ pub enum AutoRule {
 }
 
 impl AutoRule {
-    pub const ALL: [AutoRule; 5] = [
-        AutoRule::CriticalFinding,
-        AutoRule::OverdueCorrectiveAction,
-        AutoRule::SurveillanceOverdue,
-        AutoRule::SuspendedSixMonths,
-        AutoRule::CertificateExpired,
-    ];
-
+    /// The stable id recorded with every transition the rule makes.
     pub fn id(self) -> &'static str {
-        match self {
-            AutoRule::CriticalFinding => "critical_finding",
-            AutoRule::OverdueCorrectiveAction => "overdue_corrective_action",
-            AutoRule::SurveillanceOverdue => "surveillance_overdue",
-            AutoRule::SuspendedSixMonths => "suspended_six_months",
-            AutoRule::CertificateExpired => "certificate_expired",
-        }
-    }
-
-    /// The rule a recorded id stands for.
-    pub fn parse(id: &str) -> Option<AutoRule> {
-        AutoRule::ALL.into_iter().find(|r| r.id() == id)
+        self.into()
     }
 
     /// What the rule does to the certificate when it fires.
@@ -270,10 +267,9 @@ fn day(at: DateTime<Utc>) -> String {
 
 fn fire(cause: Cause<'_>) -> DueTransition {
     let (rule, reason) = match cause {
-        Cause::CriticalFinding { codes, kind } => (
-            AutoRule::CriticalFinding,
-            format!("critical finding on {} in a {} audit", codes.join(", "), crate::domain::wire_name(&kind)),
-        ),
+        Cause::CriticalFinding { codes, kind } => {
+            (AutoRule::CriticalFinding, format!("critical finding on {} in a {} audit", codes.join(", "), kind))
+        }
         Cause::OverdueCorrectiveAction { overdue } => {
             (AutoRule::OverdueCorrectiveAction, format!("{overdue} major or critical corrective action(s) overdue"))
         }
@@ -542,13 +538,13 @@ mod tests {
             "suspended_six_months",
             "certificate_expired",
         ];
-        for (rule, id) in AutoRule::ALL.into_iter().zip(expected) {
+        for (rule, id) in <AutoRule as strum::IntoEnumIterator>::iter().zip(expected) {
             assert_eq!(rule.id(), id);
-            assert_eq!(crate::domain::wire_name(&rule), id);
-            assert_eq!(crate::domain::from_wire::<AutoRule>(id), Some(rule));
-            assert_eq!(AutoRule::parse(id), Some(rule));
+            assert_eq!(serde_json::to_value(rule).unwrap(), serde_json::json!(id));
+            assert_eq!(serde_json::from_value::<AutoRule>(serde_json::json!(id)).unwrap(), rule);
+            assert_eq!(id.parse::<AutoRule>().ok(), Some(rule));
         }
-        assert_eq!(AutoRule::parse("expired"), None);
+        assert!("expired".parse::<AutoRule>().is_err());
     }
 
     /// The order `sweep()` has always applied, and the cases where it did nothing.

@@ -10,6 +10,7 @@ use crate::domain::standard::Severity;
     strum::IntoStaticStr,
     strum::EnumString,
     strum::Display,
+    strum::EnumIter,
     Debug,
     Clone,
     Copy,

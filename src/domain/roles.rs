@@ -7,6 +7,7 @@ use utoipa::ToSchema;
     strum::IntoStaticStr,
     strum::EnumString,
     strum::Display,
+    strum::EnumIter,
     Debug,
     Clone,
     Copy,

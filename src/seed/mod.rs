@@ -205,8 +205,16 @@ impl Seeder {
         if t < self.now - Duration::hours(6) { t } else { self.days_ago(1, 2) }
     }
 
+    /// One of `items`, which are the seed's constant lists.
+    #[allow(clippy::expect_used)] // every list passed is a non-empty constant
     fn pick<T: Copy>(&mut self, items: &[T]) -> T {
         *items.choose(&mut self.rng).expect("a non-empty list")
+    }
+
+    /// A reference to one of `items`, a constant list of the seed.
+    #[allow(clippy::expect_used)] // every list passed is a non-empty constant
+    fn pick_ref<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        items.choose(&mut self.rng).expect("a non-empty list")
     }
 
     fn digits(&mut self, pattern: &str) -> String {

@@ -195,7 +195,7 @@ impl Seeder {
         } else {
             Vec::new()
         };
-        let city = origin.cities.choose(&mut self.rng).expect("cities");
+        let city = self.pick_ref(origin.cities);
         let today = self.now.date_naive();
         let (number, valid_from, valid_until) = loop {
             let issued = today - days(self.rng.gen_range(30..=1000));

@@ -11,7 +11,7 @@ use crate::auth::{Action, Principal, authorize};
 use crate::db::DbConnection;
 use crate::domain::agency::CertificationStatus;
 use crate::domain::assessment::{AssessmentKind, AssessmentStatus};
-use crate::domain::certification::{self as rules, CertificateFacts, CertifyFacts, DueTransition, Event};
+use crate::domain::certification::{self as rules, AutoRule, CertificateFacts, CertifyFacts, DueTransition, Event};
 use crate::domain::fields::{not_blank, uuid};
 use crate::domain::standard::Severity;
 use crate::error::{AppError, AppResult};
@@ -105,7 +105,7 @@ fn record(
     agency: &mut AgencyRow,
     to: CertificationStatus,
     actor: &str,
-    rule: Option<&str>,
+    rule: Option<AutoRule>,
     reason: &str,
     certificate_number: Option<&str>,
     now: DateTime<Utc>,
@@ -118,7 +118,7 @@ fn record(
             from_status: agency.certification_status,
             to_status: to,
             actor: actor.into(),
-            rule: rule.map(str::to_owned),
+            rule,
             reason: reason.into(),
             certificate_number: certificate_number.map(str::to_owned),
             occurred_at: now,
@@ -214,7 +214,7 @@ pub fn suspend(
     conn: &mut DbConnection,
     actor: &str,
     agency_id: &str,
-    rule: Option<&str>,
+    rule: Option<AutoRule>,
     reason: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
@@ -253,7 +253,7 @@ pub fn end(
     event: Event,
     actor: &str,
     agency_id: &str,
-    rule: Option<&str>,
+    rule: Option<AutoRule>,
     reason: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
@@ -266,7 +266,7 @@ pub fn end(
 
 /// Carries out an automatic transition the rules found due.
 fn apply_due(conn: &mut DbConnection, agency_id: &str, due: &DueTransition, now: DateTime<Utc>) -> AppResult<()> {
-    let rule = Some(due.rule.id());
+    let rule = Some(due.rule);
     match due.event {
         Event::Suspend => suspend(conn, SYSTEM, agency_id, rule, &due.reason, now),
         event => end(conn, event, SYSTEM, agency_id, rule, &due.reason, now),

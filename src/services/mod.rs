@@ -14,6 +14,7 @@ pub mod certification;
 pub mod certification_bodies;
 pub mod clients;
 pub mod corrective_actions;
+pub mod idempotency;
 pub mod standards;
 
 use crate::error::{AppError, AppResult};

@@ -10,6 +10,7 @@ use crate::db::schema::{agencies, applications, assessments, certificates, certi
 use crate::db::types::{At, MaybeAt};
 use crate::domain::agency::CertificationStatus;
 use crate::domain::assessment::{AssessmentKind, AssessmentStatus};
+use crate::domain::certification::AutoRule;
 use crate::domain::certification_body::ApplicationStatus;
 use crate::error::AppResult;
 use crate::store::InTable;
@@ -46,7 +47,8 @@ pub struct EventRow {
     pub from_status: CertificationStatus,
     pub to_status: CertificationStatus,
     pub actor: String,
-    pub rule: Option<String>,
+    /// The automatic rule that made the transition; none for a decision by a client.
+    pub rule: Option<AutoRule>,
     pub reason: String,
     pub certificate_number: Option<String>,
     #[diesel(serialize_as = At)]

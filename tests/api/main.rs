@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Integration tests: the real application over real HTTP, on SQLite by default or on
 //! PostgreSQL when `TEST_DATABASE_URL` is set.
 
@@ -17,3 +18,4 @@ mod public;
 mod schema_parity;
 mod seed;
 mod standards;
+mod typed_rows;

@@ -152,7 +152,7 @@ impl TestApp {
                     let last_event = store::certifications::history(c, &agency.id)?.pop().map(|row| StoredEvent {
                         to_status: row.to_status.to_string(),
                         actor: row.actor,
-                        rule: row.rule,
+                        rule: row.rule.map(|r| r.id().to_owned()),
                     });
                     snapshot.push(AgencySnapshot {
                         legal_name: agency.legal_name,
@@ -193,4 +193,49 @@ pub struct StoredEvent {
     pub to_status: String,
     pub actor: String,
     pub rule: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed rows
+
+impl TestApp {
+    /// Overwrites one stored text value behind the services' back, as a faulty migration or a
+    /// hand edit might.
+    ///
+    /// Uses `fairhire::db` (a raw SQL `UPDATE`).
+    pub async fn corrupt(&self, table: &'static str, column: &'static str, id: &str, value: &str) {
+        use diesel::RunQueryDsl;
+        let sql = format!("UPDATE {table} SET {column} = '{}' WHERE id = '{id}'", value.replace('\'', "''"));
+        self.state.db.write(move |c| Ok(diesel::sql_query(sql).execute(c)?)).await.expect("corrupt a stored value");
+    }
+
+    /// Reads an agency through the store, as every service does; the error's text if it fails.
+    ///
+    /// Uses `store::agencies::find`.
+    pub async fn stored_agency_error(&self, id: &str) -> Option<String> {
+        let lookup = id.to_owned();
+        match self.state.db.read(move |c| store::agencies::find(c, &lookup)).await {
+            Ok(_) => None,
+            Err(e) => Some(e.to_string()),
+        }
+    }
+
+    /// Saves the same stored agency twice from one read: the second save has lost the race.
+    /// Returns the two outcomes.
+    ///
+    /// Uses `store::agencies::find` and `store::save`.
+    pub async fn save_agency_twice_from_one_read(&self, id: &str) -> (AppResult<()>, AppResult<()>) {
+        let lookup = id.to_owned();
+        self.state
+            .db
+            .write(move |c| {
+                let read = store::agencies::find(c, &lookup)?.expect("agency");
+                let (mut first, mut second) = (read.clone(), read);
+                first.legal_name.push_str(" (first)");
+                second.legal_name.push_str(" (second)");
+                Ok((store::save(c, &mut first, Utc::now()), store::save(c, &mut second, Utc::now())))
+            })
+            .await
+            .expect("both saves run")
+    }
 }
