@@ -9,53 +9,38 @@ use validator::{Validate, ValidationError};
 use crate::domain::fields::{not_blank, valid_country};
 use crate::domain::schema;
 
-/// Economic sectors an agency recruits for.
-#[derive(strum::IntoStaticStr, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Sector {
-    Agriculture,
-    Fishing,
-    Construction,
-    Manufacturing,
-    DomesticWork,
-    Care,
-    Healthcare,
-    Hospitality,
-    Cleaning,
-    Security,
-    Retail,
-    TransportLogistics,
-    OilGas,
-    Mining,
-    Other,
+crate::domain::named_enum! {
+    /// Economic sectors an agency recruits for.
+    pub enum Sector {
+        Agriculture,
+        Fishing,
+        Construction,
+        Manufacturing,
+        DomesticWork,
+        Care,
+        Healthcare,
+        Hospitality,
+        Cleaning,
+        Security,
+        Retail,
+        TransportLogistics,
+        OilGas,
+        Mining,
+        Other,
+    }
 }
 
-/// Where an agency stands in the certification cycle (domain.md §6). `never_certified` is the
-/// state of an agency that has not applied yet.
-#[derive(
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::Display,
-    strum::EnumIter,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum CertificationStatus {
-    NeverCertified,
-    Applicant,
-    Certified,
-    Suspended,
-    Withdrawn,
-    Expired,
+crate::domain::named_enum! {
+    /// Where an agency stands in the certification cycle (domain.md §6). `never_certified` is the
+    /// state of an agency that has not applied yet.
+    pub enum CertificationStatus {
+        NeverCertified,
+        Applicant,
+        Certified,
+        Suspended,
+        Withdrawn,
+        Expired,
+    }
 }
 
 impl CertificationStatus {

@@ -7,60 +7,30 @@ use validator::{Validate, ValidationError};
 use crate::domain::fields::{whole_i64, whole_u32};
 use crate::domain::schema;
 
-#[derive(
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::Display,
-    strum::EnumIter,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum AssessmentKind {
-    /// By the agency itself: shown, never certifies.
-    SelfAssessment,
-    /// Desk review.
-    Stage1,
-    /// Certification audit.
-    Stage2,
-    Surveillance,
-    Recertification,
-    /// Short-notice, e.g. after a grievance.
-    Special,
-    /// Verifies corrective actions.
-    FollowUp,
+crate::domain::named_enum! {
+    pub enum AssessmentKind {
+        /// By the agency itself: shown, never certifies.
+        SelfAssessment,
+        /// Desk review.
+        Stage1,
+        /// Certification audit.
+        Stage2,
+        Surveillance,
+        Recertification,
+        /// Short-notice, e.g. after a grievance.
+        Special,
+        /// Verifies corrective actions.
+        FollowUp,
+    }
 }
 
-#[derive(
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::Display,
-    strum::EnumIter,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum AssessmentStatus {
-    Draft,
-    Submitted,
-    Finalized,
-    Cancelled,
+crate::domain::named_enum! {
+    pub enum AssessmentStatus {
+        Draft,
+        Submitted,
+        Finalized,
+        Cancelled,
+    }
 }
 
 /// What can be asked of an assessment's workflow.

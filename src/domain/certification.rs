@@ -191,36 +191,21 @@ pub fn reinstate_refusals(
     refusals
 }
 
-/// The rules the system applies by itself. The id is what an event row records in `rule`, so
-/// it must never change; it is also the serde name, so the API documents the same word.
-#[derive(
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::Display,
-    strum::EnumIter,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum AutoRule {
-    /// A finalized audit found a critical non-conformity in a certified agency.
-    CriticalFinding,
-    /// A major or critical corrective action passed its deadline unverified.
-    OverdueCorrectiveAction,
-    /// The surveillance audit is more than `SURVEILLANCE_GRACE_DAYS` late.
-    SurveillanceOverdue,
-    /// Suspended for `SUSPENSION_LIMIT_MONTHS` without the cause resolved.
-    SuspendedSixMonths,
-    /// `valid_until` passed without a recertification decision.
-    CertificateExpired,
+crate::domain::named_enum! {
+    /// The rules the system applies by itself. The id is what an event row records in `rule`, so
+    /// it must never change; it is also the serde name, so the API documents the same word.
+    pub enum AutoRule {
+        /// A finalized audit found a critical non-conformity in a certified agency.
+        CriticalFinding,
+        /// A major or critical corrective action passed its deadline unverified.
+        OverdueCorrectiveAction,
+        /// The surveillance audit is more than `SURVEILLANCE_GRACE_DAYS` late.
+        SurveillanceOverdue,
+        /// Suspended for `SUSPENSION_LIMIT_MONTHS` without the cause resolved.
+        SuspendedSixMonths,
+        /// `valid_until` passed without a recertification decision.
+        CertificateExpired,
+    }
 }
 
 impl AutoRule {

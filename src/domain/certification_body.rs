@@ -1,59 +1,28 @@
 //! Certification bodies and the applications agencies make to them (domain.md §6).
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-/// Where a body stands with the scheme's accreditation.
-#[derive(
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::Display,
-    strum::EnumIter,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum AccreditationStatus {
-    /// Applied for accreditation; its auditors may not assess yet.
-    Pending,
-    Accredited,
-    Suspended,
-    Withdrawn,
+crate::domain::named_enum! {
+    /// Where a body stands with the scheme's accreditation.
+    pub enum AccreditationStatus {
+        /// Applied for accreditation; its auditors may not assess yet.
+        Pending,
+        Accredited,
+        Suspended,
+        Withdrawn,
+    }
 }
 
-#[derive(
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::Display,
-    strum::EnumIter,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum ApplicationStatus {
-    Pending,
-    Accepted,
-    /// Needs more from the agency; lapses if not accepted within 60 days.
-    Deferred,
-    Rejected,
-    /// Deferred and not completed in time.
-    Lapsed,
-    /// The certification it led to ended (withdrawn or expired).
-    Closed,
+crate::domain::named_enum! {
+    pub enum ApplicationStatus {
+        Pending,
+        Accepted,
+        /// Needs more from the agency; lapses if not accepted within 60 days.
+        Deferred,
+        Rejected,
+        /// Deferred and not completed in time.
+        Lapsed,
+        /// The certification it led to ended (withdrawn or expired).
+        Closed,
+    }
 }
 
 impl ApplicationStatus {

@@ -1,33 +1,16 @@
 //! Corrective actions (domain.md §5): their deadlines, workflow and when they are overdue.
 
 use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::domain::standard::Severity;
 
-#[derive(
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::Display,
-    strum::EnumIter,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum ActionStatus {
-    Open,
-    PlanSubmitted,
-    EvidenceSubmitted,
-    Verified,
+crate::domain::named_enum! {
+    pub enum ActionStatus {
+        Open,
+        PlanSubmitted,
+        EvidenceSubmitted,
+        Verified,
+    }
 }
 
 impl ActionStatus {

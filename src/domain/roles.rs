@@ -1,36 +1,18 @@
 //! The roles of domain.md §7 and the binding each one needs.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-#[derive(
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::Display,
-    strum::EnumIter,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Role {
-    /// The scheme operator.
-    Admin,
-    /// Files assessments for one certification body.
-    Auditor,
-    /// Takes certification decisions for one certification body.
-    Certifier,
-    /// Acts for one agency.
-    Agency,
-    /// An HR platform or employer doing due diligence.
-    Integrator,
+crate::domain::named_enum! {
+    pub enum Role {
+        /// The scheme operator.
+        Admin,
+        /// Files assessments for one certification body.
+        Auditor,
+        /// Takes certification decisions for one certification body.
+        Certifier,
+        /// Acts for one agency.
+        Agency,
+        /// An HR platform or employer doing due diligence.
+        Integrator,
+    }
 }
 
 impl Role {

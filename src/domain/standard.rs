@@ -19,54 +19,25 @@ pub enum ManagementArea {
     Governance,
 }
 
-/// Where a standard version is in its life: drafts change, published versions never do.
-#[derive(
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::Display,
-    strum::EnumIter,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum StandardStatus {
-    Draft,
-    Published,
-    Retired,
+crate::domain::named_enum! {
+    /// Where a standard version is in its life: drafts change, published versions never do.
+    pub enum StandardStatus {
+        Draft,
+        Published,
+        Retired,
+    }
 }
 
-/// What an auditor found against one criterion.
-#[derive(
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::Display,
-    strum::EnumIter,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Severity {
-    Conformant,
-    Observation,
-    Minor,
-    Major,
-    Critical,
-    NotApplicable,
+crate::domain::named_enum! {
+    /// What an auditor found against one criterion.
+    pub enum Severity {
+        Conformant,
+        Observation,
+        Minor,
+        Major,
+        Critical,
+        NotApplicable,
+    }
 }
 
 impl Severity {
