@@ -89,6 +89,25 @@ pub fn schemas() -> Vec<(String, RefOr<utoipa::openapi::schema::Schema>)> {
     vec![("Problem".into(), Problem::schema()), ("FieldError".into(), FieldError::schema())]
 }
 
+/// An optional request header of string `schema`, for `params(...)` of an operation.
+fn optional_header(
+    name: &str,
+    description: &str,
+    schema: utoipa::openapi::ObjectBuilder,
+) -> Vec<utoipa::openapi::path::Parameter> {
+    use utoipa::openapi::Required;
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    vec![
+        ParameterBuilder::new()
+            .name(name)
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(description))
+            .schema(Some(schema))
+            .build(),
+    ]
+}
+
 /// The `If-Match` request header, on operations that change a versioned resource.
 pub struct IfMatch;
 
@@ -96,17 +115,12 @@ impl utoipa::IntoParams for IfMatch {
     fn into_params(
         _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
     ) -> Vec<utoipa::openapi::path::Parameter> {
-        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
-        use utoipa::openapi::{ObjectBuilder, Required, Type};
-        vec![
-            ParameterBuilder::new()
-                .name("If-Match")
-                .parameter_in(ParameterIn::Header)
-                .required(Required::False)
-                .description(Some("The `ETag` the change is based on."))
-                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
-                .build(),
-        ]
+        use utoipa::openapi::{ObjectBuilder, Type};
+        optional_header(
+            "If-Match",
+            "The `ETag` the change is based on.",
+            ObjectBuilder::new().schema_type(Type::String),
+        )
     }
 }
 
@@ -117,22 +131,15 @@ impl utoipa::IntoParams for IdempotencyKey {
     fn into_params(
         _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
     ) -> Vec<utoipa::openapi::path::Parameter> {
-        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
-        use utoipa::openapi::{ObjectBuilder, Required, Type};
-        vec![
-            ParameterBuilder::new()
-                .name("Idempotency-Key")
-                .parameter_in(ParameterIn::Header)
-                .required(Required::False)
-                .description(Some("Makes a retry return the first answer instead of creating twice (kept 24 hours)."))
-                .schema(Some(
-                    ObjectBuilder::new()
-                        .schema_type(Type::String)
-                        .min_length(Some(1))
-                        .max_length(Some(255))
-                        .pattern(Some("^[!-~]+$")),
-                ))
-                .build(),
-        ]
+        use utoipa::openapi::{ObjectBuilder, Type};
+        optional_header(
+            "Idempotency-Key",
+            "Makes a retry return the first answer instead of creating twice (kept 24 hours).",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(255))
+                .pattern(Some("^[!-~]+$")),
+        )
     }
 }

@@ -26,12 +26,6 @@ crate::domain::named_enum! {
 }
 
 impl ApplicationStatus {
-    /// Still waiting for, or carrying, a decision of the body: an agency has at most one such
-    /// application per body.
-    pub fn is_open(self) -> bool {
-        matches!(self, ApplicationStatus::Pending | ApplicationStatus::Accepted)
-    }
-
     /// The body may still decide on it.
     pub fn is_undecided(self) -> bool {
         matches!(self, ApplicationStatus::Pending | ApplicationStatus::Deferred)

@@ -5,7 +5,9 @@
 //!
 //! Static permissions (a role may never do X) are checked by the caller before the call; the
 //! ones that depend on the data (this auditor's body, this agency's own record) are checked
-//! here, in the transaction that reads the data.
+//! here, in the transaction that reads the data. A version read and written back goes through
+//! [`crate::store::save`], which refuses a lost update (409); a stale `If-Match` is refused
+//! before any change by [`check_if_match`] (412).
 
 pub mod agencies;
 pub mod applications;

@@ -43,7 +43,8 @@ impl<T> InTable<T> for diesel::QueryResult<T> {
 }
 
 /// A row whose writes are guarded by a version number: every change bumps it, and a change is
-/// written only if the version is still the one read (optimistic locking).
+/// written only if the version is still the one read (optimistic locking). Public, like
+/// [`save`], for the integration tests' fixtures; only `services` call them in the crate.
 pub trait Versioned {
     /// What the row is, for the error message ("the agency changed ...").
     const WHAT: &'static str;
