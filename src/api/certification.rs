@@ -8,9 +8,11 @@ use utoipa::ToSchema;
 
 use crate::api::extract::{AgencyId, ValidJson};
 use crate::api::problems::*;
+use crate::api::public::PublicCertificate;
 use crate::auth::{Action, Principal, authorize};
 use crate::db::DbConnection;
 use crate::domain::agency::{CertificationStatus, Grade};
+use crate::domain::certification_body::accreditation_problem;
 use crate::domain::risk::{self, RiskFacts, RiskLevel, RiskReason};
 use crate::domain::standard::Severity;
 use crate::error::AppResult;
@@ -165,8 +167,13 @@ pub struct DueDiligence {
     pub agency_id: String,
     pub legal_name: String,
     pub certification_status: CertificationStatus,
+    /// The certificate in force or suspended; null once it ended (see `certificate`).
     pub certificate_number: Option<String>,
     pub certificate_valid_until: Option<DateTime<Utc>>,
+    /// The last certificate and where it stands, ended ones with their end date and reason.
+    pub certificate: Option<PublicCertificate>,
+    /// Last day the licence to recruit is valid; null if the registry has no end date.
+    pub licence_valid_until: Option<chrono::NaiveDate>,
     pub grade: Option<Grade>,
     pub latest_score: Option<f64>,
     pub risk_level: RiskLevel,
@@ -200,7 +207,15 @@ pub async fn get_due_diligence(state: web::Data<AppState>, who: Principal, id: A
         .db
         .read(move |c| {
             let agency = agencies::find(c, &id)?;
-            let cert = store::certifications::certificate_of(c, &id)?;
+            let ending = store::certifications::endings(c, std::slice::from_ref(&id))?.remove(&id);
+            let certificate = store::certifications::certificate_of(c, &id)?
+                .map(|row| PublicCertificate::standing(agency.certification_status, row, ending));
+            // A certificate stays valid when its body's accreditation lapses; risk says so.
+            let certifying_body_problem = match certificate.as_ref().filter(|c| c.current()) {
+                Some(cert) => store::certification_bodies::find(c, &cert.certification_body_id)?
+                    .and_then(|b| accreditation_problem(&b.name, b.accreditation_status, b.accredited_until, now)),
+                None => None,
+            };
             let mut overdue = |severity| store::corrective_actions::unverified(c, &id, &[severity], Some(now));
             let (overdue_critical, overdue_major, overdue_minor) =
                 (overdue(Severity::Critical)?, overdue(Severity::Major)?, overdue(Severity::Minor)?);
@@ -220,14 +235,19 @@ pub async fn get_due_diligence(state: web::Data<AppState>, who: Principal, id: A
                 overdue_minor_actions: overdue_minor,
                 // Worker reports arrive with the access-to-remedy issue; none are on record yet.
                 substantiated_reports: 0,
+                licence_valid_until: agency.licence_valid_until,
+                certifying_body_problem,
                 now,
             });
+            let current = certificate.as_ref().filter(|c| c.current());
             Ok(DueDiligence {
                 agency_id: agency.id,
                 legal_name: agency.legal_name,
                 certification_status: agency.certification_status,
-                certificate_number: cert.as_ref().map(|c| c.number.clone()),
-                certificate_valid_until: cert.as_ref().map(|c| c.valid_until),
+                certificate_number: current.map(|c| c.number.clone()),
+                certificate_valid_until: current.map(|c| c.valid_until),
+                licence_valid_until: agency.licence_valid_until,
+                certificate,
                 grade: agency.grade,
                 latest_score: agency.latest_score,
                 risk_level,

@@ -20,27 +20,74 @@ use crate::services::agencies::AgencyInput;
 use crate::state::AppState;
 use crate::store;
 use crate::store::agencies::AgencyRow;
-use crate::store::certifications::CertificateRow;
+use crate::store::certifications::{CertificateRow, EventRow};
 
 crate::api::pagination::documented_page!(PublicAgencyPage, PublicAgency, "the public registry");
 
-/// The certificate in force.
+/// Where an agency's last certificate stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CertificateState {
+    InForce,
+    Suspended,
+    /// Withdrawn or expired: it no longer certifies anything.
+    Ended,
+}
+
+/// The agency's last certificate and where it stands. An ended certificate is shown as ended,
+/// with its end date and reason, never as in force.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
     "number": "FH-2026-7D2A9C35",
     "certification_body_id": "0193f0a6-2b3c-7d4e-8f50-6a7b8c9d0e1f",
+    "state": "in_force",
     "valid_from": "2026-11-28T09:30:00Z",
     "valid_until": "2029-11-28T09:30:00Z",
-    "suspended_at": null
+    "suspended_at": null,
+    "ended_at": null,
+    "end_reason": null
 }))]
 pub struct PublicCertificate {
     pub number: String,
     #[schema(format = Uuid)]
     pub certification_body_id: String,
+    pub state: CertificateState,
     pub valid_from: DateTime<Utc>,
     pub valid_until: DateTime<Utc>,
     /// When the certificate was suspended; null while it is not.
     pub suspended_at: Option<DateTime<Utc>>,
+    /// When it was withdrawn or expired; null while it has not ended.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Why it ended, as recorded with the decision or the rule that ended it.
+    pub end_reason: Option<String>,
+}
+
+impl PublicCertificate {
+    /// The certificate as it stands for an agency in `status`; `ending` is the transition that
+    /// ended it, when it ended.
+    pub fn standing(status: CertificationStatus, row: CertificateRow, ending: Option<EventRow>) -> PublicCertificate {
+        let state = match status {
+            CertificationStatus::Certified => CertificateState::InForce,
+            CertificationStatus::Suspended => CertificateState::Suspended,
+            _ => CertificateState::Ended,
+        };
+        let ending = ending.filter(|_| state == CertificateState::Ended);
+        PublicCertificate {
+            number: row.number,
+            certification_body_id: row.certification_body_id,
+            state,
+            valid_from: row.valid_from,
+            valid_until: row.valid_until,
+            suspended_at: row.suspended_at,
+            ended_at: ending.as_ref().map(|e| e.occurred_at),
+            end_reason: ending.map(|e| e.reason),
+        }
+    }
+
+    /// Whether it still certifies (in force or suspended, not ended).
+    pub fn current(&self) -> bool {
+        self.state != CertificateState::Ended
+    }
 }
 
 /// An agency as the public registry shows it.
@@ -76,7 +123,8 @@ pub struct PublicAgency {
     pub sectors: Vec<Sector>,
     pub website: Option<String>,
     pub certification_status: CertificationStatus,
-    /// The certificate in force while the agency is certified or suspended; null otherwise.
+    /// The agency's last certificate and where it stands (in force, suspended or ended); null if
+    /// it was never certified.
     pub certificate: Option<PublicCertificate>,
     /// Day the latest independent audit (not a self-assessment) was finalized; null if none.
     pub last_audit_date: Option<NaiveDate>,
@@ -88,14 +136,13 @@ fn not_found(id: &str) -> AppError {
     AppError::NotFound(format!("no agency with id {id}"))
 }
 
-/// A stored certificate counts only while it is in force: a withdrawn or expired agency, or one
-/// that applied again, shows none.
-fn in_force(status: CertificationStatus, certificate: Option<CertificateRow>) -> Option<CertificateRow> {
-    matches!(status, CertificationStatus::Certified | CertificationStatus::Suspended).then_some(certificate).flatten()
-}
-
 impl PublicAgency {
-    fn build(row: AgencyRow, certificate: Option<CertificateRow>, last_audit: Option<DateTime<Utc>>) -> Self {
+    fn build(
+        row: AgencyRow,
+        certificate: Option<CertificateRow>,
+        ending: Option<EventRow>,
+        last_audit: Option<DateTime<Utc>>,
+    ) -> Self {
         let status = row.certification_status;
         let input = AgencyInput::from_row(&row);
         PublicAgency {
@@ -108,16 +155,15 @@ impl PublicAgency {
             sectors: input.sectors,
             website: input.website,
             certification_status: status,
-            certificate: in_force(status, certificate).map(|c| PublicCertificate {
-                number: c.number,
-                certification_body_id: c.certification_body_id,
-                valid_from: c.valid_from,
-                valid_until: c.valid_until,
-                suspended_at: c.suspended_at,
-            }),
+            certificate: certificate.map(|c| PublicCertificate::standing(status, c, ending)),
             last_audit_date: last_audit.map(|at| at.date_naive()),
             grade: row.grade,
         }
+    }
+
+    /// The certificate, unless it ended: an attestation never names an ended one.
+    fn current_certificate(&self) -> Option<&PublicCertificate> {
+        self.certificate.as_ref().filter(|c| c.current())
     }
 
     fn attested(&self) -> AttestedStatus {
@@ -126,8 +172,10 @@ impl PublicAgency {
             licence_number: self.licence.number.clone(),
             licence_country: self.licence.country.clone(),
             certification_status: self.certification_status,
-            certificate_number: self.certificate.as_ref().map(|c| c.number.clone()),
-            valid_until: self.certificate.as_ref().map(|c| c.valid_until),
+            certificate_number: self.current_certificate().map(|c| c.number.clone()),
+            valid_until: self.current_certificate().map(|c| c.valid_until),
+            licence_valid_until: self.licence.valid_until,
+            licence_verified_at: self.licence.verified_at,
             grade: self.grade,
             last_audit_date: self.last_audit_date,
         }
@@ -144,12 +192,13 @@ async fn load(state: &AppState, id: String) -> AppResult<PublicAgency> {
                 return Ok(None);
             };
             let certificate = store::certifications::certificate_of(conn, &lookup)?;
+            let ending = store::certifications::endings(conn, std::slice::from_ref(&lookup))?.remove(&lookup);
             let last_audit = store::certifications::last_audit(conn, &lookup)?.map(|(_, at)| at);
-            Ok(Some((row, certificate, last_audit)))
+            Ok(Some((row, certificate, ending, last_audit)))
         })
         .await?;
-    let (row, certificate, last_audit) = found.ok_or_else(|| not_found(&id))?;
-    Ok(PublicAgency::build(row, certificate, last_audit))
+    let (row, certificate, ending, last_audit) = found.ok_or_else(|| not_found(&id))?;
+    Ok(PublicAgency::build(row, certificate, ending, last_audit))
 }
 
 /// Search the public registry.
@@ -172,23 +221,25 @@ pub async fn list_public_agencies(
     let q = query.0;
     let window = pagination::window(q.limit, q.cursor.as_deref())?;
     let filter = q.filter(None);
-    let (page, certificates, last_audits) = state
+    let (page, certificates, mut endings, last_audits) = state
         .db
         .read(move |conn| {
             let rows = store::agencies::search(conn, &filter, window.after.as_deref(), window.fetch())?;
             let page = Page::of(rows, window.limit, |r| &r.id, |r| r);
             let ids: Vec<String> = page.data.iter().map(|r| r.id.clone()).collect();
             let certificates = store::certifications::certificates_of(conn, &ids)?;
+            let endings = store::certifications::endings(conn, &ids)?;
             let last_audits = store::certifications::last_audits(conn, &ids)?;
-            Ok((page, certificates, last_audits))
+            Ok((page, certificates, endings, last_audits))
         })
         .await?;
     let mut certificates: HashMap<String, CertificateRow> =
         certificates.into_iter().map(|c| (c.agency_id.clone(), c)).collect();
     let page = page.map(|row| {
         let certificate = certificates.remove(&row.id);
+        let ending = endings.remove(&row.id);
         let last_audit = last_audits.get(&row.id).copied();
-        PublicAgency::build(row, certificate, last_audit)
+        PublicAgency::build(row, certificate, ending, last_audit)
     });
     Ok(HttpResponse::Ok().json(page))
 }

@@ -37,6 +37,10 @@ pub struct AttestedStatus {
     pub grade: Option<Grade>,
     /// Day the latest independent (not self-) audit was finalized.
     pub last_audit_date: Option<NaiveDate>,
+    /// Last day the licence to recruit is valid, as the registry records it; null if unknown.
+    pub licence_valid_until: Option<NaiveDate>,
+    /// When the licence was last checked against the issuing authority's register.
+    pub licence_verified_at: Option<DateTime<Utc>>,
 }
 
 /// The claims of an attestation.
@@ -91,6 +95,8 @@ mod tests {
             valid_until: None,
             grade: None,
             last_audit_date: None,
+            licence_valid_until: None,
+            licence_verified_at: None,
         }
     }
 

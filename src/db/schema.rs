@@ -35,6 +35,10 @@ diesel::table! {
         version -> BigInt,
         created_at -> UtcTimestamp,
         updated_at -> UtcTimestamp,
+        /// Who checked the licence against the issuing authority's register, when, and where.
+        licence_verified_at -> Nullable<UtcTimestamp>,
+        licence_verified_by -> Nullable<Text>,
+        licence_source -> Nullable<Text>,
     }
 }
 
@@ -243,6 +247,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
+    /// One row per certification decision: an audit supports at most one.
+    certification_decisions (assessment_id) {
+        assessment_id -> Text,
+        agency_id -> Text,
+        certificate_number -> Text,
+        decided_by -> Text,
+        decided_at -> UtcTimestamp,
+    }
+}
+
 diesel::joinable!(api_clients -> agencies (agency_id));
 diesel::joinable!(applications -> agencies (agency_id));
 diesel::joinable!(applications -> certification_bodies (certification_body_id));
@@ -261,4 +279,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     corrective_actions,
     certificates,
     certification_events,
+    certification_decisions,
 );

@@ -1,12 +1,12 @@
 //! Pure rules about agencies in the registry: the names they are found by, and how a licence
 //! number is compared.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
-use crate::domain::fields::{not_blank, valid_country};
+use crate::domain::fields::{not_blank, plausible_date, plausible_time, valid_country};
 use crate::domain::schema;
 
 crate::domain::named_enum! {
@@ -91,17 +91,23 @@ impl Grade {
 fn licence_dates(licence: &Licence) -> Result<(), ValidationError> {
     match (licence.valid_from, licence.valid_until) {
         (Some(from), Some(until)) if until < from => {
-            Err(ValidationError::new("dates").with_message("valid_until must not be before valid_from".into()))
+            return Err(ValidationError::new("dates").with_message("valid_until must not be before valid_from".into()));
         }
-        _ => Ok(()),
+        _ => {}
     }
+    // A check is a fact with a date: who and where mean nothing without when.
+    if licence.verified_at.is_none() && (licence.verified_by.is_some() || licence.source.is_some()) {
+        return Err(ValidationError::new("verified_at")
+            .with_message("verified_at is required with verified_by or source".into()));
+    }
+    Ok(())
 }
 
 /// The operating licence issued by a labour ministry or recruitment regulator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[validate(schema(function = "licence_dates", skip_on_field_errors = false))]
-#[schema(example = json!({"number": "DoFE-1234/2075", "issuing_authority": "Department of Foreign Employment", "country": "NP", "valid_from": "2024-07-16", "valid_until": "2027-07-15"}))]
+#[schema(example = json!({"number": "DoFE-1234/2075", "issuing_authority": "Department of Foreign Employment", "country": "NP", "valid_from": "2024-07-16", "valid_until": "2027-07-15", "verified_at": "2026-11-20T08:15:00Z", "verified_by": "GEA-0042", "source": "https://dofe.gov.np/agencies"}))]
 pub struct Licence {
     /// The number as printed on the licence. Unique per issuing country, ignoring case and spaces.
     #[validate(length(min = 1, max = 64), custom(function = "not_blank"))]
@@ -115,9 +121,28 @@ pub struct Licence {
     #[schema(schema_with = schema::country)]
     pub country: String,
     #[serde(default)]
+    #[validate(custom(function = "plausible_date"))]
+    #[schema(pattern = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-")]
     pub valid_from: Option<NaiveDate>,
     #[serde(default)]
+    #[validate(custom(function = "plausible_date"))]
+    #[schema(pattern = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-")]
     pub valid_until: Option<NaiveDate>,
+    /// When the licence was last checked against the issuing authority's register.
+    #[serde(default)]
+    #[validate(custom(function = "plausible_time"))]
+    #[schema(pattern = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-")]
+    pub verified_at: Option<DateTime<Utc>>,
+    /// Who checked it: a staff reference or an organisation, not a person's name.
+    #[serde(default)]
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
+    pub verified_by: Option<String>,
+    /// Where it was checked: the register's URL or name.
+    #[serde(default)]
+    #[validate(length(min = 1, max = 300), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 300, pattern = r"[^\s\u0085]")]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]

@@ -2,12 +2,15 @@
 //! move which state, the guards a certification decision must pass, and the dates a
 //! certificate carries.
 
-use chrono::{DateTime, Duration, Months, Utc};
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::agency::CertificationStatus;
 use crate::domain::assessment::AssessmentKind;
+use crate::domain::standard::Severity;
 
 /// What can happen to an agency's certification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -71,6 +74,8 @@ pub const SUSPENSION_LIMIT_MONTHS: u32 = 6;
 pub const AUDIT_RECENCY_MONTHS: u32 = 6;
 /// A deferred application has this long to be completed before it lapses.
 pub const DEFERRAL_DAYS: i64 = 60;
+/// A surveillance audit counts for an anniversary at most this early.
+pub const SURVEILLANCE_EARLY_MONTHS: u32 = 3;
 
 fn plus_months(at: DateTime<Utc>, months: u32) -> DateTime<Utc> {
     at.checked_add_months(Months::new(months)).unwrap_or(at)
@@ -89,16 +94,97 @@ pub struct Period {
 }
 
 pub fn period(decided_at: DateTime<Utc>) -> Period {
+    cycle_from(decided_at, decided_at)
+}
+
+/// A certificate valid from `valid_from` whose 3-year cycle starts at `cycle_start`; the
+/// surveillance audits fall on the cycle's anniversaries.
+fn cycle_from(valid_from: DateTime<Utc>, cycle_start: DateTime<Utc>) -> Period {
     Period {
-        valid_from: decided_at,
-        valid_until: plus_months(decided_at, VALIDITY_MONTHS),
-        first_surveillance_due: plus_months(decided_at, SURVEILLANCE_MONTHS),
+        valid_from,
+        valid_until: plus_months(cycle_start, VALIDITY_MONTHS),
+        first_surveillance_due: plus_months(cycle_start, SURVEILLANCE_MONTHS),
+    }
+}
+
+/// The dates of a certificate decided at `decided_at`, where `in_force_until` is the end of the
+/// certificate the agency holds now, if it holds one. A recertification decided before expiry
+/// starts the new cycle where the old one ends, so an agency that recertifies early loses no
+/// time and gains none; otherwise the cycle starts at the decision.
+pub fn period_after(decided_at: DateTime<Utc>, in_force_until: Option<DateTime<Utc>>) -> Period {
+    match in_force_until {
+        Some(until) if until > decided_at => cycle_from(decided_at, until),
+        _ => period(decided_at),
     }
 }
 
 /// The next surveillance date once the one due at `due` is done.
 pub fn following_surveillance(due: DateTime<Utc>) -> DateTime<Utc> {
     plus_months(due, SURVEILLANCE_MONTHS)
+}
+
+/// Whether a surveillance audit finalized at `finalized_at` satisfies the anniversary due at
+/// `due`: it may come at most 3 months early (an audit on the day of certification is no
+/// surveillance of the year to come), and late ones count (the sweep suspends past the grace).
+pub fn satisfies_surveillance(due: DateTime<Utc>, finalized_at: DateTime<Utc>) -> bool {
+    finalized_at >= minus_months(due, SURVEILLANCE_EARLY_MONTHS)
+}
+
+/// A licence with a validity end before `now`'s day has expired; one without an end date is
+/// taken as valid (the registry records the end date where the authority publishes one).
+pub fn licence_expired(valid_until: Option<NaiveDate>, now: DateTime<Utc>) -> bool {
+    valid_until.is_some_and(|until| until < now.date_naive())
+}
+
+/// A corrective action for a grave finding: a critical finding, or a major one on a criterion
+/// the standard flags as critical.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraveAction {
+    pub criterion_code: String,
+    pub severity: Severity,
+    /// The body whose audit raised it: only that body's follow-up can clear it.
+    pub body_id: String,
+    /// When the audit that found it was finalized.
+    pub found_at: DateTime<Utc>,
+    pub verified_at: Option<DateTime<Utc>>,
+}
+
+/// A finalized follow-up or special audit and what it recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUpAudit {
+    pub body_id: String,
+    pub finalized_at: DateTime<Utc>,
+    pub findings: BTreeMap<String, Severity>,
+}
+
+/// The grave findings not yet cleared, one sentence each. A grave finding is cleared only when
+/// its corrective action is verified and a later follow-up or special audit by the same body
+/// records the criterion as conformant or observation: a certificate must rest on an auditor
+/// having seen the breach end, not on paper.
+pub fn unresolved_grave_findings(actions: &[GraveAction], follow_ups: &[FollowUpAudit]) -> Vec<String> {
+    let cleared = |a: &GraveAction| {
+        a.verified_at.is_some_and(|verified| {
+            follow_ups.iter().any(|f| {
+                f.body_id == a.body_id
+                    && f.finalized_at > verified
+                    && matches!(f.findings.get(&a.criterion_code), Some(Severity::Conformant | Severity::Observation))
+            })
+        })
+    };
+    actions
+        .iter()
+        .filter(|a| !cleared(a))
+        .map(|a| {
+            let state = if a.verified_at.is_some() { "verified" } else { "not verified yet" };
+            format!(
+                "{} ({} finding of {}, corrective action {state}): a follow_up or special audit by the same body, \
+                 after the corrective action is verified, must record it as conformant or observation",
+                a.criterion_code,
+                a.severity,
+                day(a.found_at)
+            )
+        })
+        .collect()
 }
 
 pub fn surveillance_overdue(next_due: DateTime<Utc>, now: DateTime<Utc>) -> bool {
@@ -129,6 +215,13 @@ pub struct CertifyFacts {
     pub open_major_or_critical: usize,
     /// Minor corrective actions still without a plan.
     pub minors_without_plan: usize,
+    /// Grave findings not cleared by a follow-up audit ([`unresolved_grave_findings`]).
+    pub unresolved_grave: Vec<String>,
+    /// The audit already supported a certification decision.
+    pub audit_already_used: bool,
+    /// Why the body's accreditation does not allow the decision, if it does not.
+    pub accreditation_problem: Option<String>,
+    pub licence_valid_until: Option<NaiveDate>,
     pub now: DateTime<Utc>,
 }
 
@@ -168,25 +261,58 @@ pub fn certify_refusals(f: &CertifyFacts) -> Vec<String> {
     if f.minors_without_plan > 0 {
         refusals.push(format!("{} minor corrective action(s) have no plan yet", f.minors_without_plan));
     }
+    refusals.extend(f.unresolved_grave.iter().cloned());
+    if f.audit_already_used {
+        refusals.push("the audit already supported a certification decision; each audit supports one".into());
+    }
+    if let Some(problem) = &f.accreditation_problem {
+        refusals.push(problem.clone());
+    }
+    if licence_expired(f.licence_valid_until, f.now) {
+        refusals.push(licence_expiry_sentence(f.licence_valid_until));
+    }
     refusals
 }
 
-/// What stands in the way of reinstating a suspended certificate.
-pub fn reinstate_refusals(
-    current: CertificationStatus,
-    overdue_major_or_critical: usize,
-    next_surveillance_due: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Vec<String> {
+fn licence_expiry_sentence(valid_until: Option<NaiveDate>) -> String {
+    match valid_until {
+        Some(until) => format!("the agency's licence expired on {until}"),
+        None => "the agency's licence has expired".into(),
+    }
+}
+
+/// Everything a reinstatement is judged on, gathered by the caller: whatever suspended the
+/// certificate, it comes back only when no cause of suspension remains.
+#[derive(Debug, Clone)]
+pub struct ReinstateFacts {
+    pub current: CertificationStatus,
+    /// Major or critical corrective actions of the agency not yet verified.
+    pub unverified_major_or_critical: usize,
+    pub next_surveillance_due: DateTime<Utc>,
+    pub unresolved_grave: Vec<String>,
+    pub licence_valid_until: Option<NaiveDate>,
+    pub now: DateTime<Utc>,
+}
+
+/// What stands in the way of reinstating a suspended certificate: each cause of suspension
+/// still present, in words; empty when it may go ahead.
+pub fn reinstate_refusals(f: &ReinstateFacts) -> Vec<String> {
     let mut refusals = Vec::new();
-    if let Err(e) = next(current, Event::Reinstate) {
+    if let Err(e) = next(f.current, Event::Reinstate) {
         refusals.push(e);
     }
-    if overdue_major_or_critical > 0 {
-        refusals.push(format!("{overdue_major_or_critical} major or critical corrective action(s) are still overdue"));
+    if f.unverified_major_or_critical > 0 {
+        refusals.push(format!(
+            "{} major or critical corrective action(s) are not verified",
+            f.unverified_major_or_critical
+        ));
     }
-    if surveillance_overdue(next_surveillance_due, now) {
-        refusals.push("the overdue surveillance audit has not been done".into());
+    refusals.extend(f.unresolved_grave.iter().cloned());
+    if surveillance_overdue(f.next_surveillance_due, f.now) {
+        refusals.push("the overdue surveillance audit has not been finalized".into());
+    }
+    if licence_expired(f.licence_valid_until, f.now) {
+        refusals.push(format!("{}; record a valid licence first", licence_expiry_sentence(f.licence_valid_until)));
     }
     refusals
 }
@@ -201,6 +327,8 @@ crate::domain::named_enum! {
         OverdueCorrectiveAction,
         /// The surveillance audit is more than `SURVEILLANCE_GRACE_DAYS` late.
         SurveillanceOverdue,
+        /// The agency's licence expired while it was certified.
+        LicenceExpired,
         /// Suspended for `SUSPENSION_LIMIT_MONTHS` without the cause resolved.
         SuspendedSixMonths,
         /// `valid_until` passed without a recertification decision.
@@ -217,9 +345,10 @@ impl AutoRule {
     /// What the rule does to the certificate when it fires.
     pub fn event(self) -> Event {
         match self {
-            AutoRule::CriticalFinding | AutoRule::OverdueCorrectiveAction | AutoRule::SurveillanceOverdue => {
-                Event::Suspend
-            }
+            AutoRule::CriticalFinding
+            | AutoRule::OverdueCorrectiveAction
+            | AutoRule::SurveillanceOverdue
+            | AutoRule::LicenceExpired => Event::Suspend,
             AutoRule::SuspendedSixMonths => Event::Withdraw,
             AutoRule::CertificateExpired => Event::Expire,
         }
@@ -241,6 +370,7 @@ enum Cause<'a> {
     CriticalFinding { codes: &'a [String], kind: AssessmentKind },
     OverdueCorrectiveAction { overdue: usize },
     SurveillanceOverdue { due: DateTime<Utc> },
+    LicenceExpired { valid_until: Option<NaiveDate> },
     SuspendedSixMonths { since: DateTime<Utc> },
     CertificateExpired { number: &'a str, valid_until: DateTime<Utc> },
 }
@@ -262,6 +392,9 @@ fn fire(cause: Cause<'_>) -> DueTransition {
             AutoRule::SurveillanceOverdue,
             format!("surveillance audit due {} is more than {SURVEILLANCE_GRACE_DAYS} days late", day(due)),
         ),
+        Cause::LicenceExpired { valid_until } => {
+            (AutoRule::LicenceExpired, format!("{} while certified", licence_expiry_sentence(valid_until)))
+        }
         Cause::SuspendedSixMonths { since } => {
             (AutoRule::SuspendedSixMonths, format!("suspended since {} without the cause resolved", day(since)))
         }
@@ -283,18 +416,22 @@ pub struct CertificateFacts {
     pub suspended_at: Option<DateTime<Utc>>,
     /// Major or critical corrective actions past their deadline and unverified at `now`.
     pub overdue_major_or_critical: usize,
+    pub licence_valid_until: Option<NaiveDate>,
 }
 
 /// The automatic transition due for an agency at `now`, if any. At most one fires per sweep,
 /// in this order: expiry ends a certificate whatever else is wrong with it; a certified agency
-/// is suspended for overdue actions before a late surveillance (one reason is enough); a
-/// suspended one is withdrawn after six months. Each rule fires only in the state it leaves, so
+/// is suspended for an expired licence, then for overdue actions, then for a late surveillance
+/// (one reason is enough); a suspended one is withdrawn after six months. Each rule fires only in the state it leaves, so
 /// sweeping again at once finds nothing new.
 pub fn due_transition(facts: &CertificateFacts, now: DateTime<Utc>) -> Option<DueTransition> {
     use CertificationStatus::*;
     let cause = match facts.status {
         Certified | Suspended if expired(facts.valid_until, now) => {
             Cause::CertificateExpired { number: &facts.certificate_number, valid_until: facts.valid_until }
+        }
+        Certified if licence_expired(facts.licence_valid_until, now) => {
+            Cause::LicenceExpired { valid_until: facts.licence_valid_until }
         }
         Certified if facts.overdue_major_or_critical > 0 => {
             Cause::OverdueCorrectiveAction { overdue: facts.overdue_major_or_critical }
@@ -381,6 +518,10 @@ mod tests {
             minimum_score: 75.0,
             open_major_or_critical: 0,
             minors_without_plan: 0,
+            unresolved_grave: Vec::new(),
+            audit_already_used: false,
+            accreditation_problem: None,
+            licence_valid_until: Some(NaiveDate::from_ymd_opt(2027, 7, 15).unwrap()),
             now: t(2026, 4, 1),
         }
     }
@@ -402,6 +543,12 @@ mod tests {
         assert!(refused(|f| f.audit_by_deciders_body = false)[0].contains("your certification body"));
         assert!(refused(|f| f.current = NeverCertified)[0].contains("apply first"));
         assert!(refused(|f| f.current = Certified).iter().any(|r| r.contains("recertification")));
+        assert!(refused(|f| f.audit_already_used = true)[0].contains("already supported"));
+        assert!(refused(|f| f.accreditation_problem = Some("not accredited".into()))[0].contains("not accredited"));
+        let expired = refused(|f| f.licence_valid_until = NaiveDate::from_ymd_opt(2026, 3, 31));
+        assert_eq!(expired, vec!["the agency's licence expired on 2026-03-31".to_owned()]);
+        assert!(refused(|f| f.licence_valid_until = None).is_empty(), "no end date on record is not an expiry");
+        assert_eq!(refused(|f| f.unresolved_grave = vec!["C.1 ...".into()]), vec!["C.1 ...".to_owned()]);
         assert_eq!(
             refused(|f| {
                 f.current = Certified;
@@ -412,12 +559,72 @@ mod tests {
     }
 
     #[test]
-    fn reinstatement_needs_the_cause_resolved() {
-        let now = t(2027, 3, 1);
-        assert!(reinstate_refusals(Suspended, 0, t(2027, 6, 1), now).is_empty());
-        assert_eq!(reinstate_refusals(Suspended, 1, t(2027, 6, 1), now).len(), 1);
-        assert_eq!(reinstate_refusals(Suspended, 0, t(2027, 1, 1), now).len(), 1);
-        assert_eq!(reinstate_refusals(Certified, 0, t(2027, 6, 1), now).len(), 1);
+    fn reinstatement_needs_every_cause_resolved() {
+        let base = ReinstateFacts {
+            current: Suspended,
+            unverified_major_or_critical: 0,
+            next_surveillance_due: t(2027, 6, 1),
+            unresolved_grave: Vec::new(),
+            licence_valid_until: None,
+            now: t(2027, 3, 1),
+        };
+        assert!(reinstate_refusals(&base).is_empty());
+        let refused = |f: ReinstateFacts| reinstate_refusals(&f);
+        // Not overdue yet, but not verified either: the cause is still there.
+        assert_eq!(refused(ReinstateFacts { unverified_major_or_critical: 1, ..base.clone() }).len(), 1);
+        assert_eq!(refused(ReinstateFacts { next_surveillance_due: t(2027, 1, 1), ..base.clone() }).len(), 1);
+        assert_eq!(refused(ReinstateFacts { current: Certified, ..base.clone() }).len(), 1);
+        assert_eq!(refused(ReinstateFacts { unresolved_grave: vec!["D.1 ...".into()], ..base.clone() }).len(), 1);
+        let lapsed = refused(ReinstateFacts { licence_valid_until: NaiveDate::from_ymd_opt(2027, 2, 28), ..base });
+        assert!(lapsed[0].contains("licence expired on 2027-02-28"), "{lapsed:?}");
+    }
+
+    #[test]
+    fn a_recertification_before_expiry_continues_the_cycle() {
+        let decided = t(2029, 1, 1);
+        let early = period_after(decided, Some(t(2029, 1, 31)));
+        assert_eq!(early.valid_from, decided);
+        assert_eq!(early.valid_until, t(2032, 1, 31));
+        assert_eq!(early.first_surveillance_due, t(2030, 1, 31));
+        // Once expired, or without a certificate in force, the cycle starts at the decision.
+        assert_eq!(period_after(decided, Some(t(2028, 12, 31))), period(decided));
+        assert_eq!(period_after(decided, None), period(decided));
+    }
+
+    #[test]
+    fn a_surveillance_audit_counts_at_most_three_months_early() {
+        let due = t(2027, 6, 30);
+        assert!(!satisfies_surveillance(due, t(2026, 6, 30)), "an audit on the day of certification");
+        assert!(!satisfies_surveillance(due, t(2027, 3, 29)));
+        assert!(satisfies_surveillance(due, t(2027, 3, 30)));
+        assert!(satisfies_surveillance(due, t(2027, 8, 1)), "a late audit still counts");
+    }
+
+    #[test]
+    fn a_grave_finding_is_cleared_only_by_a_later_follow_up_of_the_same_body() {
+        let action = GraveAction {
+            criterion_code: "C.1".into(),
+            severity: Severity::Critical,
+            body_id: "gea".into(),
+            found_at: t(2026, 3, 1),
+            verified_at: Some(t(2026, 3, 20)),
+        };
+        let follow_up = |body: &str, at, severity| FollowUpAudit {
+            body_id: body.into(),
+            finalized_at: at,
+            findings: BTreeMap::from([("C.1".to_owned(), severity)]),
+        };
+        let open = |actions: &[GraveAction], audits: &[FollowUpAudit]| unresolved_grave_findings(actions, audits).len();
+        let seen = follow_up("gea", t(2026, 4, 1), Severity::Conformant);
+        assert_eq!(open(std::slice::from_ref(&action), std::slice::from_ref(&seen)), 0);
+        assert_eq!(open(std::slice::from_ref(&action), &[follow_up("gea", t(2026, 4, 1), Severity::Observation)]), 0);
+        assert_eq!(open(std::slice::from_ref(&action), &[]), 1, "paper alone does not clear it");
+        assert_eq!(open(&[GraveAction { verified_at: None, ..action.clone() }], std::slice::from_ref(&seen)), 1);
+        assert_eq!(open(std::slice::from_ref(&action), &[follow_up("other", t(2026, 4, 1), Severity::Conformant)]), 1);
+        assert_eq!(open(std::slice::from_ref(&action), &[follow_up("gea", t(2026, 3, 19), Severity::Conformant)]), 1);
+        assert_eq!(open(std::slice::from_ref(&action), &[follow_up("gea", t(2026, 4, 1), Severity::Minor)]), 1);
+        let text = unresolved_grave_findings(&[action], &[]).remove(0);
+        assert!(text.starts_with("C.1 (critical finding of 2026-03-01, corrective action verified)"), "{text}");
     }
 
     proptest! {
@@ -453,6 +660,7 @@ mod tests {
             next_surveillance_due: t(2027, 1, 31),
             suspended_at: None,
             overdue_major_or_critical: 0,
+            licence_valid_until: None,
         }
     }
 
@@ -489,6 +697,20 @@ mod tests {
                 "surveillance audit due 2027-01-31 is more than 30 days late".into()
             ))
         );
+        // An expired licence suspends before overdue actions or a late surveillance.
+        let f = CertificateFacts {
+            licence_valid_until: NaiveDate::from_ymd_opt(2026, 5, 31),
+            overdue_major_or_critical: 1,
+            ..on_certificate(Certified)
+        };
+        assert_eq!(
+            fired(due_transition(&f, t(2026, 6, 1))),
+            Some((
+                AutoRule::LicenceExpired,
+                Event::Suspend,
+                "the agency's licence expired on 2026-05-31 while certified".into()
+            ))
+        );
         let f = CertificateFacts { suspended_at: Some(t(2027, 1, 1)), ..on_certificate(Suspended) };
         assert_eq!(
             fired(due_transition(&f, t(2027, 7, 1))),
@@ -520,6 +742,7 @@ mod tests {
             "critical_finding",
             "overdue_corrective_action",
             "surveillance_overdue",
+            "licence_expired",
             "suspended_six_months",
             "certificate_expired",
         ];
@@ -575,6 +798,7 @@ mod tests {
             due in offset(),
             since in proptest::option::weighted(0.8, 0i64..400 * 86_400),
             overdue in prop_oneof![3 => Just(0usize), 1 => 1usize..5],
+            licence in proptest::option::weighted(0.5, -30i64..3000),
         ) -> (CertificateFacts, DateTime<Utc>) {
             let facts = CertificateFacts {
                 status,
@@ -583,6 +807,7 @@ mod tests {
                 next_surveillance_due: now + Duration::seconds(due),
                 suspended_at: since.map(|s| now - Duration::seconds(s)),
                 overdue_major_or_critical: overdue,
+                licence_valid_until: licence.map(|days| (now + Duration::days(days)).date_naive()),
             };
             (facts, now)
         }
@@ -635,7 +860,9 @@ mod tests {
         #[test]
         fn a_certificate_in_order_has_nothing_due((facts, now) in sweep_case()) {
             let f = CertificateFacts { status: Certified, overdue_major_or_critical: 0, ..facts };
-            let in_order = !expired(f.valid_until, now) && !surveillance_overdue(f.next_surveillance_due, now);
+            let in_order = !expired(f.valid_until, now)
+                && !surveillance_overdue(f.next_surveillance_due, now)
+                && !licence_expired(f.licence_valid_until, now);
             prop_assert_eq!(due_transition(&f, now).is_none(), in_order);
         }
 

@@ -22,6 +22,23 @@ pub fn valid_country(code: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// The years a date in the registry can fall in. Anything outside is a typing slip (`0202`,
+/// `20266`) and, before 4714 BC, cannot be stored on PostgreSQL.
+pub const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+pub fn plausible_date(date: &chrono::NaiveDate) -> Result<(), ValidationError> {
+    use chrono::Datelike;
+    if PLAUSIBLE_YEARS.contains(&date.year()) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("date").with_message("must be a date between the years 1900 and 2200".into()))
+    }
+}
+
+pub fn plausible_time(time: &chrono::DateTime<chrono::Utc>) -> Result<(), ValidationError> {
+    plausible_date(&time.date_naive())
+}
+
 pub fn web_url(url: &str) -> Result<(), ValidationError> {
     let lower = url.to_ascii_lowercase();
     if lower.starts_with("https://") || lower.starts_with("http://") {

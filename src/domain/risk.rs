@@ -1,6 +1,6 @@
 //! Agency risk (domain.md §4): what an HR platform asks first, with the reasons behind it.
 
-use chrono::{DateTime, Months, Utc};
+use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -35,6 +35,9 @@ pub struct RiskFacts {
     pub overdue_minor_actions: usize,
     /// Substantiated worker reports in the last 12 months.
     pub substantiated_reports: usize,
+    pub licence_valid_until: Option<NaiveDate>,
+    /// Why the body that issued the certificate in force no longer holds its accreditation.
+    pub certifying_body_problem: Option<String>,
     pub now: DateTime<Utc>,
 }
 
@@ -59,6 +62,14 @@ pub fn assess(f: &RiskFacts) -> (RiskLevel, Vec<RiskReason>) {
         Some(Grade::D) => say(RiskLevel::High, "latest audit graded D".into()),
         Some(Grade::C) => say(RiskLevel::Medium, "latest audit graded C".into()),
         Some(Grade::A | Grade::B) => {}
+    }
+    if crate::domain::certification::licence_expired(f.licence_valid_until, f.now) {
+        let until = f.licence_valid_until.map(|d| d.to_string()).unwrap_or_default();
+        say(RiskLevel::Critical, format!("the licence to recruit expired on {until}"));
+    }
+    if let Some(problem) = &f.certifying_body_problem {
+        // The certificate stays valid, but its issuer is no longer vouched for by the scheme.
+        say(RiskLevel::Medium, format!("the certificate stands, but {problem}"));
     }
     if f.overdue_critical_actions > 0 {
         say(RiskLevel::Critical, format!("{} critical corrective action(s) overdue", f.overdue_critical_actions));
@@ -99,6 +110,8 @@ mod tests {
             overdue_major_actions: 0,
             overdue_minor_actions: 0,
             substantiated_reports: 0,
+            licence_valid_until: None,
+            certifying_body_problem: None,
             now: Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap(),
         }
     }
@@ -128,6 +141,24 @@ mod tests {
         let (level, reasons) = assess(&f);
         assert_eq!(level, RiskLevel::High);
         assert!(reasons[0].reason.contains("18 months"));
+    }
+
+    #[test]
+    fn an_expired_licence_is_critical_with_its_date() {
+        let f = RiskFacts { licence_valid_until: NaiveDate::from_ymd_opt(2020, 3, 31), ..facts() };
+        let (level, reasons) = assess(&f);
+        assert_eq!(level, RiskLevel::Critical);
+        assert_eq!(reasons[0].reason, "the licence to recruit expired on 2020-03-31");
+        let valid = RiskFacts { licence_valid_until: NaiveDate::from_ymd_opt(2026, 6, 1), ..facts() };
+        assert_eq!(assess(&valid).0, RiskLevel::Low, "valid through its last day");
+    }
+
+    #[test]
+    fn a_lapsed_certifying_body_is_a_reason() {
+        let f = RiskFacts { certifying_body_problem: Some("the body's accreditation ended".into()), ..facts() };
+        let (level, reasons) = assess(&f);
+        assert_eq!(level, RiskLevel::Medium);
+        assert!(reasons[0].reason.contains("accreditation ended"));
     }
 
     #[test]

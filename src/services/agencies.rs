@@ -193,6 +193,8 @@ impl AgencyInput {
         self.trading_names = dedup(&self.trading_names.iter().map(|n| n.trim().to_owned()).collect::<Vec<_>>());
         self.licence.number = self.licence.number.trim().to_owned();
         self.licence.issuing_authority = self.licence.issuing_authority.trim().to_owned();
+        self.licence.verified_by = self.licence.verified_by.map(|v| v.trim().to_owned());
+        self.licence.source = self.licence.source.map(|v| v.trim().to_owned());
         self.origin_countries = dedup(&self.origin_countries);
         self.destination_countries = dedup(&self.destination_countries);
         self.sectors = dedup(&self.sectors);
@@ -225,6 +227,9 @@ impl AgencyInput {
             version: 1,
             created_at: now,
             updated_at: now,
+            licence_verified_at: None,
+            licence_verified_by: None,
+            licence_source: None,
         };
         self.write_into(&mut row);
         row
@@ -242,6 +247,9 @@ impl AgencyInput {
         row.licence_country = input.licence.country;
         row.licence_valid_from = input.licence.valid_from;
         row.licence_valid_until = input.licence.valid_until;
+        row.licence_verified_at = input.licence.verified_at;
+        row.licence_verified_by = input.licence.verified_by;
+        row.licence_source = input.licence.source;
         row.origin_countries = Json(input.origin_countries);
         row.destination_countries = Json(input.destination_countries);
         row.sectors = Json(input.sectors);
@@ -262,6 +270,9 @@ impl AgencyInput {
                 country: row.licence_country.clone(),
                 valid_from: row.licence_valid_from,
                 valid_until: row.licence_valid_until,
+                verified_at: row.licence_verified_at,
+                verified_by: row.licence_verified_by.clone(),
+                source: row.licence_source.clone(),
             },
             origin_countries: row.origin_countries.to_vec(),
             destination_countries: row.destination_countries.to_vec(),

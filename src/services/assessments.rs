@@ -15,7 +15,7 @@ use crate::db::types::Json;
 use crate::domain::assessment::{
     AssessmentKind, AssessmentStatus, AuditMethods, FeeAmount, Step, criterion_takes_fees,
 };
-use crate::domain::certification_body::AccreditationStatus;
+use crate::domain::certification_body::accreditation_problem;
 use crate::domain::fields::whole_u32;
 use crate::domain::scoring;
 use crate::domain::standard::{Severity, StandardStatus};
@@ -122,11 +122,7 @@ pub fn open(
                 "the agency has no accepted application with your certification body".into(),
             ));
         }
-        let accredited = store::certification_bodies::find(conn, body_id)?
-            .is_some_and(|b| b.accreditation_status == AccreditationStatus::Accredited);
-        if !accredited {
-            return Err(AppError::Conflict("your certification body is not accredited".into()));
-        }
+        check_accredited(conn, body_id, now)?;
     }
     let row = AssessmentRow {
         id: new_id(),
@@ -171,6 +167,10 @@ pub fn record_finding(
     }
     if !input.fees.is_empty() && !criterion_takes_fees(code) {
         return Err(AppError::field("fees", "fee amounts are recorded only on criteria of principle C"));
+    }
+    // A fee found charged is a breach: it cannot stand beside a finding that says there is none.
+    if !input.fees.is_empty() && !matches!(input.severity, Severity::Minor | Severity::Major | Severity::Critical) {
+        return Err(AppError::field("fees", "fee amounts are recorded only on minor, major or critical findings"));
     }
     check_if_match(if_match, row.version)?;
     store::assessments::put_finding(
@@ -218,6 +218,17 @@ pub fn step(
     Ok(row)
 }
 
+/// Refuses (409) work under an accreditation that is not in force: the body must be
+/// `accredited`, and `accredited_until` not past.
+fn check_accredited(conn: &mut DbConnection, body_id: &str, now: DateTime<Utc>) -> AppResult<()> {
+    let body = store::certification_bodies::find(conn, body_id)?
+        .ok_or_else(|| AppError::Conflict("your certification body is not registered".into()))?;
+    match accreditation_problem(&body.name, body.accreditation_status, body.accredited_until, now) {
+        Some(problem) => Err(AppError::Conflict(problem)),
+        None => Ok(()),
+    }
+}
+
 /// The recorded findings by criterion code.
 pub fn severities(findings: &[FindingRow]) -> BTreeMap<String, Severity> {
     findings.iter().map(|f| (f.criterion_code.clone(), f.severity)).collect()
@@ -248,6 +259,8 @@ fn finalize(conn: &mut DbConnection, row: &mut AssessmentRow, now: DateTime<Utc>
     let Some(body_id) = row.certification_body_id.clone() else {
         return Ok(());
     };
+    // An audit counts only under an accreditation in force when it is finalized.
+    check_accredited(conn, &body_id, now)?;
     corrective_actions::open_for(conn, row, &body_id, &found, now)?;
     let mut agency = crate::services::agencies::find(conn, &row.agency_id)?;
     agency.latest_score = row.overall_score;

@@ -11,14 +11,18 @@ use crate::auth::{Action, Principal, authorize};
 use crate::db::DbConnection;
 use crate::domain::agency::CertificationStatus;
 use crate::domain::assessment::{AssessmentKind, AssessmentStatus};
-use crate::domain::certification::{self as rules, AutoRule, CertificateFacts, CertifyFacts, DueTransition, Event};
+use crate::domain::certification::{
+    self as rules, AutoRule, CertificateFacts, CertifyFacts, DueTransition, Event, FollowUpAudit, GraveAction,
+    ReinstateFacts,
+};
+use crate::domain::certification_body::accreditation_problem;
 use crate::domain::fields::{not_blank, uuid};
 use crate::domain::standard::Severity;
 use crate::error::{AppError, AppResult};
 use crate::services::{agencies, validate};
 use crate::store;
 use crate::store::agencies::AgencyRow;
-use crate::store::certifications::{CertificateRow, EventRow};
+use crate::store::certifications::{CertificateRow, DecisionRow, EventRow};
 
 /// The actor recorded for automatic decisions.
 pub const SYSTEM: &str = "system";
@@ -164,6 +168,10 @@ pub fn certify(
     let lead_person = store::clients::find(conn, &audit.lead_client_id)?.and_then(|l| l.person_ref);
     let decider_person = store::clients::find(conn, &decider.client_id)?.and_then(|d| d.person_ref);
     let same_person = matches!((&decider_person, &lead_person), (Some(a), Some(b)) if a == b);
+    let body = match &audit.certification_body_id {
+        Some(id) => store::certification_bodies::find(conn, id)?,
+        None => None,
+    };
     let facts = CertifyFacts {
         current: agency.certification_status,
         audit_kind: audit.kind,
@@ -175,10 +183,23 @@ pub fn certify(
         minimum_score: minimum,
         open_major_or_critical: store::corrective_actions::unverified(conn, agency_id, &SERIOUS, None)?,
         minors_without_plan: store::corrective_actions::minors_without_plan(conn, agency_id)?,
+        unresolved_grave: unresolved_grave_findings(conn, agency_id)?,
+        audit_already_used: store::certifications::decision_on(conn, &audit.id)?.is_some(),
+        accreditation_problem: body
+            .as_ref()
+            .and_then(|b| accreditation_problem(&b.name, b.accreditation_status, b.accredited_until, now)),
+        licence_valid_until: agency.licence_valid_until,
         now,
     };
     refuse(rules::certify_refusals(&facts))?;
-    let period = rules::period(now);
+    // A recertification before expiry continues the cycle of the certificate in force.
+    let in_force_until = match agency.certification_status {
+        CertificationStatus::Certified => {
+            store::certifications::certificate_of(conn, agency_id)?.map(|c| c.valid_until)
+        }
+        _ => None,
+    };
+    let period = rules::period_after(now, in_force_until);
     let certificate = CertificateRow {
         agency_id: agency_id.into(),
         number: certificate_number(now),
@@ -192,10 +213,93 @@ pub fn certify(
         suspension_reason: None,
         updated_at: now,
     };
+    // First, so that of two decisions racing on one audit exactly one is kept.
+    store::certifications::insert_decision(
+        conn,
+        &DecisionRow {
+            assessment_id: audit.id.clone(),
+            agency_id: agency_id.into(),
+            certificate_number: certificate.number.clone(),
+            decided_by: decider.client_id.clone(),
+            decided_at: now,
+        },
+    )?;
     store::certifications::put_certificate(conn, &certificate)?;
     let number = certificate.number.clone();
     record(conn, &mut agency, CertificationStatus::Certified, &decider.client_id, None, reason, Some(&number), now)?;
     Ok(certificate)
+}
+
+/// The agency's grave findings (critical, or major on a criterion the standard flags critical)
+/// not yet cleared by a follow-up audit; see `domain::certification::unresolved_grave_findings`.
+fn unresolved_grave_findings(conn: &mut DbConnection, agency_id: &str) -> AppResult<Vec<String>> {
+    use std::collections::HashMap;
+
+    use crate::domain::assessment::AssessmentKind;
+    use crate::store::assessments::{Filter, Visibility};
+
+    let actions = store::corrective_actions::page(
+        conn,
+        &store::corrective_actions::Filter {
+            agency_id: Some(agency_id.to_owned()),
+            severities: Some(SERIOUS.to_vec()),
+            ..Default::default()
+        },
+        None,
+        i64::MAX,
+    )?;
+    if actions.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Whether a major is grave depends on its criterion in the standard its audit used.
+    let mut versions: HashMap<String, String> = HashMap::new();
+    let mut critical_criteria: HashMap<String, Vec<String>> = HashMap::new();
+    let mut grave = Vec::new();
+    for action in actions {
+        if action.severity == Severity::Major {
+            if !versions.contains_key(&action.assessment_id) {
+                let version = store::assessments::find(conn, &action.assessment_id)?
+                    .map(|a| a.standard_version)
+                    .ok_or_else(|| AppError::internal("corrective action of a missing assessment"))?;
+                versions.insert(action.assessment_id.clone(), version);
+            }
+            let version = &versions[&action.assessment_id];
+            if !critical_criteria.contains_key(version) {
+                let standard = store::standards::content_of_version(conn, version)?;
+                let codes = standard.criteria.iter().filter(|c| c.critical).map(|c| c.code.clone()).collect();
+                critical_criteria.insert(version.clone(), codes);
+            }
+            if !critical_criteria[version].contains(&action.criterion_code) {
+                continue;
+            }
+        }
+        grave.push(GraveAction {
+            criterion_code: action.criterion_code,
+            severity: action.severity,
+            body_id: action.certification_body_id,
+            found_at: action.created_at,
+            verified_at: action.verified_at,
+        });
+    }
+    if grave.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut follow_ups = Vec::new();
+    for kind in [AssessmentKind::FollowUp, AssessmentKind::Special] {
+        let filter = Filter {
+            agency_id: Some(agency_id.to_owned()),
+            status: Some(AssessmentStatus::Finalized),
+            kind: Some(kind),
+        };
+        for audit in store::assessments::page(conn, &Visibility::All, &filter, None, i64::MAX)? {
+            let (Some(body_id), Some(finalized_at)) = (audit.certification_body_id, audit.finalized_at) else {
+                continue;
+            };
+            let findings = crate::services::assessments::severities(&store::assessments::findings_of(conn, &audit.id)?);
+            follow_ups.push(FollowUpAudit { body_id, finalized_at, findings });
+        }
+    }
+    Ok(rules::unresolved_grave_findings(&grave, &follow_ups))
 }
 
 /// `FH-<year>-<8 hex>`: unique (from a UUIDv7's random bits) and readable over the phone.
@@ -238,8 +342,14 @@ pub fn reinstate(
 ) -> AppResult<()> {
     let mut agency = agencies::find(conn, agency_id)?;
     let mut cert = certificate(conn, agency_id)?;
-    let overdue = store::corrective_actions::unverified(conn, agency_id, &SERIOUS, Some(now))?;
-    refuse(rules::reinstate_refusals(agency.certification_status, overdue, cert.next_surveillance_due, now))?;
+    refuse(rules::reinstate_refusals(&ReinstateFacts {
+        current: agency.certification_status,
+        unverified_major_or_critical: store::corrective_actions::unverified(conn, agency_id, &SERIOUS, None)?,
+        next_surveillance_due: cert.next_surveillance_due,
+        unresolved_grave: unresolved_grave_findings(conn, agency_id)?,
+        licence_valid_until: agency.licence_valid_until,
+        now,
+    }))?;
     cert.suspended_at = None;
     cert.suspension_reason = None;
     cert.updated_at = now;
@@ -290,7 +400,12 @@ pub(crate) fn audit_finalized(
     if !matches!(status, CertificationStatus::Certified | CertificationStatus::Suspended) {
         return Ok(());
     }
-    if kind == AssessmentKind::Surveillance && cert.certification_body_id == body_id {
+    // A surveillance audit satisfies the earliest unmet anniversary, if it is not too early;
+    // later anniversaries stay where they are.
+    if kind == AssessmentKind::Surveillance
+        && cert.certification_body_id == body_id
+        && rules::satisfies_surveillance(cert.next_surveillance_due, now)
+    {
         cert.next_surveillance_due = rules::following_surveillance(cert.next_surveillance_due);
         cert.updated_at = now;
         store::certifications::update_certificate(conn, &cert)?;
@@ -306,6 +421,7 @@ pub(crate) fn due_for(
     conn: &mut DbConnection,
     agency_id: &str,
     status: CertificationStatus,
+    licence_valid_until: Option<chrono::NaiveDate>,
     cert: &CertificateRow,
     now: DateTime<Utc>,
 ) -> AppResult<Option<DueTransition>> {
@@ -320,6 +436,7 @@ pub(crate) fn due_for(
         next_surveillance_due: cert.next_surveillance_due,
         suspended_at: cert.suspended_at,
         overdue_major_or_critical: overdue,
+        licence_valid_until,
     };
     Ok(rules::due_transition(&facts, now))
 }
@@ -331,11 +448,11 @@ pub(crate) fn apply_rules_to(
     agency_id: &str,
     now: DateTime<Utc>,
 ) -> AppResult<Option<DueTransition>> {
-    let status = agencies::find(conn, agency_id)?.certification_status;
+    let agency = agencies::find(conn, agency_id)?;
     let Some(cert) = store::certifications::certificate_of(conn, agency_id)? else {
         return Ok(None);
     };
-    let due = due_for(conn, agency_id, status, &cert, now)?;
+    let due = due_for(conn, agency_id, agency.certification_status, agency.licence_valid_until, &cert, now)?;
     if let Some(due) = &due {
         apply_due(conn, agency_id, due, now)?;
     }
@@ -358,8 +475,8 @@ pub fn sweep(conn: &mut DbConnection, now: DateTime<Utc>) -> AppResult<SweepRepo
         lapsed_applications: store::certifications::lapse_deferred_applications(conn, now)?,
         ..SweepReport::default()
     };
-    for (agency_id, status, cert) in store::certifications::certified_or_suspended(conn)? {
-        let Some(due) = due_for(conn, &agency_id, status, &cert, now)? else {
+    for (agency_id, status, licence_valid_until, cert) in store::certifications::certified_or_suspended(conn)? {
+        let Some(due) = due_for(conn, &agency_id, status, licence_valid_until, &cert, now)? else {
             continue;
         };
         apply_due(conn, &agency_id, &due, now)?;

@@ -7,7 +7,7 @@ use validator::Validate;
 
 use crate::db::DbConnection;
 use crate::domain::certification_body::AccreditationStatus;
-use crate::domain::fields::{not_blank, not_null, present, valid_country, web_url};
+use crate::domain::fields::{not_blank, not_null, plausible_date, present, valid_country, web_url};
 use crate::domain::schema;
 use crate::error::{AppError, AppResult};
 use crate::services::{check_if_match, new_id, validate};
@@ -29,7 +29,10 @@ pub struct BodyInput {
     #[schema(max_length = 300, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
     pub website: Option<String>,
     pub accreditation_status: AccreditationStatus,
+    /// Last day of the accreditation; audits and decisions after it are refused.
     #[serde(default)]
+    #[validate(custom(function = "plausible_date"))]
+    #[schema(pattern = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-")]
     pub accredited_until: Option<NaiveDate>,
 }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::agencies;
-use crate::db::types::{At, Json, JsonText, NullableJsonText};
+use crate::db::types::{At, Json, JsonText, MaybeAt, NullableJsonText};
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::agency::{Address, CertificationStatus, Grade, Sector, contains_pattern};
 use crate::error::{AppError, AppResult};
@@ -45,6 +45,10 @@ pub struct AgencyRow {
     pub created_at: DateTime<Utc>,
     #[diesel(serialize_as = At)]
     pub updated_at: DateTime<Utc>,
+    #[diesel(serialize_as = MaybeAt)]
+    pub licence_verified_at: Option<DateTime<Utc>>,
+    pub licence_verified_by: Option<String>,
+    pub licence_source: Option<String>,
 }
 
 /// What a registry search filters on. Text values are already folded by the caller.

@@ -2,11 +2,13 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{agencies, applications, assessments, certificates, certification_events};
+use crate::db::schema::{
+    agencies, applications, assessments, certificates, certification_decisions, certification_events,
+};
 use crate::db::types::{At, MaybeAt};
 use crate::domain::agency::CertificationStatus;
 use crate::domain::assessment::{AssessmentKind, AssessmentStatus};
@@ -85,14 +87,21 @@ pub fn history(conn: &mut DbConnection, agency_id: &str) -> AppResult<Vec<EventR
         .in_table(EVENTS)
 }
 
-/// Certified and suspended agencies with their certificate: what the automatic rules look at.
-pub fn certified_or_suspended(
-    conn: &mut DbConnection,
-) -> AppResult<Vec<(String, CertificationStatus, CertificateRow)>> {
+/// An agency the automatic rules look at: id, status, the licence's last day, certificate.
+pub type Certified = (String, CertificationStatus, Option<NaiveDate>, CertificateRow);
+
+/// Certified and suspended agencies with their licence's end and their certificate: what the
+/// automatic rules look at.
+pub fn certified_or_suspended(conn: &mut DbConnection) -> AppResult<Vec<Certified>> {
     agencies::table
         .inner_join(certificates::table.on(certificates::agency_id.eq(agencies::id)))
         .filter(agencies::certification_status.eq_any([CertificationStatus::Certified, CertificationStatus::Suspended]))
-        .select((agencies::id, agencies::certification_status, certificates::all_columns))
+        .select((
+            agencies::id,
+            agencies::certification_status,
+            agencies::licence_valid_until,
+            certificates::all_columns,
+        ))
         .load(conn)
         .in_table(CERTIFICATES)
 }
@@ -150,4 +159,48 @@ pub fn last_audits(conn: &mut DbConnection, agency_ids: &[String]) -> AppResult<
         .load(conn)
         .in_table("assessments")?;
     Ok(rows.into_iter().filter_map(|(id, at)| at.map(|at| (id, at))).collect())
+}
+
+/// A certification decision and the audit it rests on.
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = certification_decisions)]
+pub struct DecisionRow {
+    pub assessment_id: String,
+    pub agency_id: String,
+    pub certificate_number: String,
+    pub decided_by: String,
+    #[diesel(serialize_as = At)]
+    pub decided_at: DateTime<Utc>,
+}
+
+/// Records a decision. A second decision on the same audit is refused (409), also when two race:
+/// the primary key decides, on both backends.
+pub fn insert_decision(conn: &mut DbConnection, row: &DecisionRow) -> AppResult<()> {
+    diesel::insert_into(certification_decisions::table).values(row.clone()).execute(conn).map_err(|e| match e {
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+            crate::error::AppError::Conflict("the audit already supported a certification decision".into())
+        }
+        other => other.into(),
+    })?;
+    Ok(())
+}
+
+pub fn decision_on(conn: &mut DbConnection, assessment_id: &str) -> AppResult<Option<DecisionRow>> {
+    certification_decisions::table.find(assessment_id).first(conn).optional().in_table("certification_decisions")
+}
+
+/// For each of these agencies whose certificate ended (withdrawn or expired), the transition
+/// that ended it last; in one query.
+pub fn endings(conn: &mut DbConnection, agency_ids: &[String]) -> AppResult<HashMap<String, EventRow>> {
+    if agency_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<EventRow> = certification_events::table
+        .filter(certification_events::agency_id.eq_any(agency_ids))
+        .filter(certification_events::to_status.eq_any([CertificationStatus::Withdrawn, CertificationStatus::Expired]))
+        .order((certification_events::occurred_at.asc(), certification_events::id.asc()))
+        .load(conn)
+        .in_table(EVENTS)?;
+    // In time order, so the last one written per agency is its latest ending.
+    Ok(rows.into_iter().map(|e| (e.agency_id.clone(), e)).collect())
 }

@@ -39,7 +39,9 @@ fn attested_status(certification: Value) -> Value {
     let mut status = json!({
         "legal_name": "Himalayan Overseas Manpower 1",
         "licence_number": "DoFE-1/2075",
-        "licence_country": "NP"
+        "licence_country": "NP",
+        "licence_valid_until": null,
+        "licence_verified_at": null
     });
     status.as_object_mut().unwrap().extend(certification.as_object().unwrap().clone());
     status
@@ -92,7 +94,8 @@ async fn the_public_registry_needs_no_token_and_shows_nothing_private() {
             "id": id(&sao),
             "legal_name": "Agência São José Recrutamento",
             "trading_names": ["Himal HR 1"],
-            "licence": {"number": "DoFE-1/2075", "issuing_authority": "Department of Foreign Employment", "country": "PH", "valid_from": null, "valid_until": null},
+            "licence": {"number": "DoFE-1/2075", "issuing_authority": "Department of Foreign Employment", "country": "PH", "valid_from": null, "valid_until": null,
+                "verified_at": null, "verified_by": null, "source": null},
             "origin_countries": ["PH"],
             "destination_countries": ["SA"],
             "sectors": ["construction"],
@@ -209,7 +212,10 @@ async fn a_certified_agency_is_attested_and_the_attestation_verifies_offline() {
         "certification_body_id": body.id,
         "valid_from": rfc3339(audited_at),
         "valid_until": valid_until,
-        "suspended_at": null
+        "state": "in_force",
+        "suspended_at": null,
+        "ended_at": null,
+        "end_reason": null
     });
     let audit_day = audited_at.date_naive().to_string();
 
@@ -266,10 +272,11 @@ async fn a_certified_agency_is_attested_and_the_attestation_verifies_offline() {
     let res = app.send(Method::GET, "/v1/agencies", &jws, None).await;
     assert_problem(res, 401, "unauthorized").await;
 
-    // A withdrawn certificate is no longer shown, nor attested.
+    // A withdrawn certificate is shown as ended, never as in force, and is not attested.
     app.force_certification(&certificate, "withdrawn").await;
     let one = app.get_json(&format!("/v1/public/agencies/{agency_id}"), None).await;
-    assert_eq!((&one["certification_status"], &one["certificate"]), (&json!("withdrawn"), &Value::Null));
+    assert_eq!(one["certification_status"], "withdrawn");
+    assert_eq!((&one["certificate"]["number"], &one["certificate"]["state"]), (&json!(number), &json!("ended")));
     let claims = verify_offline(&app, &attestation(&app, &agency_id).await).await.unwrap();
     assert_eq!(claims["status"]["certification_status"], "withdrawn");
     assert_eq!(claims["status"]["certificate_number"], Value::Null);
