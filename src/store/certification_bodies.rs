@@ -40,6 +40,11 @@ pub fn find(conn: &mut DbConnection, id: &str) -> AppResult<Option<BodyRow>> {
     certification_bodies::table.find(id).first(conn).optional().in_table(BODIES)
 }
 
+pub fn exists(conn: &mut DbConnection, id: &str) -> AppResult<bool> {
+    let n: i64 = certification_bodies::table.filter(certification_bodies::id.eq(id)).count().get_result(conn)?;
+    Ok(n > 0)
+}
+
 pub fn page(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> AppResult<Vec<BodyRow>> {
     let mut query = certification_bodies::table.into_boxed();
     if let Some(after) = after {
