@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use fairhire::clock::{Clock, SystemClock};
 use fairhire::config::Config;
 use fairhire::domain::roles::Role;
+use fairhire::error::AppError;
 use fairhire::services::clients::{self, ClientInput};
 
 #[derive(Parser)]
@@ -63,14 +64,52 @@ fn parse_role(s: &str) -> Result<Role, String> {
     Role::parse(s).ok_or_else(|| "expected one of: admin, auditor, certifier, agency, integrator".into())
 }
 
+/// Why a command failed, which decides the exit code.
+enum Failure {
+    /// The input is not valid (exit 2, as clap exits for its own parse errors).
+    Usage(String),
+    /// Anything else (exit 1).
+    Failed(String),
+}
+
+impl From<String> for Failure {
+    fn from(reason: String) -> Self {
+        Failure::Failed(reason)
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(reason) => {
-            eprintln!("fairhire: {reason}");
-            ExitCode::from(1)
-        }
+    let (code, reason) = match run(cli) {
+        Ok(()) => return ExitCode::SUCCESS,
+        Err(Failure::Usage(reason)) => (2, reason),
+        Err(Failure::Failed(reason)) => (1, reason),
+    };
+    // One line, as documented: some causes (libpq's) span several.
+    let reason = reason.lines().map(str::trim).filter(|line| !line.is_empty()).collect::<Vec<_>>().join(" ");
+    eprintln!("fairhire: {reason}");
+    ExitCode::from(code)
+}
+
+/// A failed `client create`: invalid input is a usage error naming the flags to fix.
+fn client_failure(error: AppError) -> Failure {
+    match error {
+        AppError::Validation(errors) => Failure::Usage(
+            errors.iter().map(|e| format!("{}: {}", flag_of(&e.field), e.message)).collect::<Vec<_>>().join("; "),
+        ),
+        other => Failure::Failed(other.to_string()),
+    }
+}
+
+/// The `client create` flag that sets a field of the client's input.
+fn flag_of(field: &str) -> &str {
+    match field {
+        "name" => "--name",
+        "role" => "--role",
+        "certification_body_id" => "--certification-body",
+        "agency_id" => "--agency",
+        "person_ref" => "--person-ref",
+        other => other,
     }
 }
 
@@ -78,7 +117,7 @@ fn load_config() -> Result<Config, String> {
     Config::load().map_err(|e| format!("configuration: {e}"))
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Serve { bind } => {
             let mut config = load_config()?;
@@ -86,7 +125,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 config.bind = bind;
             }
             fairhire::telemetry::init(config.log_format);
-            serve(config)
+            Ok(serve(config)?)
         }
         Command::Migrate => {
             let config = load_config()?;
@@ -102,14 +141,10 @@ fn run(cli: Cli) -> Result<(), String> {
             let input =
                 ClientInput { name, role, certification_body_id: certification_body, agency_id: agency, person_ref };
             let now = SystemClock.now();
-            let created = state.db.write_blocking(|conn| clients::create_with_secret(conn, input, None, now)).map_err(
-                |e| match e {
-                    fairhire::error::AppError::Validation(errors) => {
-                        errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
-                    }
-                    other => other.to_string(),
-                },
-            )?;
+            let created = state
+                .db
+                .write_blocking(|conn| clients::create_with_secret(conn, input, None, now))
+                .map_err(client_failure)?;
             println!("{}", serde_json::to_string_pretty(&created).map_err(|e| e.to_string())?);
             Ok(())
         }
@@ -131,7 +166,7 @@ fn run(cli: Cli) -> Result<(), String> {
             let state = fairhire::prepare(config, Arc::new(SystemClock))?;
             // One transaction: the whole demo registry, or nothing.
             let summary = fairhire::seed::run(&state.db, SystemClock.now()).map_err(|e| match e {
-                fairhire::error::AppError::Conflict(reason) => reason,
+                AppError::Conflict(reason) => reason,
                 other => other.to_string(),
             })?;
             println!("{}", serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?);

@@ -42,6 +42,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(public::get_public_agency)
             .service(public::get_attestation)
             .service(applications::create_application)
+            .service(applications::list_applications)
+            .service(applications::get_application)
             .service(applications::decide_application)
             .service(certification::get_certification)
             .service(certification::create_transition)

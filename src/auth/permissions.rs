@@ -3,6 +3,7 @@
 use crate::auth::principal::Principal;
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult};
+use crate::store::certification_bodies::ApplicationScope;
 
 #[derive(Debug, Clone, Copy)]
 pub enum Action<'a> {
@@ -62,6 +63,13 @@ pub enum Action<'a> {
     JudgeCorrectiveAction {
         body_id: &'a str,
     },
+    /// List applications. What a caller sees is narrowed by [`application_scope`].
+    ListApplications,
+    /// See one application: the agency's own, or one made to the caller's body.
+    ReadApplication {
+        agency_id: &'a str,
+        body_id: &'a str,
+    },
     /// Accept, defer or reject an application to a body.
     DecideApplication {
         body_id: &'a str,
@@ -112,6 +120,10 @@ pub fn authorize(who: &Principal, action: Action<'_>) -> AppResult<()> {
         }
         Action::AnswerCorrectiveAction { agency_id } => own_agency(agency_id),
         Action::JudgeCorrectiveAction { body_id } => of_body(&[Role::Auditor], Some(body_id)),
+        Action::ListApplications => scope_of_applications(who).is_some(),
+        Action::ReadApplication { agency_id, body_id } => {
+            who.is(Role::Admin) || of_body(&[Role::Auditor, Role::Certifier], Some(body_id)) || own_agency(agency_id)
+        }
         Action::DecideApplication { body_id } => who.is(Role::Admin) || of_body(&[Role::Certifier], Some(body_id)),
         Action::ReadCertification { agency_id } => who.role != Role::Agency || own_agency(agency_id),
         Action::DecideCertification { body_id, certify } => {
@@ -151,6 +163,8 @@ fn denial(role: Role, action: Action<'_>) -> String {
         Action::WorkOnAssessment { .. } => "work on this assessment",
         Action::ReadCorrectiveAction { .. } => "read this corrective action",
         Action::AnswerCorrectiveAction { .. } => "answer this corrective action; only the agency may",
+        Action::ListApplications => "list applications",
+        Action::ReadApplication { .. } => "read this application",
         Action::DecideApplication { .. } => "decide on this application; only a certifier of the body may",
         Action::ReadCertification { .. } => "read this agency's certification",
         Action::DecideCertification { certify: true, .. } => {
@@ -177,6 +191,23 @@ pub fn assessment_scope(who: &Principal) -> crate::store::assessments::Visibilit
     }
 }
 
+/// Which applications a caller may list, or 403. The same answer decides
+/// [`Action::ListApplications`], so the permission and the scope cannot disagree.
+pub fn application_scope(who: &Principal) -> AppResult<ApplicationScope> {
+    scope_of_applications(who).ok_or_else(|| AppError::Forbidden(denial(who.role, Action::ListApplications)))
+}
+
+/// `None` when the caller may not list applications at all: integrators, and a staff or agency
+/// principal missing the binding its role needs.
+fn scope_of_applications(who: &Principal) -> Option<ApplicationScope> {
+    match who.role {
+        Role::Admin => Some(ApplicationScope::All),
+        Role::Auditor | Role::Certifier => who.certification_body_id.clone().map(ApplicationScope::Body),
+        Role::Agency => who.agency_id.clone().map(ApplicationScope::Agency),
+        Role::Integrator => None,
+    }
+}
+
 /// The agencies a caller may list: all of them, or only its own.
 pub fn agency_scope(who: &Principal) -> Option<&str> {
     match who.role {
@@ -191,6 +222,10 @@ mod tests {
 
     fn who(role: Role, agency: Option<&str>) -> Principal {
         Principal { client_id: "c".into(), role, certification_body_id: None, agency_id: agency.map(str::to_owned) }
+    }
+
+    fn staff(role: Role, body: &str) -> Principal {
+        Principal { certification_body_id: Some(body.to_owned()), ..who(role, None) }
     }
 
     #[test]
@@ -221,5 +256,35 @@ mod tests {
             assert!(authorize(&p, Action::ReadAgency { agency_id: "a" }).is_ok());
             assert!(authorize(&p, Action::UpdateAgency { agency_id: "a", changes_identity: false }).is_err());
         }
+    }
+
+    #[test]
+    fn applications_are_read_by_their_body_their_agency_and_admins() {
+        let read = |p: &Principal| authorize(p, Action::ReadApplication { agency_id: "a", body_id: "cb" }).is_ok();
+        assert!(read(&who(Role::Admin, None)));
+        assert!(read(&staff(Role::Auditor, "cb")));
+        assert!(read(&staff(Role::Certifier, "cb")));
+        assert!(read(&who(Role::Agency, Some("a"))));
+        assert!(!read(&staff(Role::Auditor, "other")));
+        assert!(!read(&staff(Role::Certifier, "other")));
+        assert!(!read(&who(Role::Agency, Some("b"))));
+        assert!(!read(&who(Role::Integrator, None)));
+        // A staff principal without a body reads nothing of any body.
+        assert!(!read(&who(Role::Auditor, None)));
+    }
+
+    #[test]
+    fn each_role_lists_only_its_own_applications_and_integrators_none() {
+        assert_eq!(application_scope(&who(Role::Admin, None)).unwrap(), ApplicationScope::All);
+        for role in [Role::Auditor, Role::Certifier] {
+            assert_eq!(application_scope(&staff(role, "cb")).unwrap(), ApplicationScope::Body("cb".into()));
+            assert!(authorize(&staff(role, "cb"), Action::ListApplications).is_ok());
+            assert!(authorize(&who(role, None), Action::ListApplications).is_err());
+        }
+        assert_eq!(application_scope(&who(Role::Agency, Some("a"))).unwrap(), ApplicationScope::Agency("a".into()));
+        assert!(authorize(&who(Role::Agency, None), Action::ListApplications).is_err());
+        let denied = application_scope(&who(Role::Integrator, None)).unwrap_err();
+        assert!(matches!(denied, AppError::Forbidden(ref m) if m == "the integrator role may not list applications"));
+        assert!(authorize(&who(Role::Integrator, None), Action::ListApplications).is_err());
     }
 }

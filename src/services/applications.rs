@@ -45,6 +45,19 @@ pub struct DecisionInput {
     pub reason: Option<String>,
 }
 
+fn not_found(id: &str) -> AppError {
+    AppError::NotFound(format!("no application with id {id}"))
+}
+
+/// An application the caller may see. One it may not see is answered as absent (404), so that
+/// its existence is not disclosed.
+pub fn find_visible(conn: &mut DbConnection, who: &Principal, id: &str) -> AppResult<ApplicationRow> {
+    let row = store::certification_bodies::find_application(conn, id)?.ok_or_else(|| not_found(id))?;
+    authorize(who, Action::ReadApplication { agency_id: &row.agency_id, body_id: &row.certification_body_id })
+        .map_err(|_| not_found(id))?;
+    Ok(row)
+}
+
 /// An agency applies to a body (or an admin assigns it, accepted at once). The body must be
 /// accredited, and an agency has at most one open application per body. A new, withdrawn or
 /// expired agency enters the certification cycle as an applicant.
@@ -100,8 +113,7 @@ pub fn decide(
     if input.decision != Decision::Accept && input.reason.is_none() {
         return Err(AppError::field("reason", "a reason is required to defer or reject"));
     }
-    let mut row = store::certification_bodies::find_application(conn, id)?
-        .ok_or_else(|| AppError::NotFound(format!("no application with id {id}")))?;
+    let mut row = store::certification_bodies::find_application(conn, id)?.ok_or_else(|| not_found(id))?;
     authorize(who, Action::DecideApplication { body_id: &row.certification_body_id })?;
     if !row.status.is_undecided() {
         return Err(AppError::Conflict(format!("the application is already {}", row.status)));

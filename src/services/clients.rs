@@ -8,7 +8,7 @@ use validator::Validate;
 use crate::auth::secrets::NewSecret;
 use crate::db::DbConnection;
 use crate::domain::roles::Role;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::services::{new_id, validate};
 use crate::store;
 use crate::store::clients::ClientRow;
@@ -22,7 +22,7 @@ pub struct ClientInput {
     #[schema(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
     pub name: String,
     pub role: Role,
-    /// Required for `auditor` and `certifier`, refused otherwise.
+    /// Required for `auditor` and `certifier`, and must name a registered body; refused otherwise.
     #[serde(default)]
     #[schema(format = Uuid)]
     pub certification_body_id: Option<String>,
@@ -32,6 +32,7 @@ pub struct ClientInput {
     pub agency_id: Option<String>,
     /// A staff reference for the person who uses the client (not a name or an email), so that
     /// the four-eyes rule can tell when an auditor and a certifier are the same person.
+    /// Required for `auditor` and `certifier`.
     #[serde(default)]
     #[validate(custom(function = "valid_person_ref"))]
     #[schema(pattern = "^[A-Za-z0-9._-]{1,64}$", example = "GEA-0042")]
@@ -121,22 +122,38 @@ pub fn create(
 ) -> AppResult<ClientRow> {
     validate(&input)?;
     let name = input.name.trim().to_owned();
+    let mut errors = Vec::new();
     if name.is_empty() {
-        return Err(AppError::field("name", "must not be blank"));
+        errors.push(FieldError::new("name", "must not be blank"));
     }
-    input
-        .role
-        .check_bindings(input.certification_body_id.as_deref(), input.agency_id.as_deref())
-        .map_err(|(field, message)| AppError::field(field, message))?;
-    if let Some(cb) = &input.certification_body_id
-        && uuid::Uuid::parse_str(cb).is_err()
-    {
-        return Err(AppError::field("certification_body_id", "must be a UUID"));
+    match input.role.check_bindings(input.certification_body_id.as_deref(), input.agency_id.as_deref()) {
+        Err((field, message)) => errors.push(FieldError::new(field, message)),
+        // The bindings are the right ones; each must name something that exists, or the client
+        // would log in and then be refused everything.
+        Ok(()) => {
+            if let Some(cb) = &input.certification_body_id {
+                if uuid::Uuid::parse_str(cb).is_err() {
+                    errors.push(FieldError::new("certification_body_id", "must be a UUID"));
+                } else if !store::certification_bodies::exists(conn, cb)? {
+                    errors
+                        .push(FieldError::new("certification_body_id", format!("no certification body with id {cb}")));
+                }
+            }
+            if let Some(agency) = &input.agency_id
+                && !store::agencies::exists(conn, agency)?
+            {
+                errors.push(FieldError::new("agency_id", format!("no agency with id {agency}")));
+            }
+        }
     }
-    if let Some(agency) = &input.agency_id
-        && !store::agencies::exists(conn, agency)?
-    {
-        return Err(AppError::field("agency_id", format!("no agency with id {agency}")));
+    // The four-eyes rule compares people, not clients: without a reference, an auditor holding a
+    // second client as certifier could certify its own audit.
+    if input.role.needs_certification_body() && input.person_ref.is_none() {
+        let message = format!("required for the {} role: the four-eyes rule compares people", input.role.as_str());
+        errors.push(FieldError::new("person_ref", message));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
     }
     let row = ClientRow {
         id: new_id(),

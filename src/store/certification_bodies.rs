@@ -3,9 +3,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
-use crate::db::DbConnection;
 use crate::db::schema::{applications, certification_bodies};
 use crate::db::types::{At, MaybeAt};
+use crate::db::{DbConnection, MultiBackend};
 use crate::domain::certification_body::{AccreditationStatus, ApplicationStatus};
 use crate::error::AppResult;
 use crate::store::{InTable, versioned};
@@ -38,6 +38,11 @@ pub fn insert(conn: &mut DbConnection, row: &BodyRow) -> AppResult<()> {
 
 pub fn find(conn: &mut DbConnection, id: &str) -> AppResult<Option<BodyRow>> {
     certification_bodies::table.find(id).first(conn).optional().in_table(BODIES)
+}
+
+pub fn exists(conn: &mut DbConnection, id: &str) -> AppResult<bool> {
+    let n: i64 = certification_bodies::table.filter(certification_bodies::id.eq(id)).count().get_result(conn)?;
+    Ok(n > 0)
 }
 
 pub fn page(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> AppResult<Vec<BodyRow>> {
@@ -94,6 +99,50 @@ pub fn open_application(conn: &mut DbConnection, agency_id: &str, body_id: &str)
         .first(conn)
         .optional()
         .in_table(APPLICATIONS)
+}
+
+/// Which applications a caller may list: all of them, those made to one body, or one agency's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApplicationScope {
+    All,
+    Body(String),
+    Agency(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ApplicationFilter {
+    pub certification_body_id: Option<String>,
+    pub agency_id: Option<String>,
+    pub status: Option<ApplicationStatus>,
+}
+
+/// One page of the applications in `scope` that match `filter`, in id order, after `after`.
+pub fn applications_page(
+    conn: &mut DbConnection,
+    scope: &ApplicationScope,
+    filter: &ApplicationFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> AppResult<Vec<ApplicationRow>> {
+    let mut query = applications::table.into_boxed::<MultiBackend>();
+    query = match scope {
+        ApplicationScope::All => query,
+        ApplicationScope::Body(body) => query.filter(applications::certification_body_id.eq(body.clone())),
+        ApplicationScope::Agency(agency) => query.filter(applications::agency_id.eq(agency.clone())),
+    };
+    if let Some(body) = &filter.certification_body_id {
+        query = query.filter(applications::certification_body_id.eq(body.clone()));
+    }
+    if let Some(agency) = &filter.agency_id {
+        query = query.filter(applications::agency_id.eq(agency.clone()));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(applications::status.eq(status));
+    }
+    if let Some(after) = after {
+        query = query.filter(applications::id.gt(after.to_owned()));
+    }
+    query.order(applications::id.asc()).limit(limit).load(conn).in_table(APPLICATIONS)
 }
 
 pub fn find_application(conn: &mut DbConnection, id: &str) -> AppResult<Option<ApplicationRow>> {

@@ -2,7 +2,9 @@ use fairhire::domain::roles::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{MISSING, TestApp, UNREGISTERED_BODY, agency_body, assert_problem, error_fields, id};
+use crate::helpers::{
+    MISSING, TestApp, UNREGISTERED_BODY, agency_body, assert_problem, certification_body, error_fields, id,
+};
 
 #[tokio::test]
 async fn an_admin_creates_lists_and_revokes_clients_and_the_secret_shows_once() {
@@ -45,29 +47,64 @@ async fn a_client_gets_exactly_the_binding_its_role_needs() {
     let (app, admin) = TestApp::spawn_as_admin().await;
     let agency = app.create_agency(&admin, &agency_body(1)).await;
     let agency_id = id(&agency);
-    let cb = UNREGISTERED_BODY;
+    let body = app.create_body(&admin, &certification_body(1, "accredited")).await;
+    let cb = id(&body);
     let cases = [
-        (json!({"name": "a", "role": "auditor"}), "certification_body_id"),
-        (json!({"name": "a", "role": "certifier", "certification_body_id": "not-a-uuid"}), "certification_body_id"),
-        (json!({"name": "a", "role": "agency"}), "agency_id"),
-        (json!({"name": "a", "role": "agency", "agency_id": MISSING}), "agency_id"),
-        (json!({"name": "a", "role": "integrator", "agency_id": agency_id}), "agency_id"),
-        (json!({"name": "a", "role": "admin", "certification_body_id": cb}), "certification_body_id"),
-        (json!({"name": "", "role": "admin"}), "name"),
-        (json!({"name": "a", "role": "root"}), "role"),
+        (json!({"name": "a", "role": "auditor"}), vec!["certification_body_id", "person_ref"]),
+        (json!({"name": "a", "role": "auditor", "person_ref": "P-1"}), vec!["certification_body_id"]),
+        (
+            json!({"name": "a", "role": "certifier", "certification_body_id": "not-a-uuid", "person_ref": "P-1"}),
+            vec!["certification_body_id"],
+        ),
+        (json!({"name": "a", "role": "agency"}), vec!["agency_id"]),
+        (json!({"name": "a", "role": "agency", "agency_id": MISSING}), vec!["agency_id"]),
+        (json!({"name": "a", "role": "integrator", "agency_id": agency_id}), vec!["agency_id"]),
+        (json!({"name": "a", "role": "admin", "certification_body_id": cb}), vec!["certification_body_id"]),
+        (json!({"name": "", "role": "admin"}), vec!["name"]),
+        (json!({"name": "  ", "role": "agency"}), vec!["name", "agency_id"]),
+        (json!({"name": "a", "role": "root"}), vec!["role"]),
     ];
-    for (body, field) in cases {
+    for (body, fields) in cases {
         let res = app.send(Method::POST, "/v1/clients", &admin, Some(body.clone())).await;
         let problem = assert_problem(res, 422, "validation").await;
-        assert_eq!(error_fields(&problem), vec![field], "{body}");
+        assert_eq!(error_fields(&problem), fields, "{body}");
     }
     for body in [
-        json!({"name": "auditor", "role": "auditor", "certification_body_id": cb}),
+        json!({"name": "auditor", "role": "auditor", "certification_body_id": cb, "person_ref": "GEA-0042"}),
+        json!({"name": "certifier", "role": "certifier", "certification_body_id": cb, "person_ref": "GEA-0100"}),
         json!({"name": "agency", "role": "agency", "agency_id": agency_id}),
     ] {
         let res = app.send(Method::POST, "/v1/clients", &admin, Some(body.clone())).await;
         assert_eq!(res.status(), StatusCode::CREATED, "{body}");
+        let created: Value = res.json().await.unwrap();
+        assert_eq!(created["person_ref"], body.get("person_ref").cloned().unwrap_or(Value::Null));
     }
+}
+
+#[tokio::test]
+async fn staff_must_be_bound_to_a_registered_body_and_be_a_named_person() {
+    let (app, admin) = TestApp::spawn_as_admin().await;
+    let body = app.create_body(&admin, &certification_body(1, "accredited")).await;
+    for role in ["auditor", "certifier"] {
+        // A body id that is well-formed but names no body: such a client used to be created,
+        // then refused on its first action.
+        let unregistered =
+            json!({"name": "a", "role": role, "certification_body_id": UNREGISTERED_BODY, "person_ref": "P-1"});
+        let res = app.send(Method::POST, "/v1/clients", &admin, Some(unregistered)).await;
+        let problem = assert_problem(res, 422, "validation").await;
+        assert_eq!(error_fields(&problem), vec!["certification_body_id"]);
+        assert_eq!(problem["errors"][0]["message"], format!("no certification body with id {UNREGISTERED_BODY}"));
+
+        let anonymous = json!({"name": "a", "role": role, "certification_body_id": id(&body)});
+        let res = app.send(Method::POST, "/v1/clients", &admin, Some(anonymous)).await;
+        let problem = assert_problem(res, 422, "validation").await;
+        assert_eq!(error_fields(&problem), vec!["person_ref"]);
+        let message = problem["errors"][0]["message"].as_str().unwrap();
+        assert!(message.starts_with(&format!("required for the {role} role")), "{message}");
+    }
+    // Nothing refused was stored: the admin is the only client.
+    let list = app.get_json("/v1/clients", Some(&admin)).await;
+    assert_eq!(list["data"].as_array().unwrap().len(), 1, "{list}");
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 //! PostgreSQL when `TEST_DATABASE_URL` is set.
 
 mod agencies;
+mod applications;
 mod assessments;
 mod auth;
 mod certification;
