@@ -207,7 +207,8 @@ pub struct CertifyFacts {
     pub audit_finalized_at: Option<DateTime<Utc>>,
     /// The audit was carried out by the decider's certification body.
     pub audit_by_deciders_body: bool,
-    /// The decider led the audit (same client, or the same person behind two clients).
+    /// The decider led the audit (same client, or the same person behind two clients, or a
+    /// client of either without a `person_ref`, so that it cannot be shown they differ).
     pub decider_led_audit: bool,
     pub score: Option<f64>,
     pub minimum_score: f64,

@@ -167,7 +167,12 @@ pub fn certify(
     let minimum = store::standards::content_of_version(conn, &audit.standard_version)?.policy.certification_minimum;
     let lead_person = store::clients::find(conn, &audit.lead_client_id)?.and_then(|l| l.person_ref);
     let decider_person = store::clients::find(conn, &decider.client_id)?.and_then(|d| d.person_ref);
-    let same_person = matches!((&decider_person, &lead_person), (Some(a), Some(b)) if a == b);
+    // Without a person on both sides, nothing shows they are two people: the rule refuses
+    // rather than trusts (new staff clients always carry one; this guards older ones).
+    let same_person = match (&decider_person, &lead_person) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    };
     let body = match &audit.certification_body_id {
         Some(id) => store::certification_bodies::find(conn, id)?,
         None => None,

@@ -8,6 +8,7 @@ mod assessments;
 mod auth;
 mod certification;
 mod certification_bodies;
+mod certification_rules;
 mod cli;
 mod clients;
 mod documented_errors;
