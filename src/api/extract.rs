@@ -168,10 +168,44 @@ pub fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, AppError> {
 
 /// The raw `If-Match` header, if sent.
 pub fn if_match(req: &HttpRequest) -> Result<Option<String>, AppError> {
-    req.headers()
-        .get(header::IF_MATCH)
-        .map(|v| v.to_str().map(str::to_owned).map_err(|_| AppError::BadRequest("If-Match is not readable".into())))
-        .transpose()
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let value = value.to_str().map_err(|_| AppError::BadRequest("If-Match is not readable".into()))?;
+    if !is_if_match(value) {
+        return Err(AppError::BadRequest(
+            "If-Match must be * or a list of entity tags such as \"v3\" (RFC 9110 §13.1.1)".into(),
+        ));
+    }
+    Ok(Some(value.to_owned()))
+}
+
+/// `*`, or one or more comma-separated entity tags (`"…"` or `W/"…"`). An empty or otherwise
+/// malformed header is a client's mistake (400), not a condition that failed (412).
+fn is_if_match(value: &str) -> bool {
+    let value = value.trim();
+    if value == "*" {
+        return true;
+    }
+    let mut rest = value;
+    loop {
+        rest = rest.trim_start();
+        let tag = rest.strip_prefix("W/").unwrap_or(rest);
+        let Some(inner) = tag.strip_prefix('"') else {
+            return false;
+        };
+        let Some(end) = inner.find('"') else {
+            return false;
+        };
+        if !inner[..end].bytes().all(|b| b == 0x21 || (0x23..=0x7e).contains(&b) || b >= 0x80) {
+            return false;
+        }
+        rest = inner[end + 1..].trim_start();
+        match rest.strip_prefix(',') {
+            Some(more) => rest = more,
+            None => return rest.is_empty(),
+        }
+    }
 }
 
 /// An `{id}` path segment that is a UUID. A malformed id names nothing, so it is answered 404
@@ -227,3 +261,18 @@ pub type BodyId = PathId<BodyRes>;
 pub type ApplicationId = PathId<ApplicationRes>;
 pub type ActionId = PathId<ActionRes>;
 pub type ClientId = PathId<ClientRes>;
+
+#[cfg(test)]
+mod tests {
+    use super::is_if_match;
+
+    #[test]
+    fn if_match_is_a_star_or_a_list_of_entity_tags() {
+        for good in ["*", "\"v3\"", " \"v3\" ", "\"v3\", W/\"v4\"", "\"\""] {
+            assert!(is_if_match(good), "{good}");
+        }
+        for bad in ["", " ", "v3", "\"v3", "\"v3\",", "*, \"v3\"", "\"v3\" \"v4\"", "W/v3"] {
+            assert!(!is_if_match(bad), "{bad}");
+        }
+    }
+}

@@ -307,8 +307,10 @@ pub fn update(
 ) -> AppResult<AgencyRow> {
     let mut row = find(conn, id)?;
     let current = AgencyInput::from_row(&row);
-    let updated = patch.apply(current.clone()).normalized();
+    // Validated as sent (eleven trading names are refused even if some repeat), then tidied.
+    let updated = patch.apply(current.clone());
     validate(&updated)?;
+    let updated = updated.normalized();
     let changes_identity = updated.legal_name != current.legal_name || updated.licence != current.licence;
     authorize(who, Action::UpdateAgency { agency_id: id, changes_identity })?;
     check_if_match(if_match, row.version)?;

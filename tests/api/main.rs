@@ -16,6 +16,7 @@ mod errors;
 mod helpers;
 mod logging;
 mod openapi;
+mod preconditions;
 mod public;
 mod schema_parity;
 mod seed;
