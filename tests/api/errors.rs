@@ -28,10 +28,10 @@ async fn unknown_routes_are_404_and_wrong_methods_405_with_allow() {
     assert_eq!(problem["instance"], "/v1/nothing-here");
 
     let res = app.send_anonymous(Method::DELETE, &format!("/v1/agencies/{MISSING}"), None).await;
-    assert_eq!(res.headers()["allow"], "GET, PATCH");
+    assert_eq!(res.headers()["allow"], "GET, HEAD, PATCH");
     assert_problem(res, 405, "method-not-allowed").await;
     let res = app.send_anonymous(Method::PUT, "/v1/agencies", None).await;
-    assert_eq!(res.headers()["allow"], "GET, POST");
+    assert_eq!(res.headers()["allow"], "GET, HEAD, POST");
     assert_problem(res, 405, "method-not-allowed").await;
 }
 
