@@ -185,8 +185,8 @@ pub async fn head_as_get(
 }
 
 /// Whether a browser page of any origin may read the answers at `path`: the public registry and
-/// the published keys, which need no token. Nothing else sends CORS headers, so a page elsewhere
-/// cannot drive the authenticated API with a user's browser.
+/// the published keys, which need no token. The rest of the API sends no CORS headers: it is
+/// for servers holding client credentials, and a page has no business reading its answers.
 pub fn is_cross_origin(path: &str) -> bool {
     path.starts_with("/v1/public/") || path == "/.well-known/jwks.json"
 }
