@@ -75,6 +75,9 @@ pub enum AppError {
     NotFound(String),
     #[error("method not allowed")]
     MethodNotAllowed { allowed: String },
+    /// The `Accept` header names no media type the operation answers with.
+    #[error("not acceptable: {0}")]
+    NotAcceptable(String),
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("precondition failed: {0}")]
@@ -116,6 +119,7 @@ impl AppError {
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not-found",
             AppError::MethodNotAllowed { .. } => "method-not-allowed",
+            AppError::NotAcceptable(_) => "not-acceptable",
             AppError::Conflict(_) => "conflict",
             AppError::PreconditionFailed(_) => "precondition-failed",
             AppError::PayloadTooLarge(_) => "payload-too-large",
@@ -135,6 +139,7 @@ impl AppError {
             AppError::Forbidden(_) => "Not permitted",
             AppError::NotFound(_) => "Not found",
             AppError::MethodNotAllowed { .. } => "Method not allowed",
+            AppError::NotAcceptable(_) => "Not acceptable",
             AppError::Conflict(_) => "Conflict with the current state",
             AppError::PreconditionFailed(_) => "Precondition failed",
             AppError::PayloadTooLarge(_) => "Request body too large",
@@ -155,6 +160,7 @@ impl AppError {
             | AppError::Unauthorized(d)
             | AppError::Forbidden(d)
             | AppError::NotFound(d)
+            | AppError::NotAcceptable(d)
             | AppError::Conflict(d)
             | AppError::PreconditionFailed(d)
             | AppError::PayloadTooLarge(d)
@@ -231,6 +237,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

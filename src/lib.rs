@@ -23,7 +23,7 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::fallback::RouteTable;
-use crate::api::middleware::{RateLimits, rate_limit, request_context};
+use crate::api::middleware::{RateLimits, cross_origin, head_as_get, rate_limit, request_context};
 use crate::auth::keys::KeySet;
 use crate::clock::SharedClock;
 use crate::config::Config;
@@ -85,8 +85,10 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::S
                     .to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }),
             )
             .default_service(web::to(api::fallback::not_matched))
+            .wrap(from_fn(head_as_get))
             .wrap(from_fn(rate_limit))
             .wrap(from_fn(request_context))
+            .wrap(from_fn(cross_origin))
     })
     .listen(listener)
     .map_err(|e| format!("cannot listen: {e}"))?

@@ -1,12 +1,15 @@
 //! Request extractors that turn every way a request can be wrong into the right problem:
 //! unreadable → 400, too large → 413, not JSON → 415, well-formed but invalid → 422.
 
+use std::sync::OnceLock;
+
 use actix_web::dev::Payload;
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::StreamExt;
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
+use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::error::{AppError, FieldError};
@@ -52,8 +55,9 @@ pub async fn read_body(headers: &HeaderMap, payload: &mut Payload, limit: usize)
 }
 
 /// Parses a JSON object, telling a syntax error (400) from a value of the wrong shape (422,
-/// with the path of the field).
-pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+/// naming every field that is missing, of the wrong type, unknown or not one of the allowed
+/// values, with its path; see [`shape_errors`]).
+pub fn parse_json<T: DeserializeOwned + ToSchema>(bytes: &[u8]) -> Result<T, AppError> {
     // Syntax first, so that a truncated document is a 400 and not a complaint about its shape.
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| json_error(".", &e))?;
     if !value.is_object() {
@@ -62,10 +66,227 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     if let Some(field) = nul_at(&value, "") {
         return Err(AppError::field(field, "must not contain NUL characters"));
     }
-    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
-        let path = e.path().to_string();
-        json_error(&path, e.inner())
+    match serde_path_to_error::deserialize::<_, T>(&value) {
+        Ok(parsed) => Ok(parsed),
+        Err(first) => Err(AppError::Validation(shape_errors::<T>(value, first))),
+    }
+}
+
+/// At most this many shape errors are named, since each one costs a pass over the body.
+const MAX_SHAPE_ERRORS: usize = 20;
+
+/// Every shape error of a body that `T` refused, starting with `first`.
+///
+/// serde stops at the first error, so the body is deserialized again after each one, with the
+/// faulty spot mended so that serde can get past it: a missing or wrongly typed field gets the
+/// simplest value its documented schema allows (the first enum value, `""`, `0`, `false`, `[]`,
+/// `null` where null is allowed, an object of such values), an unknown field is taken out.
+/// serde stays the judge of what is wrong, so no error is reported that serde would not report
+/// itself; the schema only supplies stand-ins. (Checking the body against the schema instead
+/// would judge by the document, which differs from the readers in places: `CountryCode` is an
+/// enum there and a plain string to serde, checked later by the validator.) A stand-in that serde
+/// refuses in turn ends the search, as does a spot the schema does not describe. This costs
+/// nothing on a valid body, and one pass per error on an invalid one, up to
+/// [`MAX_SHAPE_ERRORS`]. The errors come sorted by field, like the validator's.
+fn shape_errors<T: DeserializeOwned + ToSchema>(
+    mut value: serde_json::Value,
+    first: serde_path_to_error::Error<serde_json::Error>,
+) -> Vec<FieldError> {
+    let root = serde_json::to_value(T::schema()).unwrap_or_default();
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut mended: Vec<String> = Vec::new();
+    let mut next = Some(first);
+    while let Some(err) = next.take() {
+        let error = match json_error(&err.path().to_string(), err.inner()) {
+            AppError::Validation(mut list) if list.len() == 1 => list.remove(0),
+            _ => break,
+        };
+        // An error at or under a stand-in of ours is about the stand-in, not the request.
+        if mended.iter().any(|spot| within(&error.field, spot)) {
+            break;
+        }
+        let mend = mend(&mut value, err.path(), &error.message, &root);
+        mended.push(error.field.clone());
+        errors.push(error);
+        if !mend || errors.len() >= MAX_SHAPE_ERRORS {
+            break;
+        }
+        next = serde_path_to_error::deserialize::<_, T>(&value).err();
+    }
+    errors.sort_by(|a, b| a.field.cmp(&b.field));
+    errors
+}
+
+/// Whether the dotted `field` is `spot` or lies under it.
+fn within(field: &str, spot: &str) -> bool {
+    field.strip_prefix(spot).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+}
+
+/// Mends `value` at the spot of an error so that deserializing can go on; false if it cannot.
+fn mend(
+    value: &mut serde_json::Value,
+    path: &serde_path_to_error::Path,
+    message: &str,
+    root: &serde_json::Value,
+) -> bool {
+    use serde_path_to_error::Segment;
+    let segments: Vec<&Segment> = path.iter().collect();
+    let named = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.split('`').next());
+    if let Some(name) = named("missing field `") {
+        // The path is the object that lacks the field.
+        let Some(schema) = schema_at(root, &segments).and_then(|s| property(s, name, 0)) else {
+            return false;
+        };
+        let (Some(stand_in), Some(serde_json::Value::Object(object))) =
+            (stand_in(schema, 0), value_at(value, &segments))
+        else {
+            return false;
+        };
+        object.insert(name.to_owned(), stand_in);
+        return true;
+    }
+    let Some((last, parent)) = segments.split_last() else {
+        return false;
+    };
+    if named("unknown field `").is_some() {
+        // The path ends with the unknown key itself.
+        return match (last, value_at(value, parent)) {
+            (Segment::Map { key }, Some(serde_json::Value::Object(object))) => object.shift_remove(key).is_some(),
+            _ => false,
+        };
+    }
+    let (Some(stand_in), Some(spot)) =
+        (schema_at(root, &segments).and_then(|s| stand_in(s, 0)), value_at(value, &segments))
+    else {
+        return false;
+    };
+    *spot = stand_in;
+    true
+}
+
+/// The value at `segments` of a serde path.
+fn value_at<'v>(
+    value: &'v mut serde_json::Value,
+    segments: &[&serde_path_to_error::Segment],
+) -> Option<&'v mut serde_json::Value> {
+    use serde_path_to_error::Segment;
+    segments.iter().try_fold(value, |value, segment| match segment {
+        Segment::Map { key } => value.get_mut(key.as_str()),
+        Segment::Seq { index } => value.get_mut(*index),
+        _ => None,
     })
+}
+
+/// References are followed this deep at most, and stand-ins are built this deep at most, so a
+/// recursive schema cannot loop.
+const MAX_SCHEMA_DEPTH: usize = 16;
+
+/// The documented schemas, by name, that `$ref`s point to: the ones of the OpenAPI document, so
+/// that the hand-written components (`CountryCode`, `CurrencyCode`) are there too.
+fn components() -> &'static serde_json::Value {
+    static COMPONENTS: OnceLock<serde_json::Value> = OnceLock::new();
+    COMPONENTS.get_or_init(|| {
+        let doc = crate::api::openapi();
+        doc.components.and_then(|c| serde_json::to_value(c.schemas).ok()).unwrap_or_default()
+    })
+}
+
+/// `schema` with its `$ref`s followed.
+fn resolved(mut schema: &serde_json::Value) -> Option<&serde_json::Value> {
+    for _ in 0..MAX_SCHEMA_DEPTH {
+        let Some(reference) = schema.get("$ref").and_then(|r| r.as_str()) else {
+            return Some(schema);
+        };
+        schema = components().get(reference.strip_prefix("#/components/schemas/")?)?;
+    }
+    None
+}
+
+/// The branches of a composed schema (`oneOf`, `anyOf`, `allOf`).
+fn branches(schema: &serde_json::Value) -> impl Iterator<Item = &serde_json::Value> {
+    ["oneOf", "anyOf", "allOf"].into_iter().filter_map(|k| schema.get(k)?.as_array()).flatten()
+}
+
+/// The schema of the value at `segments`, from the schema of the body.
+fn schema_at<'s>(
+    root: &'s serde_json::Value,
+    segments: &[&serde_path_to_error::Segment],
+) -> Option<&'s serde_json::Value> {
+    use serde_path_to_error::Segment;
+    segments.iter().try_fold(root, |schema, segment| match segment {
+        Segment::Map { key } => property(schema, key, 0),
+        Segment::Seq { .. } => items(schema, 0),
+        _ => None,
+    })
+}
+
+/// The schema of property `name` of an object schema, looking into composed schemas.
+fn property<'s>(schema: &'s serde_json::Value, name: &str, depth: usize) -> Option<&'s serde_json::Value> {
+    let schema = resolved(schema)?;
+    if depth > MAX_SCHEMA_DEPTH {
+        return None;
+    }
+    schema
+        .get("properties")
+        .and_then(|p| p.get(name))
+        .or_else(|| branches(schema).find_map(|b| property(b, name, depth + 1)))
+}
+
+/// The schema of the items of an array schema, looking into composed schemas.
+fn items(schema: &serde_json::Value, depth: usize) -> Option<&serde_json::Value> {
+    let schema = resolved(schema)?;
+    if depth > MAX_SCHEMA_DEPTH {
+        return None;
+    }
+    schema.get("items").or_else(|| branches(schema).find_map(|b| items(b, depth + 1)))
+}
+
+/// The simplest value `schema` allows, as far as its types and enums tell; `None` when it does
+/// not say. Lengths, patterns and ranges are not the business of deserializing (the validator
+/// checks them afterwards), so they are ignored.
+fn stand_in(schema: &serde_json::Value, depth: usize) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    let schema = resolved(schema)?;
+    if depth > MAX_SCHEMA_DEPTH {
+        return None;
+    }
+    if let Some(first) = schema.get("enum").and_then(|e| e.as_array()).and_then(|e| e.first()) {
+        return Some(first.clone());
+    }
+    let types: Vec<&str> = match schema.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if types.contains(&"null") {
+        return Some(Value::Null);
+    }
+    match types.first() {
+        Some(&"string") => Some(Value::from(match schema.get("format").and_then(Value::as_str) {
+            Some("uuid") => "00000000-0000-0000-0000-000000000000",
+            Some("date") => "2000-01-01",
+            Some("date-time") => "2000-01-01T00:00:00Z",
+            _ => "",
+        })),
+        Some(&"integer" | &"number") => Some(Value::from(0)),
+        Some(&"boolean") => Some(Value::Bool(false)),
+        Some(&"array") => Some(Value::Array(Vec::new())),
+        Some(&"object") => {
+            let mut object = serde_json::Map::new();
+            for name in schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str)
+            {
+                object.insert(name.to_owned(), stand_in(property(schema, name, 0)?, depth + 1)?);
+            }
+            Some(Value::Object(object))
+        }
+        Some(_) => None,
+        // A composition: null if a branch allows it, else the first branch's stand-in.
+        None => {
+            let allows_null =
+                branches(schema).any(|b| resolved(b).and_then(|b| b.get("type")) == Some(&Value::from("null")));
+            if allows_null { Some(Value::Null) } else { branches(schema).next().and_then(|b| stand_in(b, depth + 1)) }
+        }
+    }
 }
 
 /// The path of the first string (or key) holding a NUL character. PostgreSQL cannot store one
@@ -111,7 +332,7 @@ fn json_limit(req: &HttpRequest) -> usize {
     req.app_data::<web::Data<AppState>>().map(|s| s.config.limits.json_body_bytes).unwrap_or(256 * 1024)
 }
 
-impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJsonWithBytes<T> {
+impl<T: DeserializeOwned + Validate + ToSchema + 'static> FromRequest for ValidJsonWithBytes<T> {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
@@ -132,7 +353,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJsonWithByte
     }
 }
 
-impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
+impl<T: DeserializeOwned + Validate + ToSchema + 'static> FromRequest for ValidJson<T> {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
@@ -264,7 +485,78 @@ pub type ClientId = PathId<ClientRes>;
 
 #[cfg(test)]
 mod tests {
-    use super::is_if_match;
+    use super::*;
+    use crate::services;
+
+    /// Whether serde accepts the stand-in of `T`'s whole schema: if it does, every required
+    /// field of `T` can be mended, so every missing one is named.
+    fn stand_in_is_accepted<T: DeserializeOwned + ToSchema>() -> Result<(), String> {
+        let schema = serde_json::to_value(T::schema()).map_err(|e| e.to_string())?;
+        let value = stand_in(&schema, 0).ok_or_else(|| format!("{}: no stand-in", T::name()))?;
+        serde_json::from_value::<T>(value.clone())
+            .map(|_| ())
+            .map_err(|e| format!("{}: {value} refused: {e}", T::name()))
+    }
+
+    #[test]
+    fn every_request_body_has_a_stand_in_serde_accepts() {
+        let results = [
+            stand_in_is_accepted::<services::agencies::AgencyInput>(),
+            stand_in_is_accepted::<services::agencies::AgencyPatch>(),
+            stand_in_is_accepted::<services::applications::ApplicationInput>(),
+            stand_in_is_accepted::<services::applications::DecisionInput>(),
+            stand_in_is_accepted::<services::assessments::AssessmentInput>(),
+            stand_in_is_accepted::<services::assessments::FindingInput>(),
+            stand_in_is_accepted::<services::certification::TransitionInput>(),
+            stand_in_is_accepted::<services::certification_bodies::BodyInput>(),
+            stand_in_is_accepted::<services::certification_bodies::BodyPatch>(),
+            stand_in_is_accepted::<services::clients::ClientInput>(),
+            stand_in_is_accepted::<services::corrective_actions::PlanInput>(),
+            stand_in_is_accepted::<services::corrective_actions::EvidenceInput>(),
+            stand_in_is_accepted::<services::corrective_actions::RejectInput>(),
+            stand_in_is_accepted::<crate::domain::standard::StandardContent>(),
+            stand_in_is_accepted::<crate::api::oauth::TokenRequest>(),
+        ];
+        let refused: Vec<String> = results.into_iter().filter_map(Result::err).collect();
+        assert!(refused.is_empty(), "{refused:#?}");
+    }
+
+    #[test]
+    fn every_missing_and_mistyped_field_is_named_with_its_path() {
+        let body = serde_json::json!({
+            "legal_name": 7,
+            "licence": {"issuing_authority": ["x"], "valid_from": "yesterday"},
+            "sectors": ["construction", "astronaut", 3],
+            "nickname": "Himal"
+        });
+        let err = parse_json::<services::agencies::AgencyInput>(body.to_string().as_bytes()).err();
+        let Some(AppError::Validation(errors)) = err else { panic!("{err:?}") };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "destination_countries",
+                "legal_name",
+                "licence.country",
+                "licence.issuing_authority",
+                "licence.number",
+                "licence.valid_from",
+                "nickname",
+                "origin_countries",
+                "sectors[1]",
+                "sectors[2]",
+            ],
+            "{errors:#?}"
+        );
+    }
+
+    #[test]
+    fn a_path_is_within_itself_and_its_children_only() {
+        assert!(within("licence", "licence"));
+        assert!(within("licence.country", "licence"));
+        assert!(within("sectors[1]", "sectors"));
+        assert!(!within("licences", "licence"));
+    }
 
     #[test]
     fn if_match_is_a_star_or_a_list_of_entity_tags() {

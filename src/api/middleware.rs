@@ -1,6 +1,7 @@
-//! Cross-cutting request handling, outermost first: a request id on every request, its log
-//! line and response header; every error rendered as problem+json naming its `instance`; a
-//! panic turned into a 500 instead of a dropped connection; per-address rate limits.
+//! Cross-cutting request handling, outermost first: CORS headers on the public paths; a request
+//! id on every request, its log line and response header; every error rendered as problem+json
+//! naming its `instance`; a panic turned into a 500 instead of a dropped connection;
+//! per-address rate limits; `HEAD` answered as `GET`.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -9,6 +10,7 @@ use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
@@ -165,4 +167,85 @@ pub async fn rate_limit(
         }
     }
     Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// Answers `HEAD` wherever `GET` is answered, with the same status and headers (RFC 9110
+/// §9.3.2): the request runs as a `GET`, and actix sends no body because the connection keeps
+/// the method the client sent (its HTTP/1 codec and HTTP/2 dispatcher decide that, not the
+/// request seen here), while `Content-Length` still gives the size of the body a `GET` would
+/// get. Routes are registered for `GET` only, so this is the one place that knows about `HEAD`.
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// Whether a browser page of any origin may read the answers at `path`: the public registry and
+/// the published keys, which need no token. The rest of the API sends no CORS headers: it is
+/// for servers holding client credentials, and a page has no business reading its answers.
+pub fn is_cross_origin(path: &str) -> bool {
+    path.starts_with("/v1/public/") || path == "/.well-known/jwks.json"
+}
+
+/// The request headers a page may send on the cross-origin paths: besides the CORS-safelisted
+/// ones, `Accept` and `Content-Type` with any value (the attestation is negotiated on `Accept`)
+/// and the request id, so a page can follow its calls in our logs.
+const CORS_ALLOW_HEADERS: &str = "Accept, Content-Type, X-Request-Id";
+
+/// The response headers a page may read besides the safelisted ones: the request id that a 500
+/// asks to quote, and how long a rate-limited caller should wait.
+const CORS_EXPOSE_HEADERS: &str = "X-Request-Id, Retry-After";
+
+/// How long a browser may reuse a preflight answer, in seconds (Chromium caps it at 7200).
+const CORS_MAX_AGE: &str = "7200";
+
+/// CORS (the Fetch standard) on the paths of [`is_cross_origin`]: every answer, errors included,
+/// carries `Access-Control-Allow-Origin: *` and never `Access-Control-Allow-Credentials`, since
+/// these routes need no credentials and ignore them. A preflight (`OPTIONS`) is routed like any
+/// request, so it is logged and rate-limited; the fallback answers it 204 with `Allow` when the
+/// path exists, and this layer turns that `Allow` into `Access-Control-Allow-Methods`. It sits
+/// outside `request_context`, which renders problems anew, so that no header added here is lost.
+/// actix-cors does not fit: it wraps a whole app or scope, while these paths are two branches of
+/// the route tree; it answers a preflight for any path with 200; and it refuses a preflight it
+/// dislikes with a plain-text 400 instead of a problem.
+pub async fn cross_origin(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if !is_cross_origin(req.path()) {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    let preflight = req.method() == Method::OPTIONS;
+    let mut res = match next.call(req).await {
+        Ok(res) => res.map_into_boxed_body(),
+        // A handler that panicked: the request is gone, so the error carries its own answer,
+        // with the headers that let the page read the 500.
+        Err(err) => {
+            let mut answer = err.error_response();
+            allow_any_origin(answer.headers_mut(), false);
+            return Err(actix_web::error::InternalError::from_response(err, answer).into());
+        }
+    };
+    let preflight_answered = preflight && res.status().is_success();
+    allow_any_origin(res.headers_mut(), preflight_answered);
+    Ok(res)
+}
+
+/// The CORS headers of an answer; a successful preflight also gets the methods (from `Allow`),
+/// the request headers allowed and how long to keep it.
+fn allow_any_origin(headers: &mut header::HeaderMap, preflight: bool) {
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    if preflight {
+        if let Some(allowed) = headers.get(header::ALLOW).cloned() {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, allowed);
+        }
+        headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(CORS_ALLOW_HEADERS));
+        headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static(CORS_MAX_AGE));
+    } else {
+        headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(CORS_EXPOSE_HEADERS));
+    }
 }

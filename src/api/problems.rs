@@ -67,6 +67,8 @@ problem_responses! {
         AppError::Forbidden("the integrator role may not register agencies".into());
     NotFound = 404, "No such resource.",
         AppError::NotFound("no agency with id 0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90".into());
+    NotAcceptable = 406, "The `Accept` header names no media type this operation answers with.",
+        AppError::NotAcceptable("an attestation is served as application/jose or application/json".into());
     Conflict = 409, "The request conflicts with the current state, e.g. a duplicate licence.",
         AppError::Conflict("an agency with licence POEA-123-2024 issued in PH is already registered".into());
     PreconditionFailed = 412, "`If-Match` names a version that is no longer current.",

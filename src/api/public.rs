@@ -5,14 +5,15 @@
 use std::collections::HashMap;
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, get, web};
-use chrono::{DateTime, NaiveDate, Utc};
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::agency_model::AgencyQuery;
 use crate::api::extract::{AgencyId, ValidQuery};
 use crate::api::pagination::{self, Page};
+use crate::api::problems::NotAcceptable;
 use crate::auth::attestation::{self, AttestedStatus};
 use crate::domain::agency::{CertificationStatus, Grade, Licence, Sector};
 use crate::error::{AppError, AppResult};
@@ -261,34 +262,145 @@ pub async fn get_public_agency(state: web::Data<AppState>, id: AgencyId) -> AppR
     Ok(HttpResponse::Ok().json(agency))
 }
 
+/// A signed attestation with the times it states, for clients that read JSON only: the same
+/// JWS as `application/jose`, wrapped. The other fields repeat what the JWS says, for indexing
+/// and display; rely on them only after verifying `attestation`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "attestation": ATTESTATION_EXAMPLE,
+    "agency_id": "0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90",
+    "issued_at": "2026-11-30T12:00:00Z",
+    "expires_at": "2026-11-30T13:00:00Z"
+}))]
+pub struct SignedAttestation {
+    /// The compact JWS (RFC 7515), exactly as served as `application/jose`.
+    pub attestation: String,
+    /// The agency attested: the JWS's `sub`.
+    #[schema(format = Uuid)]
+    pub agency_id: String,
+    /// The JWS's `iat`.
+    pub issued_at: DateTime<Utc>,
+    /// The JWS's `exp`, one hour after `issued_at`.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The media types an attestation is served as.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum AttestationFormat {
+    Jose,
+    Json,
+}
+
+/// Picks the media type of the answer from the `Accept` header (RFC 9110 §12.5.1), or `None`
+/// when it accepts neither (406). Each type takes the quality of the most specific range that
+/// matches it (`application/json`, then `application/*`, then `*/*`); the higher quality wins.
+/// A tie, `*/*` and a request without `Accept` get the JWS, the form the attestation has always
+/// had. Ranges that cannot be read are skipped; an `Accept` with no readable range counts as
+/// none.
+fn negotiate(accept: &[&str]) -> Option<AttestationFormat> {
+    let ranges: Vec<(String, String, f32)> = accept.iter().flat_map(|v| v.split(',')).filter_map(media_range).collect();
+    if ranges.is_empty() {
+        return Some(AttestationFormat::Jose);
+    }
+    let quality = |subtype: &str| {
+        ranges
+            .iter()
+            .filter_map(|(t, s, q)| match (t.as_str(), s.as_str()) {
+                ("application", s) if s == subtype => Some((2, *q)),
+                ("application", "*") => Some((1, *q)),
+                ("*", "*") => Some((0, *q)),
+                _ => None,
+            })
+            .max_by_key(|(specificity, _)| *specificity)
+            .map_or(0.0, |(_, q)| q)
+    };
+    let (jose, json) = (quality("jose"), quality("json"));
+    if jose <= 0.0 && json <= 0.0 {
+        None
+    } else if json > jose {
+        Some(AttestationFormat::Json)
+    } else {
+        Some(AttestationFormat::Jose)
+    }
+}
+
+/// One media range of `Accept`, lower-cased, with its quality (1 when not given).
+fn media_range(element: &str) -> Option<(String, String, f32)> {
+    let mut parts = element.split(';');
+    let (kind, subtype) =
+        parts.next()?.trim().to_ascii_lowercase().split_once('/').map(|(t, s)| (t.to_owned(), s.to_owned()))?;
+    if kind.is_empty() || subtype.is_empty() || (kind == "*" && subtype != "*") {
+        return None;
+    }
+    let mut quality = 1.0;
+    for parameter in parts {
+        if let Some((name, value)) = parameter.split_once('=')
+            && name.trim().eq_ignore_ascii_case("q")
+        {
+            quality = value.trim().parse::<f32>().ok().filter(|q| (0.0..=1.0).contains(q))?;
+        }
+    }
+    Some((kind, subtype, quality))
+}
+
 /// A signed attestation of an agency's current status.
 ///
-/// No token needed. The answer is a compact JWS (RFC 7515), signed with EdDSA (Ed25519) by a key
-/// published at `/.well-known/jwks.json` and named by the `kid` header; its `typ` header is
+/// No token needed. The attestation is a compact JWS (RFC 7515), signed with EdDSA (Ed25519) by
+/// a key published at `/.well-known/jwks.json` and named by the `kid` header; its `typ` header is
 /// `attestation+jwt`. Claims: `iss` (the service), `sub` (the agency id), `iat`, `exp` (one hour
 /// later), `jti`, and `status`: `legal_name`, `licence_number`, `licence_country`,
 /// `certification_status`, `certificate_number`, `valid_until` (of the certificate in force),
 /// `grade` and `last_audit_date`. There is no `aud`: anyone may rely on it. Verify it offline
 /// with any JOSE library, pinning the algorithm to EdDSA and checking `iss` and `exp`.
+///
+/// Served as `application/jose` (the JWS itself) by default, and as `application/json` (the JWS
+/// in a `SignedAttestation`) to a request whose `Accept` prefers it. An `Accept` that names
+/// neither (nor `application/*` or `*/*`) is a 406.
 #[utoipa::path(
     operation_id = "get_attestation",
     tag = "public",
     params(("id" = String, Path, format = Uuid, description = "Agency id.")),
     responses(
-        (status = 200, description = "A compact JWS; decoded, its claims are as described above.", body = String,
-            content_type = "application/jose",
-            headers(("Cache-Control" = String, description = "`no-store`: ask again for a fresh attestation.")),
-            example = json!(ATTESTATION_EXAMPLE))
+        (status = 200, description = "The attestation; decoded, the JWS's claims are as described above.",
+            content(
+                (SignedAttestation = "application/json"),
+                (String = "application/jose", example = json!(ATTESTATION_EXAMPLE))
+            ),
+            headers(
+                ("Cache-Control" = String, description = "`no-store`: ask again for a fresh attestation."),
+                ("Vary" = String, description = "`Accept`: the media type follows it.")
+            )),
+        NotAcceptable
     )
 )]
 #[get("/public/agencies/{id}/attestation")]
-pub async fn get_attestation(state: web::Data<AppState>, id: AgencyId) -> AppResult<HttpResponse> {
+pub async fn get_attestation(req: HttpRequest, state: web::Data<AppState>, id: AgencyId) -> AppResult<HttpResponse> {
+    let accept: Vec<&str> = req.headers().get_all(header::ACCEPT).filter_map(|v| v.to_str().ok()).collect();
+    let format = negotiate(&accept).ok_or_else(|| {
+        AppError::NotAcceptable("an attestation is served as application/jose or application/json".into())
+    })?;
     let id = id.into_inner();
     let agency = load(&state, id.clone()).await?;
-    let now = u64::try_from(state.clock.now().timestamp()).map_err(AppError::internal)?;
-    let jws = attestation::sign(&state.keys, &state.config.jwt, &id, agency.attested(), now)?;
-    // `application/jose`: a JWS in compact serialization (RFC 7515 §9.2.1).
-    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).content_type("application/jose").body(jws))
+    let now = state.clock.now();
+    let issued = u64::try_from(now.timestamp()).map_err(AppError::internal)?;
+    let jws = attestation::sign(&state.keys, &state.config.jwt, &id, agency.attested(), issued)?;
+    let mut answer = HttpResponse::Ok();
+    answer.insert_header((header::CACHE_CONTROL, "no-store")).insert_header((header::VARY, "Accept"));
+    Ok(match format {
+        // `application/jose`: a JWS in compact serialization (RFC 7515 §9.2.1).
+        AttestationFormat::Jose => answer.content_type("application/jose").body(jws),
+        AttestationFormat::Json => {
+            // The same instants as the JWS's `iat` and `exp`, which count whole seconds.
+            let issued_at = now.trunc_subsecs(0);
+            let ttl = i64::try_from(attestation::ATTESTATION_TTL_SECONDS).map_err(AppError::internal)?;
+            answer.json(SignedAttestation {
+                attestation: jws,
+                agency_id: id,
+                issued_at,
+                expires_at: issued_at + chrono::Duration::seconds(ttl),
+            })
+        }
+    })
 }
 
 /// A real attestation, signed by a throw-away key, for the documentation.

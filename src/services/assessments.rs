@@ -262,10 +262,14 @@ fn finalize(conn: &mut DbConnection, row: &mut AssessmentRow, now: DateTime<Utc>
     // An audit counts only under an accreditation in force when it is finalized.
     check_accredited(conn, &body_id, now)?;
     corrective_actions::open_for(conn, row, &body_id, &found, now)?;
-    let mut agency = crate::services::agencies::find(conn, &row.agency_id)?;
-    agency.latest_score = row.overall_score;
-    agency.grade = row.grade;
-    store::save(conn, &mut agency, now)?;
+    // A follow-up checks the corrective actions, usually with the rest not applicable: it
+    // cannot stand for the whole standard, so it does not replace the agency's grade.
+    if row.kind != AssessmentKind::FollowUp {
+        let mut agency = crate::services::agencies::find(conn, &row.agency_id)?;
+        agency.latest_score = row.overall_score;
+        agency.grade = row.grade;
+        store::save(conn, &mut agency, now)?;
+    }
     let critical: Vec<String> =
         found.iter().filter(|(_, s)| **s == Severity::Critical).map(|(code, _)| code.clone()).collect();
     certification::audit_finalized(conn, &row.agency_id, &body_id, row.kind, &critical, now)

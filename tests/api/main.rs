@@ -14,6 +14,7 @@ mod clients;
 mod documented_errors;
 mod errors;
 mod helpers;
+mod http;
 mod logging;
 mod openapi;
 mod preconditions;

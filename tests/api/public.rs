@@ -299,3 +299,113 @@ async fn an_attestation_from_another_key_does_not_verify() {
     validation.validate_aud = false;
     assert!(decode::<Value>(&jws, &key, &validation).is_err());
 }
+
+/// An attestation asked for with this `Accept` header.
+async fn attestation_as(app: &TestApp, agency_id: &str, accept: &str) -> reqwest::Response {
+    let path = format!("/v1/public/agencies/{agency_id}/attestation");
+    app.request(Method::GET, &path, None).header("accept", accept).send().await.unwrap()
+}
+
+/// The answer's `content-type`.
+fn content_type(res: &reqwest::Response) -> &str {
+    res.headers()["content-type"].to_str().unwrap()
+}
+
+#[tokio::test]
+async fn the_attestation_is_served_as_json_to_whoever_prefers_it() {
+    // Half a second past a whole second: the JSON's times are the JWS's, which count seconds.
+    let now = Utc::now().trunc_subsecs(0) + Duration::milliseconds(500);
+    let (app, _clock) = TestApp::spawn_at(now).await;
+    let admin = app.admin().await;
+    let agency = app.create_agency(&admin, &agency_body(1)).await;
+    let agency_id = id(&agency);
+
+    for accept in [
+        "application/json",
+        "application/json, application/jose;q=0.5",
+        "application/jose;q=0.9, application/json",
+        "text/html, application/json;q=0.1",
+        "application/json;charset=utf-8",
+        "APPLICATION/JSON",
+        "application/*;q=0.2, application/json;q=0.3",
+    ] {
+        let res = attestation_as(&app, agency_id, accept).await;
+        assert_eq!(res.status(), StatusCode::OK, "{accept}");
+        assert_eq!(content_type(&res), "application/json", "{accept}");
+        assert_eq!(res.headers()["cache-control"], "no-store");
+        assert_eq!(res.headers()["vary"], "Accept");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body.as_object().unwrap().len(), 4, "{body}");
+
+        // The wrapped JWS verifies like the plain one and says what the other fields say.
+        let jws = body["attestation"].as_str().unwrap();
+        let claims = verify_offline(&app, jws).await.expect("the wrapped attestation verifies");
+        assert_eq!(decode_header(jws).unwrap().typ.as_deref(), Some("attestation+jwt"));
+        assert_eq!(body["agency_id"], agency_id);
+        assert_eq!(claims["sub"], agency_id);
+        let issued = now.trunc_subsecs(0);
+        assert_eq!(claims["iat"], issued.timestamp());
+        assert_eq!(body["issued_at"], rfc3339(issued));
+        assert_eq!(claims["exp"], issued.timestamp() + 3600);
+        assert_eq!(body["expires_at"], rfc3339(issued + Duration::hours(1)));
+        assert_eq!(claims["status"]["certification_status"], "never_certified");
+    }
+}
+
+#[tokio::test]
+async fn the_attestation_stays_a_jws_by_default_and_other_types_are_not_acceptable() {
+    let (app, admin) = TestApp::spawn_as_admin().await;
+    let agency = app.create_agency(&admin, &agency_body(1)).await;
+    let agency_id = id(&agency);
+
+    for accept in [
+        "*/*",
+        "application/jose",
+        "application/*",
+        "application/json, application/jose",
+        "application/json;q=0.5, application/jose",
+        "application/xml, */*;q=0.1",
+        "text/html, application/xhtml+xml, application/xml;q=0.9, */*;q=0.8",
+        "not a media type",
+    ] {
+        let res = attestation_as(&app, agency_id, accept).await;
+        assert_eq!(res.status(), StatusCode::OK, "{accept}");
+        assert_eq!(content_type(&res), "application/jose", "{accept}");
+        assert_eq!(res.headers()["vary"], "Accept");
+        let jws = res.text().await.unwrap();
+        verify_offline(&app, &jws).await.expect("the attestation verifies");
+    }
+
+    // Without any Accept header (reqwest always sends one, so by hand).
+    let raw = raw_get(&app, &format!("/v1/public/agencies/{agency_id}/attestation")).await;
+    let (head, jws) = raw.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(head.to_ascii_lowercase().contains("\r\ncontent-type: application/jose\r\n"), "{head}");
+    verify_offline(&app, jws).await.expect("the attestation verifies");
+
+    for accept in ["text/html", "image/*", "application/json;q=0, application/jose;q=0", "*/*;q=0", "application/jwt"] {
+        let res = attestation_as(&app, agency_id, accept).await;
+        let problem = assert_problem(res, 406, "not-acceptable").await;
+        assert_eq!(problem["instance"], format!("/v1/public/agencies/{agency_id}/attestation"));
+        assert!(problem["detail"].as_str().unwrap().contains("application/json"), "{problem}");
+    }
+    // An unknown agency is still a 404, in the media type asked for or not.
+    let res = attestation_as(&app, MISSING, "application/json").await;
+    assert_problem(res, 404, "not-found").await;
+}
+
+/// A GET sent over a bare connection, with no header but `Host`; the whole answer as text.
+async fn raw_get(app: &TestApp, path: &str) -> String {
+    use std::io::{Read, Write};
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    })
+    .await
+    .unwrap()
+}
