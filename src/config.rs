@@ -1,14 +1,17 @@
 //! Typed settings: built-in defaults < an optional TOML file < `FAIRHIRE_*` environment variables.
 //! `DATABASE_URL` is honoured as well, as api.md promises.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use figment::value::{Dict, Value};
 use serde::{Deserialize, Serialize};
 
+// Unknown keys are refused so that a misspelt setting in the TOML file stops the start instead of
+// being silently ignored. The environment is filtered to the known keys first (see `load`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Address the HTTP server listens on.
     pub bind: String,
@@ -36,7 +39,7 @@ pub enum LogFormat {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct JwtConfig {
     pub issuer: String,
     pub audience: String,
@@ -52,7 +55,7 @@ pub struct JwtConfig {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// Largest JSON request body accepted, in bytes.
     pub json_body_bytes: usize,
@@ -100,17 +103,47 @@ impl Default for Limits {
 }
 
 impl Config {
-    /// Loads the settings. The TOML file is `FAIRHIRE_CONFIG` if set, else `fairhire.toml` when
-    /// present. Nested keys in the environment use `__`: `FAIRHIRE_JWT__ISSUER`.
+    /// Loads the settings. The TOML file is `FAIRHIRE_CONFIG` if set, which must exist, else
+    /// `fairhire.toml` when present. Nested keys in the environment use `__`:
+    /// `FAIRHIRE_JWT__ISSUER`.
     pub fn load() -> Result<Self, Box<figment::Error>> {
-        let file = std::env::var("FAIRHIRE_CONFIG").unwrap_or_else(|_| "fairhire.toml".into());
-        let mut figment = Figment::from(Serialized::defaults(Config::default()))
-            .merge(Toml::file(file))
-            .merge(Env::prefixed("FAIRHIRE_").split("__"));
+        let file = match std::env::var("FAIRHIRE_CONFIG") {
+            Ok(named) if !named.is_empty() => {
+                if !Path::new(&named).is_file() {
+                    return Err(Box::new(format!("FAIRHIRE_CONFIG names {named}, which is not a file").into()));
+                }
+                Toml::file_exact(named)
+            }
+            _ => Toml::file("fairhire.toml"),
+        };
+        // Only variables that name a setting are read: others share the prefix without being
+        // meant for us (`FAIRHIRE_CONFIG` itself; `FAIRHIRE_PORT` and `FAIRHIRE_SERVICE_HOST`,
+        // which Kubernetes sets for a service named fairhire) and would be refused as unknown.
+        let known = Self::keys()?;
+        let env = Env::prefixed("FAIRHIRE_").split("__").filter(move |key| known.iter().any(|k| k.as_str() == key));
+        let mut figment = Figment::from(Serialized::defaults(Config::default())).merge(file).merge(env);
         if let Ok(url) = std::env::var("DATABASE_URL") {
             figment = figment.merge(Serialized::default("database_url", url));
         }
         figment.extract().map_err(Box::new)
+    }
+
+    /// Every key of the settings, dotted for the nested ones (`jwt`, `jwt.issuer`).
+    fn keys() -> Result<Vec<String>, Box<figment::Error>> {
+        fn walk(prefix: &str, dict: &Dict, out: &mut Vec<String>) {
+            for (name, value) in dict {
+                let key = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
+                if let Value::Dict(_, inner) = value {
+                    walk(&key, inner, out);
+                }
+                out.push(key);
+            }
+        }
+        let mut keys = Vec::new();
+        if let Value::Dict(_, dict) = Value::serialize(Config::default())? {
+            walk("", &dict, &mut keys);
+        }
+        Ok(keys)
     }
 
     /// The database URL in force: the configured one, or the SQLite file in the data directory.

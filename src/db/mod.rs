@@ -33,11 +33,64 @@ pub enum Backend {
 }
 
 impl Backend {
-    pub fn of_url(url: &str) -> Backend {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres
-        } else {
-            Backend::Sqlite
+    /// The backend a database URL names. Anything shaped like `scheme://` must name one of ours:
+    /// taken as a file path, a typo such as `postgress://` would become a new SQLite database.
+    pub fn of_url(url: &str) -> Result<Backend, String> {
+        match url.split_once("://") {
+            Some(("postgres" | "postgresql", _)) => Ok(Backend::Postgres),
+            Some(("sqlite", _)) => Ok(Backend::Sqlite),
+            Some((scheme, _)) if is_scheme(scheme) => Err(format!(
+                "the database URL has the unknown scheme {scheme}://; use postgres://, postgresql://, \
+                 sqlite://PATH or a file path"
+            )),
+            _ => Ok(Backend::Sqlite),
+        }
+    }
+}
+
+/// A URL scheme as RFC 3986 spells it: a letter, then letters, digits, `+`, `-` or `.`.
+fn is_scheme(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// What a database URL points at, as the start log shows it: never a user or a password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    Postgres { host: String, database: String },
+    Sqlite { path: String },
+}
+
+impl Target {
+    fn of(backend: Backend, location: &str) -> Target {
+        match backend {
+            Backend::Sqlite => Target::Sqlite { path: location.to_owned() },
+            Backend::Postgres => {
+                let rest = location.split_once("://").map_or(location, |(_, rest)| rest);
+                // Whatever comes before the last `@` may be a user and password, even when it
+                // holds a `/` or `?` that a parser would take for the end of the credentials.
+                let rest = rest.rsplit_once('@').map_or(rest, |(_, rest)| rest);
+                let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
+                let (host, database) = rest.split_once('/').unwrap_or((rest, ""));
+                let param = |name: &str| {
+                    query.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('=')).unwrap_or("")
+                };
+                let or_default = |value: &str| if value.is_empty() { "(default)".to_owned() } else { value.to_owned() };
+                Target::Postgres {
+                    host: or_default(if host.is_empty() { param("host") } else { host }),
+                    database: or_default(if database.is_empty() { param("dbname") } else { database }),
+                }
+            }
+        }
+    }
+
+    fn log(&self) {
+        match self {
+            Target::Postgres { host, database } => {
+                tracing::info!(backend = "postgresql", host = %host, database = %database, "database in use");
+            }
+            Target::Sqlite { path } => tracing::info!(backend = "sqlite", path = %path, "database in use"),
         }
     }
 }
@@ -56,13 +109,13 @@ pub struct Manager {
 }
 
 impl Manager {
-    pub fn new(url: &str) -> Self {
-        let backend = Backend::of_url(url);
+    pub fn new(url: &str) -> Result<Self, String> {
+        let backend = Backend::of_url(url)?;
         let url = match backend {
             Backend::Sqlite => url.strip_prefix("sqlite://").unwrap_or(url).to_owned(),
             Backend::Postgres => url.to_owned(),
         };
-        Self { url, backend }
+        Ok(Self { url, backend })
     }
 
     pub fn connect(&self) -> Result<DbConnection, ConnectionError> {
@@ -108,15 +161,17 @@ pub struct Db {
 }
 
 impl Db {
-    /// Opens the pool. For a SQLite file the parent directory is created first.
+    /// Opens the pool, and logs the database in use. For a SQLite file the parent directory is
+    /// created first.
     pub fn connect(url: &str, pool_size: u32) -> Result<Db, String> {
-        let manager = Manager::new(url);
+        let manager = Manager::new(url)?;
         if manager.backend == Backend::Sqlite
             && let Some(parent) = std::path::Path::new(&manager.url).parent()
             && !parent.as_os_str().is_empty()
         {
             std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
+        Target::of(manager.backend, &manager.url).log();
         // Fail fast with the real reason instead of waiting out the pool's timeout.
         manager.connect().map_err(|e| format!("cannot connect to the database: {e}"))?;
         let backend = manager.backend;
@@ -204,4 +259,51 @@ where
     F: FnOnce() -> AppResult<T> + Send + 'static,
 {
     tokio::task::spawn_blocking(f).await.map_err(|e| AppError::internal(format!("blocking task failed: {e}")))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_our_schemes_and_file_paths_are_accepted() {
+        for (url, backend) in [
+            ("postgres://u@h/db", Backend::Postgres),
+            ("postgresql://h/db", Backend::Postgres),
+            ("sqlite://data/x.db", Backend::Sqlite),
+            ("data/fairhire.db", Backend::Sqlite),
+            ("/var/lib/fairhire/fairhire.db", Backend::Sqlite),
+            ("./odd://name.db", Backend::Sqlite),
+            (":memory:", Backend::Sqlite),
+        ] {
+            assert_eq!(Backend::of_url(url), Ok(backend), "{url}");
+        }
+        for url in ["postgress://u:secret@h/db", "mysql://h/db", "Postgres://h/db", "file:///tmp/x.db"] {
+            let refusal = Backend::of_url(url).unwrap_err();
+            assert!(refusal.contains(url.split("://").next().unwrap()) && !refusal.contains("secret"), "{refusal}");
+            assert!(Manager::new(url).is_err());
+        }
+    }
+
+    #[test]
+    fn the_logged_target_has_host_and_database_but_no_credentials() {
+        let target = |url: &str| Target::of(Backend::of_url(url).unwrap(), url);
+        assert_eq!(
+            target("postgres://app:pa/ss?w@localhost/registry"),
+            Target::Postgres { host: "localhost".into(), database: "registry".into() }
+        );
+        assert_eq!(
+            target("postgres://app:s3cret@db.internal:5433/registry?sslmode=require&password=other"),
+            Target::Postgres { host: "db.internal:5433".into(), database: "registry".into() }
+        );
+        assert_eq!(
+            target("postgresql:///registry?host=/run/postgresql"),
+            Target::Postgres { host: "/run/postgresql".into(), database: "registry".into() }
+        );
+        assert_eq!(
+            target("postgres://p%40ss:w@rd@[::1]"),
+            Target::Postgres { host: "[::1]".into(), database: "(default)".into() }
+        );
+        assert_eq!(target("data/fairhire.db"), Target::Sqlite { path: "data/fairhire.db".into() });
+    }
 }

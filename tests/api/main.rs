@@ -14,6 +14,7 @@ mod errors;
 mod helpers;
 mod logging;
 mod openapi;
+mod operations;
 mod public;
 mod schema_parity;
 mod seed;
