@@ -163,3 +163,46 @@ impl Config {
         }
     }
 }
+
+/// Creates `dir` and its missing parents, which only the owner may enter (0700 on Unix) whatever
+/// the umask: they hold the database and the signing key. Directories that exist are left as
+/// they are, since their mode is the operator's choice.
+pub(crate) fn create_private_dir(dir: &Path) -> Result<(), String> {
+    #[cfg(unix)]
+    let missing: Vec<&Path> = dir.ancestors().take_while(|d| !d.as_os_str().is_empty() && !d.exists()).collect();
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    // The mode given when creating is narrowed by the umask; setting it afterwards is not.
+    #[cfg(unix)]
+    for made in missing {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(made, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| format!("cannot restrict {}: {e}", made.display()))?;
+    }
+    Ok(())
+}
+
+/// Creates `path` for its owner only (0600 on Unix) whatever the umask, and returns it open for
+/// writing; `None` when the file exists already, which is left as it is.
+pub(crate) fn create_private_file(path: &Path) -> Result<Option<std::fs::File>, String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(file) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                file.set_permissions(std::fs::Permissions::from_mode(0o600))
+                    .map_err(|e| format!("cannot restrict {}: {e}", path.display()))?;
+            }
+            Ok(Some(file))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(None),
+        Err(e) => Err(format!("cannot create {}: {e}", path.display())),
+    }
+}

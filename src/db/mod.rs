@@ -6,15 +6,17 @@
 pub mod schema;
 pub(crate) mod types;
 
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, ConnectionError, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+use crate::config::{create_private_dir, create_private_file};
 use crate::error::{AppError, AppResult};
 
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -95,10 +97,11 @@ impl Target {
     }
 }
 
-/// Every SQLite connection gets these: foreign keys are off by default, WAL lets readers run
-/// beside the writer, and the busy timeout makes a second writer wait instead of failing.
-const SQLITE_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
-     PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
+/// Every SQLite connection gets these. The busy timeout comes first: switching to WAL needs a
+/// lock, and a second process opening a fresh file at the same time must wait for it, not fail.
+/// Foreign keys are off by default; WAL lets readers run beside the writer.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
+     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
 
 /// Opens connections for the pool. Dispatching on the URL scheme here (rather than diesel's
 /// generic manager, which tries each backend in turn) reports the real connection error at once.
@@ -123,10 +126,28 @@ impl Manager {
             Backend::Postgres => PgConnection::establish(&self.url).map(DbConnection::Pg),
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.url)?;
-                conn.batch_execute(SQLITE_PRAGMAS).map_err(ConnectionError::CouldntSetupConfiguration)?;
+                // Two connections switching a fresh file to WAL at once would each wait for the
+                // other's read lock, so SQLite answers one of them "locked" at once rather than
+                // after the busy timeout. It is done by the time that one tries again.
+                retry_while_locked(|| conn.batch_execute(SQLITE_PRAGMAS))
+                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Sqlite(conn))
             }
         }
+    }
+
+    /// For a SQLite file: its directory and the file itself, for the owner only, before SQLite
+    /// makes them with the umask's modes. SQLite gives the `-wal` and `-shm` files the mode of
+    /// the database file.
+    fn make_private_files(&self) -> Result<(), String> {
+        if self.backend != Backend::Sqlite || self.url == ":memory:" || self.url.starts_with("file:") {
+            return Ok(());
+        }
+        let path = Path::new(&self.url);
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir)?;
+        }
+        create_private_file(path).map(drop)
     }
 }
 
@@ -155,22 +176,17 @@ pub type PooledConn = r2d2::PooledConnection<Manager>;
 pub struct Db {
     pool: Pool,
     backend: Backend,
-    /// SQLite has one writer at a time. Taking writes in turn inside the process means a write
-    /// transaction never fails with SQLITE_BUSY when it upgrades from a read lock.
+    /// SQLite has one writer at a time. Taking writes in turn inside the process means writers of
+    /// this process never wait on each other in SQLite's busy loop.
     sqlite_writer: Arc<Mutex<()>>,
 }
 
 impl Db {
-    /// Opens the pool, and logs the database in use. For a SQLite file the parent directory is
-    /// created first.
+    /// Opens the pool, and logs the database in use. For a SQLite file, its directory and the
+    /// file are created for the owner only.
     pub fn connect(url: &str, pool_size: u32) -> Result<Db, String> {
         let manager = Manager::new(url)?;
-        if manager.backend == Backend::Sqlite
-            && let Some(parent) = std::path::Path::new(&manager.url).parent()
-            && !parent.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
+        manager.make_private_files()?;
         Target::of(manager.backend, &manager.url).log();
         // Fail fast with the real reason instead of waiting out the pool's timeout.
         manager.connect().map_err(|e| format!("cannot connect to the database: {e}"))?;
@@ -188,14 +204,27 @@ impl Db {
         Ok(self.pool.get()?)
     }
 
-    /// Applies pending migrations for this backend.
+    /// Applies pending migrations for this backend. Two processes may start on one database at
+    /// once: the migrations run in one transaction that first takes a lock, so the second waits
+    /// and then finds nothing left to do. A SQLite file still locked after the busy timeout is
+    /// tried again.
     pub fn migrate(&self) -> Result<Vec<String>, String> {
-        let mut conn = self.conn().map_err(|e| e.to_string())?;
-        let applied = match &mut *conn {
-            DbConnection::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS).map(names),
-            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(names),
-        };
-        applied.map_err(|e| format!("migration failed: {e}"))
+        retry_while_locked(|| self.migrate_once()).map_err(|e| format!("migration failed: {e}"))
+    }
+
+    fn migrate_once(&self) -> Result<Vec<String>, Box<dyn std::error::Error + Send + Sync>> {
+        let mut conn = self.conn()?;
+        match &mut *conn {
+            DbConnection::Pg(c) => c.transaction(|c| {
+                // The migrations live in the current schema; starters on other schemas need not wait.
+                diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('fairhire migrations ' || current_schema()))")
+                    .execute(c)?;
+                c.run_pending_migrations(PG_MIGRATIONS).map(names)
+            }),
+            DbConnection::Sqlite(c) => {
+                c.immediate_transaction(|c| c.run_pending_migrations(SQLITE_MIGRATIONS).map(names))
+            }
+        }
     }
 
     /// Runs `f` on a pooled connection on a blocking thread.
@@ -232,8 +261,7 @@ impl Db {
             Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
             Backend::Postgres => None,
         };
-        let conn: &mut DbConnection = &mut conn;
-        conn.transaction(f)
+        write_transaction(&mut conn, f)
     }
 
     /// Succeeds when the database answers a query that reads it, within two seconds (a
@@ -246,6 +274,56 @@ impl Db {
             Ok(())
         })
         .await
+    }
+}
+
+/// [`Connection::transaction`], except that on SQLite the transaction holds the write lock from
+/// its start (`BEGIN IMMEDIATE`). A deferred transaction takes it at its first write, and if
+/// another process wrote since this one first read, SQLite fails it at once with "database is
+/// locked" instead of waiting out the busy timeout. Taking the lock first lets two processes
+/// write to one file.
+fn write_transaction<T, F>(conn: &mut DbConnection, f: F) -> AppResult<T>
+where
+    F: FnOnce(&mut DbConnection) -> AppResult<T>,
+{
+    type Transactions = <DbConnection as Connection>::TransactionManager;
+    let DbConnection::Sqlite(sqlite) = &mut *conn else {
+        return conn.transaction(f);
+    };
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    match f(conn) {
+        Ok(value) => {
+            Transactions::commit_transaction(conn)?;
+            Ok(value)
+        }
+        // As diesel's own `transaction`: the first error is the one worth reporting.
+        Err(e) => match Transactions::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(e),
+            Err(rollback) => Err(rollback.into()),
+        },
+    }
+}
+
+/// Whether a SQLite error says another connection holds the lock (SQLITE_BUSY; SQLite's own
+/// messages are never translated).
+pub(crate) fn is_locked(message: &str) -> bool {
+    message.contains("database is locked")
+}
+
+/// Runs `f` until it succeeds, fails otherwise than on a locked SQLite file, or has been tried
+/// five times. The pauses grow and vary, so that two processes that collided do not collide again.
+fn retry_while_locked<T, E: std::fmt::Display>(mut f: impl FnMut() -> Result<T, E>) -> Result<T, E> {
+    const ATTEMPTS: u64 = 5;
+    let mut attempt = 1;
+    loop {
+        match f() {
+            Err(e) if attempt < ATTEMPTS && is_locked(&e.to_string()) => {
+                tracing::debug!(attempt, "the SQLite file is locked by another connection; trying again");
+                std::thread::sleep(Duration::from_millis(50 * attempt + rand::random::<u64>() % 50));
+                attempt += 1;
+            }
+            result => return result,
+        }
     }
 }
 

@@ -1,5 +1,5 @@
-//! What an operator meets: configuration mistakes refused at start, and the database named in
-//! the log.
+//! What an operator meets: configuration mistakes refused at start, the database named in the
+//! log, private files, and two processes starting on one SQLite file.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -205,4 +205,57 @@ fn the_start_log_names_the_database_in_use_but_never_its_credentials() {
     let all = all.join("\n");
     assert!(!all.contains(password), "{all}");
     assert!(!all.contains(":not-for"), "{all}");
+}
+
+#[cfg(unix)]
+#[test]
+fn sqlite_files_and_the_signing_key_are_private_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("state").join("data");
+    // The most permissive umask: every mode below is set on purpose, not inherited.
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "umask 000 && exec \"$0\" \"$@\"", env!("CARGO_BIN_EXE_fairhire")])
+        .current_dir(dir.path())
+        .env("FAIRHIRE_DATA_DIR", &data)
+        .env_remove("DATABASE_URL")
+        .env_remove("FAIRHIRE_DATABASE_URL")
+        .env_remove("FAIRHIRE_CONFIG");
+    let served = Served::start(cmd);
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    for made in [dir.path().join("state"), data.clone()] {
+        assert_eq!(mode(&made), 0o700, "{}", made.display());
+    }
+    // The pool holds its connections open, so the WAL and its index exist now.
+    for file in ["fairhire.db", "fairhire.db-wal", "fairhire.db-shm", "jwt-signing-key.pem"] {
+        assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+    }
+    drop(served);
+}
+
+/// Runs `args` in two processes at once on a fresh data directory, with its default database.
+fn twice_at_once(data: &Path, args: &[&str]) -> [Output; 2] {
+    let spawn = || fairhire(data).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let (first, second) = (spawn(), spawn());
+    [first.wait_with_output().unwrap(), second.wait_with_output().unwrap()]
+}
+
+#[test]
+fn two_processes_starting_together_on_a_fresh_sqlite_file_both_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    // A race is not lost every time: a few fresh directories for each command. `sweep` starts
+    // like `serve` (migrations, the default standard, the signing key) and then writes.
+    for round in 0..4 {
+        for command in ["migrate", "sweep"] {
+            let data = dir.path().join(format!("{command}-{round}"));
+            std::fs::create_dir(&data).unwrap();
+            for out in twice_at_once(&data, &[command]) {
+                assert!(out.status.success(), "{command} round {round}: {}", stderr_of(&out));
+            }
+        }
+    }
+    // Both starters of `sweep` needed a signing key; the one on disk is whole.
+    let out = fairhire(&dir.path().join("sweep-0")).arg("sweep").output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
 }
