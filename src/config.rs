@@ -21,6 +21,9 @@ pub struct Config {
     pub database_url: String,
     /// Connections in the pool. Small on purpose: the pool is used from blocking threads.
     pub db_pool_size: u32,
+    /// How long a request waits for a database connection before it is answered 503, in
+    /// milliseconds. Short, so that an outage is reported at once instead of holding requests.
+    pub db_pool_timeout_ms: u64,
     /// Apply pending migrations when `serve` starts.
     pub migrate_on_start: bool,
     /// `pretty` for terminals, `json` for servers.
@@ -74,6 +77,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./data"),
             database_url: String::new(),
             db_pool_size: 4,
+            db_pool_timeout_ms: 2000,
             migrate_on_start: true,
             log_format: LogFormat::Pretty,
             sweep_interval_seconds: 3600,

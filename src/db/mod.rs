@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
+use diesel::r2d2::R2D2Connection;
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, ConnectionError, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -163,13 +164,29 @@ impl r2d2::ManageConnection for Manager {
         conn.batch_execute("SELECT 1").map_err(ConnectionError::CouldntSetupConfiguration)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection whose transaction could not be closed (the server went away during it) is
+    /// dropped rather than handed to the next request; the pool opens a new one when needed.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || conn.is_broken()
     }
 }
 
 pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// How long a caller waits for a pooled connection unless configured otherwise.
+pub const DEFAULT_CHECKOUT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A readiness probe never waits longer than this, whatever the checkout timeout.
+const PING_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The size of the pool and how long a caller waits for one of its connections.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolOptions {
+    pub size: u32,
+    /// Past it, the caller gets [`AppError::Unavailable`] (503).
+    pub checkout_timeout: Duration,
+}
 
 /// The pool plus what the store needs to know about it.
 #[derive(Clone)]
@@ -182,20 +199,32 @@ pub struct Db {
 }
 
 impl Db {
-    /// Opens the pool, and logs the database in use. For a SQLite file, its directory and the
-    /// file are created for the owner only.
+    /// [`Db::connect_with`] a pool of `pool_size` and the default checkout timeout.
     pub fn connect(url: &str, pool_size: u32) -> Result<Db, String> {
+        Db::connect_with(url, PoolOptions { size: pool_size, checkout_timeout: DEFAULT_CHECKOUT_TIMEOUT })
+    }
+
+    /// Opens the pool and makes one connection now, so that a database that cannot be reached
+    /// stops the start with the real reason instead of a timeout.
+    pub fn connect_with(url: &str, options: PoolOptions) -> Result<Db, String> {
+        let db = Db::open(url, options)?;
+        Manager::new(url)?.connect().map_err(|e| format!("cannot connect to the database: {e}"))?;
+        Ok(db)
+    }
+
+    /// Opens the pool without connecting: connections are made when first asked for, and until
+    /// the database answers every caller gets a 503. The database in use is logged. For a SQLite
+    /// file, its directory and the file are created for the owner only.
+    pub fn open(url: &str, options: PoolOptions) -> Result<Db, String> {
         let manager = Manager::new(url)?;
         manager.make_private_files()?;
         Target::of(manager.backend, &manager.url).log();
-        // Fail fast with the real reason instead of waiting out the pool's timeout.
-        manager.connect().map_err(|e| format!("cannot connect to the database: {e}"))?;
         let backend = manager.backend;
+        // r2d2 refuses a zero size or timeout with a panic.
         let pool = r2d2::Pool::builder()
-            .max_size(pool_size.max(1))
-            .connection_timeout(Duration::from_secs(10))
-            .build(manager)
-            .map_err(|e| format!("cannot open the connection pool: {e}"))?;
+            .max_size(options.size.max(1))
+            .connection_timeout(options.checkout_timeout.max(Duration::from_millis(1)))
+            .build_unchecked(manager);
         Ok(Db { pool, backend, sqlite_writer: Arc::new(Mutex::new(())) })
     }
 
@@ -264,12 +293,12 @@ impl Db {
         write_transaction(&mut conn, f)
     }
 
-    /// Succeeds when the database answers a query that reads it, within two seconds (a
-    /// readiness probe must not hang for the pool's full timeout).
+    /// Succeeds when the database answers a query that reads it, within two seconds at most (a
+    /// readiness probe must not hang).
     pub async fn ping(&self) -> AppResult<()> {
         let pool = self.pool.clone();
         run_blocking(move || {
-            let mut conn = pool.get_timeout(Duration::from_secs(2))?;
+            let mut conn = pool.get_timeout(PING_TIMEOUT.min(pool.connection_timeout()))?;
             diesel::sql_query("SELECT COUNT(*) FROM api_clients").execute(&mut *conn)?;
             Ok(())
         })

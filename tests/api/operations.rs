@@ -1,15 +1,21 @@
 //! What an operator meets: configuration mistakes refused at start, the database named in the
-//! log, private files, and two processes starting on one SQLite file.
+//! log, private files, two processes starting on one SQLite file, and a database that goes away.
 
 use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
 
+use fairhire::config::Config;
+use fairhire::db::{Db, PoolOptions};
+use reqwest::{Method, Response};
 use serde_json::Value;
+use tokio::task::JoinHandle;
 
-use crate::helpers::{fresh_database, postgres_url};
+use crate::helpers::{TestApp, assert_problem, fresh_database, postgres_url};
 
 /// The `fairhire` binary in `dir`, with no settings from the environment the tests run in.
 fn fairhire(dir: &Path) -> Command {
@@ -258,4 +264,154 @@ fn two_processes_starting_together_on_a_fresh_sqlite_file_both_succeed() {
     // Both starters of `sweep` needed a signing key; the one on disk is whole.
     let out = fairhire(&dir.path().join("sweep-0")).arg("sweep").output().unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
+}
+
+/// A database server on a local port that goes away on demand: while down it accepts every
+/// connection and hangs up at once, as a server that is stopping does; while up it relays them
+/// to `upstream`, the real server.
+struct Outage {
+    address: SocketAddr,
+    up: Arc<AtomicBool>,
+    relays: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    accept: JoinHandle<()>,
+}
+
+impl Outage {
+    async fn start(upstream: Option<String>) -> Outage {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let up = Arc::new(AtomicBool::new(upstream.is_some()));
+        let relays = Arc::new(Mutex::new(Vec::new()));
+        let (is_up, live) = (up.clone(), relays.clone());
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let Some(upstream) = upstream.clone().filter(|_| is_up.load(Ordering::SeqCst)) else {
+                    drop(inbound);
+                    continue;
+                };
+                live.lock().unwrap().push(tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                }));
+            }
+        });
+        Outage { address, up, relays, accept }
+    }
+
+    /// The server stops: open connections are cut and new ones hung up on.
+    fn down(&self) {
+        self.up.store(false, Ordering::SeqCst);
+        for relay in self.relays.lock().unwrap().drain(..) {
+            relay.abort();
+        }
+    }
+
+    fn back(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Drop for Outage {
+    fn drop(&mut self) {
+        self.down();
+        self.accept.abort();
+    }
+}
+
+/// Asserts that `res` came quickly as a 503 `unavailable` with a `Retry-After` of a few seconds.
+async fn quick_503(res: Response, started: Instant) {
+    let took = started.elapsed();
+    // The pool waits 2 s by default; the bound is generous for a loaded machine.
+    assert!(took < Duration::from_secs(5), "answered after {took:?}");
+    let retry_after = res.headers().get("retry-after").map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+    assert!(retry_after.is_some_and(|s| (1..=5).contains(&s)), "Retry-After: {retry_after:?}");
+    let problem = assert_problem(res, 503, "unavailable").await;
+    assert!(!problem.to_string().contains("127.0.0.1"), "no addresses in problems: {problem}");
+}
+
+#[tokio::test]
+async fn a_database_that_hangs_up_is_a_quick_503_with_retry_after() {
+    let outage = Outage::start(None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _schema) = fresh_database(dir.path());
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        database_url: url,
+        sweep_interval_seconds: 0,
+        ..Config::default()
+    };
+    let clock = Arc::new(fairhire::clock::SystemClock);
+    let mut state = tokio::task::spawn_blocking(move || fairhire::prepare(config, clock)).await.unwrap().unwrap();
+    // The same application, whose database is now a server that hangs up, with the configured
+    // default wait for a connection.
+    let options = PoolOptions {
+        size: state.config.db_pool_size,
+        checkout_timeout: Duration::from_millis(state.config.db_pool_timeout_ms),
+    };
+    state.db = Db::open(&format!("postgres://fairhire:secret@{}/fairhire", outage.address), options).unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(fairhire::start(state, listener).unwrap());
+    let http = reqwest::Client::new();
+
+    for path in ["/readyz", "/v1/public/agencies"] {
+        let started = Instant::now();
+        quick_503(http.get(format!("{base}{path}")).send().await.unwrap(), started).await;
+    }
+    let started = Instant::now();
+    let res = http
+        .post(format!("{base}/v1/oauth/token"))
+        .form(&[("grant_type", "client_credentials"), ("client_id", "someone"), ("client_secret", "fhs_x")])
+        .send()
+        .await
+        .unwrap();
+    quick_503(res, started).await;
+    // Liveness does not depend on the database.
+    assert_eq!(http.get(format!("{base}/healthz")).send().await.unwrap().status(), 200);
+}
+
+#[tokio::test]
+async fn the_service_answers_503_while_postgresql_is_down_and_recovers_by_itself() {
+    let Some(base) = postgres_url() else {
+        // Only a server can stop and come back; the test above shows the 503 on every run.
+        return;
+    };
+    let base = reqwest::Url::parse(&base).unwrap();
+    let outage = Outage::start(Some(format!("{}:{}", base.host_str().unwrap(), base.port().unwrap_or(5432)))).await;
+    let app = TestApp::spawn_with(|c| {
+        let mut url = reqwest::Url::parse(&c.database_url).unwrap();
+        url.set_ip_host(outage.address.ip()).unwrap();
+        url.set_port(Some(outage.address.port())).unwrap();
+        c.database_url = url.to_string();
+    })
+    .await;
+    let admin = app.admin().await;
+    assert_eq!(app.status(Method::GET, "/v1/agencies", &admin, None).await, 200);
+
+    outage.down();
+    // Several at once, so that every pooled connection meets the outage.
+    let started = Instant::now();
+    let answers = futures_util::future::join_all(
+        (0..4).map(|_| app.send(Method::GET, "/v1/agencies", &admin, None)).collect::<Vec<_>>(),
+    )
+    .await;
+    for res in answers {
+        quick_503(res, started).await;
+    }
+    let started = Instant::now();
+    quick_503(app.http.get(app.url("/readyz")).send().await.unwrap(), started).await;
+
+    outage.back();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let res = app.send(Method::GET, "/v1/agencies", &admin, None).await;
+        match res.status().as_u16() {
+            200 => break,
+            503 => assert!(Instant::now() < deadline, "still unavailable 15 s after the server came back"),
+            other => panic!("{other} while the server came back: {}", res.text().await.unwrap()),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(app.http.get(app.url("/readyz")).send().await.unwrap().status(), 200);
 }
