@@ -1,14 +1,17 @@
 //! Typed settings: built-in defaults < an optional TOML file < `FAIRHIRE_*` environment variables.
 //! `DATABASE_URL` is honoured as well, as api.md promises.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use figment::value::{Dict, Value};
 use serde::{Deserialize, Serialize};
 
+// Unknown keys are refused so that a misspelt setting in the TOML file stops the start instead of
+// being silently ignored. The environment is filtered to the known keys first (see `load`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Address the HTTP server listens on.
     pub bind: String,
@@ -18,6 +21,9 @@ pub struct Config {
     pub database_url: String,
     /// Connections in the pool. Small on purpose: the pool is used from blocking threads.
     pub db_pool_size: u32,
+    /// How long a request waits for a database connection before it is answered 503, in
+    /// milliseconds. Short, so that an outage is reported at once instead of holding requests.
+    pub db_pool_timeout_ms: u64,
     /// Apply pending migrations when `serve` starts.
     pub migrate_on_start: bool,
     /// `pretty` for terminals, `json` for servers.
@@ -36,7 +42,7 @@ pub enum LogFormat {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct JwtConfig {
     pub issuer: String,
     pub audience: String,
@@ -52,7 +58,7 @@ pub struct JwtConfig {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// Largest JSON request body accepted, in bytes.
     pub json_body_bytes: usize,
@@ -71,6 +77,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./data"),
             database_url: String::new(),
             db_pool_size: 4,
+            db_pool_timeout_ms: 2000,
             migrate_on_start: true,
             log_format: LogFormat::Pretty,
             sweep_interval_seconds: 3600,
@@ -100,17 +107,47 @@ impl Default for Limits {
 }
 
 impl Config {
-    /// Loads the settings. The TOML file is `FAIRHIRE_CONFIG` if set, else `fairhire.toml` when
-    /// present. Nested keys in the environment use `__`: `FAIRHIRE_JWT__ISSUER`.
+    /// Loads the settings. The TOML file is `FAIRHIRE_CONFIG` if set, which must exist, else
+    /// `fairhire.toml` when present. Nested keys in the environment use `__`:
+    /// `FAIRHIRE_JWT__ISSUER`.
     pub fn load() -> Result<Self, Box<figment::Error>> {
-        let file = std::env::var("FAIRHIRE_CONFIG").unwrap_or_else(|_| "fairhire.toml".into());
-        let mut figment = Figment::from(Serialized::defaults(Config::default()))
-            .merge(Toml::file(file))
-            .merge(Env::prefixed("FAIRHIRE_").split("__"));
+        let file = match std::env::var("FAIRHIRE_CONFIG") {
+            Ok(named) if !named.is_empty() => {
+                if !Path::new(&named).is_file() {
+                    return Err(Box::new(format!("FAIRHIRE_CONFIG names {named}, which is not a file").into()));
+                }
+                Toml::file_exact(named)
+            }
+            _ => Toml::file("fairhire.toml"),
+        };
+        // Only variables that name a setting are read: others share the prefix without being
+        // meant for us (`FAIRHIRE_CONFIG` itself; `FAIRHIRE_PORT` and `FAIRHIRE_SERVICE_HOST`,
+        // which Kubernetes sets for a service named fairhire) and would be refused as unknown.
+        let known = Self::keys()?;
+        let env = Env::prefixed("FAIRHIRE_").split("__").filter(move |key| known.iter().any(|k| k.as_str() == key));
+        let mut figment = Figment::from(Serialized::defaults(Config::default())).merge(file).merge(env);
         if let Ok(url) = std::env::var("DATABASE_URL") {
             figment = figment.merge(Serialized::default("database_url", url));
         }
         figment.extract().map_err(Box::new)
+    }
+
+    /// Every key of the settings, dotted for the nested ones (`jwt`, `jwt.issuer`).
+    fn keys() -> Result<Vec<String>, Box<figment::Error>> {
+        fn walk(prefix: &str, dict: &Dict, out: &mut Vec<String>) {
+            for (name, value) in dict {
+                let key = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
+                if let Value::Dict(_, inner) = value {
+                    walk(&key, inner, out);
+                }
+                out.push(key);
+            }
+        }
+        let mut keys = Vec::new();
+        if let Value::Dict(_, dict) = Value::serialize(Config::default())? {
+            walk("", &dict, &mut keys);
+        }
+        Ok(keys)
     }
 
     /// The database URL in force: the configured one, or the SQLite file in the data directory.
@@ -128,5 +165,48 @@ impl Config {
         } else {
             PathBuf::from(&self.jwt.signing_key_file)
         }
+    }
+}
+
+/// Creates `dir` and its missing parents, which only the owner may enter (0700 on Unix) whatever
+/// the umask: they hold the database and the signing key. Directories that exist are left as
+/// they are, since their mode is the operator's choice.
+pub(crate) fn create_private_dir(dir: &Path) -> Result<(), String> {
+    #[cfg(unix)]
+    let missing: Vec<&Path> = dir.ancestors().take_while(|d| !d.as_os_str().is_empty() && !d.exists()).collect();
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    // The mode given when creating is narrowed by the umask; setting it afterwards is not.
+    #[cfg(unix)]
+    for made in missing {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(made, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| format!("cannot restrict {}: {e}", made.display()))?;
+    }
+    Ok(())
+}
+
+/// Creates `path` for its owner only (0600 on Unix) whatever the umask, and returns it open for
+/// writing; `None` when the file exists already, which is left as it is.
+pub(crate) fn create_private_file(path: &Path) -> Result<Option<std::fs::File>, String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(file) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                file.set_permissions(std::fs::Permissions::from_mode(0o600))
+                    .map_err(|e| format!("cannot restrict {}: {e}", path.display()))?;
+            }
+            Ok(Some(file))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(None),
+        Err(e) => Err(format!("cannot create {}: {e}", path.display())),
     }
 }

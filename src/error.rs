@@ -58,6 +58,10 @@ pub struct Problem {
 
 pub const PROBLEM_BASE: &str = "https://fairhire.dev/problems/";
 
+/// The `Retry-After` of a 503: long enough for a restarting database or a failover to come
+/// back, short enough that a client does not give up on a blip.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 2;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("validation failed")]
@@ -215,6 +219,9 @@ pub fn problem_response(err: &AppError, instance: Option<String>) -> HttpRespons
         AppError::TooManyRequests { retry_after_secs } => {
             builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
+        AppError::Unavailable(_) => {
+            builder.insert_header((header::RETRY_AFTER, UNAVAILABLE_RETRY_AFTER_SECS.to_string()));
+        }
         AppError::Unauthorized(_) => {
             builder.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"fairhire\""));
         }
@@ -262,16 +269,57 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                 AppError::Conflict("a resource with the same unique key already exists".into())
             }
+            // A commit that failed is judged by why it failed.
+            Error::RollbackErrorOnCommit { commit_error, .. } => AppError::from(*commit_error),
+            other if lost_database(&other) => {
+                // The message can name hosts and users: log it, send a generic detail.
+                tracing::warn!(cause = %other, "the database is unavailable");
+                if crate::db::is_locked(&other.to_string()) {
+                    AppError::Unavailable("the database is busy; try again shortly".into())
+                } else {
+                    unavailable()
+                }
+            }
             other => AppError::Internal(format!("database: {other}")),
         }
     }
+}
+
+/// Whether a query failed because the database went away or is held by another process, rather
+/// than because of the query: the server stopped or restarted under an open connection, or a
+/// SQLite file stayed locked past the busy timeout. These are worth a retry, so they are a 503.
+fn lost_database(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, _) => true,
+        // The rollback after a failure could not be sent: the connection is gone.
+        Error::BrokenTransactionManager => true,
+        // diesel names the kind only when libpq has already marked the connection as bad; these
+        // are libpq's and the server's words for the same events, seen before it has.
+        Error::DatabaseError(DatabaseErrorKind::Unknown, info) => {
+            let message = info.message();
+            [
+                "server closed the connection unexpectedly",
+                "no connection to the server",
+                "terminating connection due to administrator command",
+            ]
+            .iter()
+            .any(|m| message.contains(m))
+                || crate::db::is_locked(message)
+        }
+        _ => false,
+    }
+}
+
+fn unavailable() -> AppError {
+    AppError::Unavailable("the database is not reachable; try again shortly".into())
 }
 
 impl From<r2d2::Error> for AppError {
     fn from(e: r2d2::Error) -> Self {
         // The pool's message can name hosts and users: log it, send a generic detail.
         tracing::error!(cause = %e, "database connection unavailable");
-        AppError::Unavailable("the database is not reachable; try again shortly".into())
+        unavailable()
     }
 }
 
@@ -347,5 +395,36 @@ mod tests {
         let oauth = AppError::OAuth { status: StatusCode::UNAUTHORIZED, code: "invalid_client", detail: "x".into() };
         assert_eq!(oauth.to_problem(None).kind, "https://fairhire.dev/problems/invalid-client");
         assert_eq!(oauth.to_problem(None).error.as_deref(), Some("invalid_client"));
+    }
+
+    #[test]
+    fn a_lost_or_locked_database_is_a_503_and_other_database_errors_a_500() {
+        use diesel::result::{DatabaseErrorKind, Error};
+        let db = |kind, message: &str| Error::DatabaseError(kind, Box::new(message.to_owned()));
+        for lost in [
+            db(DatabaseErrorKind::ClosedConnection, "server closed the connection unexpectedly"),
+            db(DatabaseErrorKind::Unknown, "server closed the connection unexpectedly\n\tThis probably means..."),
+            db(DatabaseErrorKind::UnableToSendCommand, "no connection to the server"),
+            db(DatabaseErrorKind::Unknown, "terminating connection due to administrator command"),
+            db(DatabaseErrorKind::Unknown, "database is locked"),
+            Error::BrokenTransactionManager,
+            Error::RollbackErrorOnCommit {
+                rollback_error: Box::new(Error::BrokenTransactionManager),
+                commit_error: Box::new(db(DatabaseErrorKind::ClosedConnection, "connection lost")),
+            },
+        ] {
+            let err = AppError::from(lost);
+            assert_eq!(err.slug(), "unavailable", "{err}");
+            let res = err.error_response();
+            assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(
+                res.headers().get(header::RETRY_AFTER).unwrap(),
+                UNAVAILABLE_RETRY_AFTER_SECS.to_string().as_str()
+            );
+        }
+        for broken in [db(DatabaseErrorKind::Unknown, "syntax error at or near \"SELEC\""), Error::AlreadyInTransaction]
+        {
+            assert_eq!(AppError::from(broken).slug(), "internal");
+        }
     }
 }

@@ -32,7 +32,11 @@ use crate::state::AppState;
 
 /// Opens the database (migrating it when configured) and loads the signing keys.
 pub fn prepare(config: Config, clock: SharedClock) -> Result<AppState, String> {
-    let db = Db::connect(&config.effective_database_url(), config.db_pool_size)?;
+    let pool = db::PoolOptions {
+        size: config.db_pool_size,
+        checkout_timeout: std::time::Duration::from_millis(config.db_pool_timeout_ms),
+    };
+    let db = Db::connect_with(&config.effective_database_url(), pool)?;
     if config.migrate_on_start {
         let applied = db.migrate()?;
         if !applied.is_empty() {

@@ -15,13 +15,23 @@ fn problem_response(description: &str, example: &AppError) -> Response {
     if let Some(obj) = example.as_object_mut() {
         obj.remove("instance");
     }
-    ResponseBuilder::new()
-        .description(description)
-        .content(
-            "application/problem+json",
-            ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).example(Some(example)).build(),
-        )
-        .build()
+    let mut response = ResponseBuilder::new().description(description).content(
+        "application/problem+json",
+        ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).example(Some(example.clone())).build(),
+    );
+    // A client told to wait is told how long.
+    if matches!(example.get("status").and_then(|s| s.as_u64()), Some(429 | 503)) {
+        let seconds =
+            utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::Type::Integer).minimum(Some(0));
+        response = response.header(
+            "Retry-After",
+            utoipa::openapi::HeaderBuilder::new()
+                .schema(Some(seconds))
+                .description(Some("Seconds to wait before trying again."))
+                .build(),
+        );
+    }
+    response.build()
 }
 
 macro_rules! problem_responses {
@@ -81,7 +91,7 @@ problem_responses! {
         AppError::Validation(vec![FieldError::new("licence.country", "must be an ISO 3166-1 alpha-2 country code")]);
     TooManyRequests = 429, "Rate limit reached; `Retry-After` says when to try again.",
         AppError::TooManyRequests { retry_after_secs: 1 };
-    ServiceUnavailable = 503, "The database is not reachable.",
+    ServiceUnavailable = 503, "The database is not reachable; `Retry-After` says when to try again.",
         AppError::Unavailable("the database is not reachable; try again shortly".into());
 }
 

@@ -16,6 +16,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
+use crate::config::{create_private_dir, create_private_file};
+
 /// A public key as a JSON Web Key (RFC 8037, OKP / Ed25519).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Jwk {
@@ -83,16 +85,7 @@ impl KeySet {
     /// Loads the signing key from `path`, generating it there if the file does not exist, and
     /// the previous public keys from `previous`.
     pub fn load_or_generate(path: &Path, previous: &[String]) -> Result<KeySet, String> {
-        let key = if path.exists() {
-            let pem = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            SigningKey::from_pkcs8_pem(&pem)
-                .map_err(|e| format!("{} is not a PKCS#8 Ed25519 key: {e}", path.display()))?
-        } else {
-            let key = SigningKey::generate(&mut rand::rngs::OsRng);
-            write_private_pem(path, &key)?;
-            tracing::info!(path = %path.display(), "generated a new token signing key");
-            key
-        };
+        let key = if path.exists() { read_private_pem(path)? } else { generate(path)? };
         let previous = previous
             .iter()
             .map(|file| {
@@ -121,18 +114,45 @@ impl KeySet {
     }
 }
 
-fn write_private_pem(path: &Path, key: &SigningKey) -> Result<(), String> {
+fn read_private_pem(path: &Path) -> Result<SigningKey, String> {
+    let pem = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    SigningKey::from_pkcs8_pem(&pem).map_err(|e| format!("{} is not a PKCS#8 Ed25519 key: {e}", path.display()))
+}
+
+/// Generates a key and stores it at `path`, for the owner only. It is written whole under a
+/// name of its own, then linked to `path`, which fails if the file is there: when two processes
+/// start together on a fresh data directory, the second one takes the first one's key instead
+/// of replacing it or reading a half-written file.
+fn generate(path: &Path) -> Result<SigningKey, String> {
     use std::io::Write;
+    let key = SigningKey::generate(&mut rand::rngs::OsRng);
     let pem = key
         .to_pkcs8_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
         .map_err(|e| format!("cannot encode the signing key: {e}"))?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        create_private_dir(dir)?;
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-    file.write_all(pem.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    let mut draft = path.as_os_str().to_owned();
+    draft.push(format!(".{:016x}.tmp", rand::random::<u64>()));
+    let draft = std::path::PathBuf::from(draft);
+    let stored = create_private_file(&draft)
+        .and_then(|file| file.ok_or_else(|| format!("{} exists already", draft.display())))
+        .and_then(|mut file| {
+            file.write_all(pem.as_bytes())
+                .and_then(|()| file.sync_all())
+                .map_err(|e| format!("cannot write {}: {e}", draft.display()))
+        })
+        .and_then(|()| match std::fs::hard_link(&draft, path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(format!("cannot create {}: {e}", path.display())),
+        });
+    // The draft is not needed any more, whatever happened.
+    let _ = std::fs::remove_file(&draft);
+    if stored? {
+        tracing::info!(path = %path.display(), "generated a new token signing key");
+        Ok(key)
+    } else {
+        read_private_pem(path)
+    }
 }

@@ -6,15 +6,18 @@
 pub mod schema;
 pub(crate) mod types;
 
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
+use diesel::r2d2::R2D2Connection;
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, ConnectionError, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+use crate::config::{create_private_dir, create_private_file};
 use crate::error::{AppError, AppResult};
 
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -33,19 +36,73 @@ pub enum Backend {
 }
 
 impl Backend {
-    pub fn of_url(url: &str) -> Backend {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres
-        } else {
-            Backend::Sqlite
+    /// The backend a database URL names. Anything shaped like `scheme://` must name one of ours:
+    /// taken as a file path, a typo such as `postgress://` would become a new SQLite database.
+    pub fn of_url(url: &str) -> Result<Backend, String> {
+        match url.split_once("://") {
+            Some(("postgres" | "postgresql", _)) => Ok(Backend::Postgres),
+            Some(("sqlite", _)) => Ok(Backend::Sqlite),
+            Some((scheme, _)) if is_scheme(scheme) => Err(format!(
+                "the database URL has the unknown scheme {scheme}://; use postgres://, postgresql://, \
+                 sqlite://PATH or a file path"
+            )),
+            _ => Ok(Backend::Sqlite),
         }
     }
 }
 
-/// Every SQLite connection gets these: foreign keys are off by default, WAL lets readers run
-/// beside the writer, and the busy timeout makes a second writer wait instead of failing.
-const SQLITE_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
-     PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
+/// A URL scheme as RFC 3986 spells it: a letter, then letters, digits, `+`, `-` or `.`.
+fn is_scheme(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// What a database URL points at, as the start log shows it: never a user or a password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    Postgres { host: String, database: String },
+    Sqlite { path: String },
+}
+
+impl Target {
+    fn of(backend: Backend, location: &str) -> Target {
+        match backend {
+            Backend::Sqlite => Target::Sqlite { path: location.to_owned() },
+            Backend::Postgres => {
+                let rest = location.split_once("://").map_or(location, |(_, rest)| rest);
+                // Whatever comes before the last `@` may be a user and password, even when it
+                // holds a `/` or `?` that a parser would take for the end of the credentials.
+                let rest = rest.rsplit_once('@').map_or(rest, |(_, rest)| rest);
+                let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
+                let (host, database) = rest.split_once('/').unwrap_or((rest, ""));
+                let param = |name: &str| {
+                    query.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('=')).unwrap_or("")
+                };
+                let or_default = |value: &str| if value.is_empty() { "(default)".to_owned() } else { value.to_owned() };
+                Target::Postgres {
+                    host: or_default(if host.is_empty() { param("host") } else { host }),
+                    database: or_default(if database.is_empty() { param("dbname") } else { database }),
+                }
+            }
+        }
+    }
+
+    fn log(&self) {
+        match self {
+            Target::Postgres { host, database } => {
+                tracing::info!(backend = "postgresql", host = %host, database = %database, "database in use");
+            }
+            Target::Sqlite { path } => tracing::info!(backend = "sqlite", path = %path, "database in use"),
+        }
+    }
+}
+
+/// Every SQLite connection gets these. The busy timeout comes first: switching to WAL needs a
+/// lock, and a second process opening a fresh file at the same time must wait for it, not fail.
+/// Foreign keys are off by default; WAL lets readers run beside the writer.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
+     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
 
 /// Opens connections for the pool. Dispatching on the URL scheme here (rather than diesel's
 /// generic manager, which tries each backend in turn) reports the real connection error at once.
@@ -56,13 +113,13 @@ pub struct Manager {
 }
 
 impl Manager {
-    pub fn new(url: &str) -> Self {
-        let backend = Backend::of_url(url);
+    pub fn new(url: &str) -> Result<Self, String> {
+        let backend = Backend::of_url(url)?;
         let url = match backend {
             Backend::Sqlite => url.strip_prefix("sqlite://").unwrap_or(url).to_owned(),
             Backend::Postgres => url.to_owned(),
         };
-        Self { url, backend }
+        Ok(Self { url, backend })
     }
 
     pub fn connect(&self) -> Result<DbConnection, ConnectionError> {
@@ -70,10 +127,28 @@ impl Manager {
             Backend::Postgres => PgConnection::establish(&self.url).map(DbConnection::Pg),
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.url)?;
-                conn.batch_execute(SQLITE_PRAGMAS).map_err(ConnectionError::CouldntSetupConfiguration)?;
+                // Two connections switching a fresh file to WAL at once would each wait for the
+                // other's read lock, so SQLite answers one of them "locked" at once rather than
+                // after the busy timeout. It is done by the time that one tries again.
+                retry_while_locked(|| conn.batch_execute(SQLITE_PRAGMAS))
+                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Sqlite(conn))
             }
         }
+    }
+
+    /// For a SQLite file: its directory and the file itself, for the owner only, before SQLite
+    /// makes them with the umask's modes. SQLite gives the `-wal` and `-shm` files the mode of
+    /// the database file.
+    fn make_private_files(&self) -> Result<(), String> {
+        if self.backend != Backend::Sqlite || self.url == ":memory:" || self.url.starts_with("file:") {
+            return Ok(());
+        }
+        let path = Path::new(&self.url);
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir)?;
+        }
+        create_private_file(path).map(drop)
     }
 }
 
@@ -89,42 +164,67 @@ impl r2d2::ManageConnection for Manager {
         conn.batch_execute("SELECT 1").map_err(ConnectionError::CouldntSetupConfiguration)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection whose transaction could not be closed (the server went away during it) is
+    /// dropped rather than handed to the next request; the pool opens a new one when needed.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || conn.is_broken()
     }
 }
 
 pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConn = r2d2::PooledConnection<Manager>;
 
+/// How long a caller waits for a pooled connection unless configured otherwise.
+pub const DEFAULT_CHECKOUT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A readiness probe never waits longer than this, whatever the checkout timeout.
+const PING_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The size of the pool and how long a caller waits for one of its connections.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolOptions {
+    pub size: u32,
+    /// Past it, the caller gets [`AppError::Unavailable`] (503).
+    pub checkout_timeout: Duration,
+}
+
 /// The pool plus what the store needs to know about it.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
     backend: Backend,
-    /// SQLite has one writer at a time. Taking writes in turn inside the process means a write
-    /// transaction never fails with SQLITE_BUSY when it upgrades from a read lock.
+    /// SQLite has one writer at a time. Taking writes in turn inside the process means writers of
+    /// this process never wait on each other in SQLite's busy loop.
     sqlite_writer: Arc<Mutex<()>>,
 }
 
 impl Db {
-    /// Opens the pool. For a SQLite file the parent directory is created first.
+    /// [`Db::connect_with`] a pool of `pool_size` and the default checkout timeout.
     pub fn connect(url: &str, pool_size: u32) -> Result<Db, String> {
-        let manager = Manager::new(url);
-        if manager.backend == Backend::Sqlite
-            && let Some(parent) = std::path::Path::new(&manager.url).parent()
-            && !parent.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        // Fail fast with the real reason instead of waiting out the pool's timeout.
-        manager.connect().map_err(|e| format!("cannot connect to the database: {e}"))?;
+        Db::connect_with(url, PoolOptions { size: pool_size, checkout_timeout: DEFAULT_CHECKOUT_TIMEOUT })
+    }
+
+    /// Opens the pool and makes one connection now, so that a database that cannot be reached
+    /// stops the start with the real reason instead of a timeout.
+    pub fn connect_with(url: &str, options: PoolOptions) -> Result<Db, String> {
+        let db = Db::open(url, options)?;
+        Manager::new(url)?.connect().map_err(|e| format!("cannot connect to the database: {e}"))?;
+        Ok(db)
+    }
+
+    /// Opens the pool without connecting: connections are made when first asked for, and until
+    /// the database answers every caller gets a 503. The database in use is logged. For a SQLite
+    /// file, its directory and the file are created for the owner only.
+    pub fn open(url: &str, options: PoolOptions) -> Result<Db, String> {
+        let manager = Manager::new(url)?;
+        manager.make_private_files()?;
+        Target::of(manager.backend, &manager.url).log();
         let backend = manager.backend;
+        // r2d2 refuses a zero size or timeout with a panic.
         let pool = r2d2::Pool::builder()
-            .max_size(pool_size.max(1))
-            .connection_timeout(Duration::from_secs(10))
-            .build(manager)
-            .map_err(|e| format!("cannot open the connection pool: {e}"))?;
+            .max_size(options.size.max(1))
+            .connection_timeout(options.checkout_timeout.max(Duration::from_millis(1)))
+            .build_unchecked(manager);
         Ok(Db { pool, backend, sqlite_writer: Arc::new(Mutex::new(())) })
     }
 
@@ -133,14 +233,27 @@ impl Db {
         Ok(self.pool.get()?)
     }
 
-    /// Applies pending migrations for this backend.
+    /// Applies pending migrations for this backend. Two processes may start on one database at
+    /// once: the migrations run in one transaction that first takes a lock, so the second waits
+    /// and then finds nothing left to do. A SQLite file still locked after the busy timeout is
+    /// tried again.
     pub fn migrate(&self) -> Result<Vec<String>, String> {
-        let mut conn = self.conn().map_err(|e| e.to_string())?;
-        let applied = match &mut *conn {
-            DbConnection::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS).map(names),
-            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(names),
-        };
-        applied.map_err(|e| format!("migration failed: {e}"))
+        retry_while_locked(|| self.migrate_once()).map_err(|e| format!("migration failed: {e}"))
+    }
+
+    fn migrate_once(&self) -> Result<Vec<String>, Box<dyn std::error::Error + Send + Sync>> {
+        let mut conn = self.conn()?;
+        match &mut *conn {
+            DbConnection::Pg(c) => c.transaction(|c| {
+                // The migrations live in the current schema; starters on other schemas need not wait.
+                diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('fairhire migrations ' || current_schema()))")
+                    .execute(c)?;
+                c.run_pending_migrations(PG_MIGRATIONS).map(names)
+            }),
+            DbConnection::Sqlite(c) => {
+                c.immediate_transaction(|c| c.run_pending_migrations(SQLITE_MIGRATIONS).map(names))
+            }
+        }
     }
 
     /// Runs `f` on a pooled connection on a blocking thread.
@@ -177,20 +290,69 @@ impl Db {
             Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
             Backend::Postgres => None,
         };
-        let conn: &mut DbConnection = &mut conn;
-        conn.transaction(f)
+        write_transaction(&mut conn, f)
     }
 
-    /// Succeeds when the database answers a query that reads it, within two seconds (a
-    /// readiness probe must not hang for the pool's full timeout).
+    /// Succeeds when the database answers a query that reads it, within two seconds at most (a
+    /// readiness probe must not hang).
     pub async fn ping(&self) -> AppResult<()> {
         let pool = self.pool.clone();
         run_blocking(move || {
-            let mut conn = pool.get_timeout(Duration::from_secs(2))?;
+            let mut conn = pool.get_timeout(PING_TIMEOUT.min(pool.connection_timeout()))?;
             diesel::sql_query("SELECT COUNT(*) FROM api_clients").execute(&mut *conn)?;
             Ok(())
         })
         .await
+    }
+}
+
+/// [`Connection::transaction`], except that on SQLite the transaction holds the write lock from
+/// its start (`BEGIN IMMEDIATE`). A deferred transaction takes it at its first write, and if
+/// another process wrote since this one first read, SQLite fails it at once with "database is
+/// locked" instead of waiting out the busy timeout. Taking the lock first lets two processes
+/// write to one file.
+fn write_transaction<T, F>(conn: &mut DbConnection, f: F) -> AppResult<T>
+where
+    F: FnOnce(&mut DbConnection) -> AppResult<T>,
+{
+    type Transactions = <DbConnection as Connection>::TransactionManager;
+    let DbConnection::Sqlite(sqlite) = &mut *conn else {
+        return conn.transaction(f);
+    };
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    match f(conn) {
+        Ok(value) => {
+            Transactions::commit_transaction(conn)?;
+            Ok(value)
+        }
+        // As diesel's own `transaction`: the first error is the one worth reporting.
+        Err(e) => match Transactions::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(e),
+            Err(rollback) => Err(rollback.into()),
+        },
+    }
+}
+
+/// Whether a SQLite error says another connection holds the lock (SQLITE_BUSY; SQLite's own
+/// messages are never translated).
+pub(crate) fn is_locked(message: &str) -> bool {
+    message.contains("database is locked")
+}
+
+/// Runs `f` until it succeeds, fails otherwise than on a locked SQLite file, or has been tried
+/// five times. The pauses grow and vary, so that two processes that collided do not collide again.
+fn retry_while_locked<T, E: std::fmt::Display>(mut f: impl FnMut() -> Result<T, E>) -> Result<T, E> {
+    const ATTEMPTS: u64 = 5;
+    let mut attempt = 1;
+    loop {
+        match f() {
+            Err(e) if attempt < ATTEMPTS && is_locked(&e.to_string()) => {
+                tracing::debug!(attempt, "the SQLite file is locked by another connection; trying again");
+                std::thread::sleep(Duration::from_millis(50 * attempt + rand::random::<u64>() % 50));
+                attempt += 1;
+            }
+            result => return result,
+        }
     }
 }
 
@@ -204,4 +366,51 @@ where
     F: FnOnce() -> AppResult<T> + Send + 'static,
 {
     tokio::task::spawn_blocking(f).await.map_err(|e| AppError::internal(format!("blocking task failed: {e}")))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_our_schemes_and_file_paths_are_accepted() {
+        for (url, backend) in [
+            ("postgres://u@h/db", Backend::Postgres),
+            ("postgresql://h/db", Backend::Postgres),
+            ("sqlite://data/x.db", Backend::Sqlite),
+            ("data/fairhire.db", Backend::Sqlite),
+            ("/var/lib/fairhire/fairhire.db", Backend::Sqlite),
+            ("./odd://name.db", Backend::Sqlite),
+            (":memory:", Backend::Sqlite),
+        ] {
+            assert_eq!(Backend::of_url(url), Ok(backend), "{url}");
+        }
+        for url in ["postgress://u:secret@h/db", "mysql://h/db", "Postgres://h/db", "file:///tmp/x.db"] {
+            let refusal = Backend::of_url(url).unwrap_err();
+            assert!(refusal.contains(url.split("://").next().unwrap()) && !refusal.contains("secret"), "{refusal}");
+            assert!(Manager::new(url).is_err());
+        }
+    }
+
+    #[test]
+    fn the_logged_target_has_host_and_database_but_no_credentials() {
+        let target = |url: &str| Target::of(Backend::of_url(url).unwrap(), url);
+        assert_eq!(
+            target("postgres://app:pa/ss?w@localhost/registry"),
+            Target::Postgres { host: "localhost".into(), database: "registry".into() }
+        );
+        assert_eq!(
+            target("postgres://app:s3cret@db.internal:5433/registry?sslmode=require&password=other"),
+            Target::Postgres { host: "db.internal:5433".into(), database: "registry".into() }
+        );
+        assert_eq!(
+            target("postgresql:///registry?host=/run/postgresql"),
+            Target::Postgres { host: "/run/postgresql".into(), database: "registry".into() }
+        );
+        assert_eq!(
+            target("postgres://p%40ss:w@rd@[::1]"),
+            Target::Postgres { host: "[::1]".into(), database: "(default)".into() }
+        );
+        assert_eq!(target("data/fairhire.db"), Target::Sqlite { path: "data/fairhire.db".into() });
+    }
 }

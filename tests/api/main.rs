@@ -17,6 +17,7 @@ mod helpers;
 mod http;
 mod logging;
 mod openapi;
+mod operations;
 mod preconditions;
 mod public;
 mod schema_parity;
