@@ -112,3 +112,37 @@ async fn json_logs_carry_request_ids_and_no_secrets_or_personal_data() {
         assert!(!all.contains(private), "the logs contain {private:?}");
     }
 }
+
+#[tokio::test]
+async fn pretty_logs_written_to_a_file_or_pipe_carry_no_colour_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db_url, _schema) = fresh_database(dir.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fairhire"))
+        .current_dir(dir.path())
+        .env("DATABASE_URL", &db_url)
+        .env("FAIRHIRE_DATA_DIR", dir.path())
+        .env("FAIRHIRE_LOG_FORMAT", "pretty")
+        .env_remove("FAIRHIRE_CONFIG")
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut seen = Vec::new();
+    while let Ok(line) = rx.recv_timeout(Duration::from_secs(30)) {
+        let listening = line.contains("fairhire listening");
+        seen.push(line);
+        if listening {
+            break;
+        }
+    }
+    let _ = child.kill();
+    assert!(seen.iter().any(|l| l.contains("fairhire listening")), "{seen:#?}");
+    assert!(seen.iter().all(|l| !l.contains('\u{1b}')), "colour codes in a pipe: {seen:#?}");
+}
