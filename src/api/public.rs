@@ -349,8 +349,9 @@ fn media_range(element: &str) -> Option<(String, String, f32)> {
 /// a key published at `/.well-known/jwks.json` and named by the `kid` header; its `typ` header is
 /// `attestation+jwt`. Claims: `iss` (the service), `sub` (the agency id), `iat`, `exp` (one hour
 /// later), `jti`, and `status`: `legal_name`, `licence_number`, `licence_country`,
-/// `certification_status`, `certificate_number`, `valid_until` (of the certificate in force),
-/// `grade` and `last_audit_date`. There is no `aud`: anyone may rely on it. Verify it offline
+/// `certification_status`, `certificate_number`, `valid_until` (of the certificate in force,
+/// null once it ended), `grade`, `last_audit_date`, `licence_valid_until` and
+/// `licence_verified_at`. There is no `aud`: anyone may rely on it. Verify it offline
 /// with any JOSE library, pinning the algorithm to EdDSA and checking `iss` and `exp`.
 ///
 /// Served as `application/jose` (the JWS itself) by default, and as `application/json` (the JWS

@@ -8,7 +8,7 @@ use validator::Validate;
 use crate::auth::{Action, Principal, authorize};
 use crate::db::DbConnection;
 use crate::domain::certification::DEFERRAL_DAYS;
-use crate::domain::certification_body::{AccreditationStatus, ApplicationStatus};
+use crate::domain::certification_body::{ApplicationStatus, accreditation_problem};
 use crate::domain::fields::not_blank;
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult};
@@ -72,11 +72,8 @@ pub fn apply(
     let body_id = input.certification_body_id;
     let body = store::certification_bodies::find(conn, &body_id)?
         .ok_or_else(|| AppError::field("certification_body_id", format!("no certification body with id {body_id}")))?;
-    if body.accreditation_status != AccreditationStatus::Accredited {
-        return Err(AppError::Conflict(format!(
-            "{} is not accredited ({}); it cannot take applications",
-            body.name, body.accreditation_status
-        )));
+    if let Some(problem) = accreditation_problem(&body.name, body.accreditation_status, body.accredited_until, now) {
+        return Err(AppError::Conflict(format!("{problem}; it cannot take applications")));
     }
     if store::certification_bodies::open_application(conn, agency_id, &body_id)?.is_some() {
         return Err(AppError::Conflict("the agency already has an open application with this body".into()));

@@ -115,6 +115,11 @@ async fn accreditation_must_be_in_force_to_audit_finalize_and_certify() {
     let res = w.app.send(Method::POST, "/v1/assessments", &w.body.auditor, Some(opening.clone())).await;
     let problem = assert_problem(res, 409, "conflict").await;
     assert!(problem["detail"].as_str().unwrap().contains("ended on 2020-12-31"), "{problem}");
+    // Nor can the body take an application.
+    let newcomer = w.app.agency(&w.admin, 2).await;
+    let res = w.app.apply(Some(&newcomer.token), &newcomer.id, &w.body.id).await;
+    let problem = assert_problem(res, 409, "conflict").await;
+    assert!(problem["detail"].as_str().unwrap().contains("cannot take applications"), "{problem}");
 
     // Nor finalized once the body is suspended.
     w.app.ok(Method::PATCH, &body_path, &w.admin, Some(json!({"accredited_until": null}))).await;
