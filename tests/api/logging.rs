@@ -143,6 +143,7 @@ async fn pretty_logs_written_to_a_file_or_pipe_carry_no_colour_codes() {
         }
     }
     let _ = child.kill();
+    let _ = child.wait();
     assert!(seen.iter().any(|l| l.contains("fairhire listening")), "{seen:#?}");
     assert!(seen.iter().all(|l| !l.contains('\u{1b}')), "colour codes in a pipe: {seen:#?}");
 }
