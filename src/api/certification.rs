@@ -203,61 +203,57 @@ pub async fn get_due_diligence(state: web::Data<AppState>, who: Principal, id: A
     let id = id.into_inner();
     authorize(&who, Action::ReadCertification { agency_id: &id })?;
     let now = state.clock.now();
-    let summary = state
-        .db
-        .read(move |c| {
-            let agency = agencies::find(c, &id)?;
-            let ending = store::certifications::endings(c, std::slice::from_ref(&id))?.remove(&id);
-            let certificate = store::certifications::certificate_of(c, &id)?
-                .map(|row| PublicCertificate::standing(agency.certification_status, row, ending));
-            // A certificate stays valid when its body's accreditation lapses; risk says so.
-            let certifying_body_problem = match certificate.as_ref().filter(|c| c.current()) {
-                Some(cert) => store::certification_bodies::find(c, &cert.certification_body_id)?
-                    .and_then(|b| accreditation_problem(&b.name, b.accreditation_status, b.accredited_until, now)),
-                None => None,
-            };
-            let mut overdue = |severity| store::corrective_actions::unverified(c, &id, &[severity], Some(now));
-            let (overdue_critical, overdue_major, overdue_minor) =
-                (overdue(Severity::Critical)?, overdue(Severity::Major)?, overdue(Severity::Minor)?);
-            let open = store::corrective_actions::unverified(
-                c,
-                &id,
-                &[Severity::Minor, Severity::Major, Severity::Critical],
-                None,
-            )?;
-            let last_audit = store::certifications::last_audit(c, &id)?;
-            let (risk_level, risk_reasons) = risk::assess(&RiskFacts {
-                status: agency.certification_status,
-                grade: agency.grade,
-                last_audit_at: last_audit.map(|(_, at)| at),
-                overdue_critical_actions: overdue_critical,
-                overdue_major_actions: overdue_major,
-                overdue_minor_actions: overdue_minor,
-                // Worker reports arrive with the access-to-remedy issue; none are on record yet.
-                substantiated_reports: 0,
-                licence_valid_until: agency.licence_valid_until,
-                certifying_body_problem,
-                now,
-            });
-            let current = certificate.as_ref().filter(|c| c.current());
-            Ok(DueDiligence {
-                agency_id: agency.id,
-                legal_name: agency.legal_name,
-                certification_status: agency.certification_status,
-                certificate_number: current.map(|c| c.number.clone()),
-                certificate_valid_until: current.map(|c| c.valid_until),
-                licence_valid_until: agency.licence_valid_until,
-                certificate,
-                grade: agency.grade,
-                latest_score: agency.latest_score,
-                risk_level,
-                risk_reasons,
-                open_corrective_actions: open as i64,
-                overdue_corrective_actions: (overdue_critical + overdue_major + overdue_minor) as i64,
-                last_audit_at: last_audit.map(|(_, at)| at),
-                last_audit_kind: last_audit.map(|(kind, _)| kind.to_string()),
-            })
-        })
-        .await?;
+    let summary = state.db.read(move |c| due_diligence(c, &id, now)).await?;
     Ok(HttpResponse::Ok().json(summary))
+}
+
+/// The due-diligence summary of agency `id` as of `now`, read in one go.
+fn due_diligence(c: &mut DbConnection, id: &str, now: DateTime<Utc>) -> AppResult<DueDiligence> {
+    let agency = agencies::find(c, id)?;
+    let ending = store::certifications::endings(c, &[id.to_owned()])?.remove(id);
+    let certificate = store::certifications::certificate_of(c, id)?
+        .map(|row| PublicCertificate::standing(agency.certification_status, row, ending));
+    // A certificate stays valid when its body's accreditation lapses; risk says so.
+    let certifying_body_problem = match certificate.as_ref().filter(|c| c.current()) {
+        Some(cert) => store::certification_bodies::find(c, &cert.certification_body_id)?
+            .and_then(|b| accreditation_problem(&b.name, b.accreditation_status, b.accredited_until, now)),
+        None => None,
+    };
+    let mut overdue = |severity| store::corrective_actions::unverified(c, id, &[severity], Some(now));
+    let (overdue_critical, overdue_major, overdue_minor) =
+        (overdue(Severity::Critical)?, overdue(Severity::Major)?, overdue(Severity::Minor)?);
+    let open =
+        store::corrective_actions::unverified(c, id, &[Severity::Minor, Severity::Major, Severity::Critical], None)?;
+    let last_audit = store::certifications::last_audit(c, id)?;
+    let (risk_level, risk_reasons) = risk::assess(&RiskFacts {
+        status: agency.certification_status,
+        grade: agency.grade,
+        last_audit_at: last_audit.map(|(_, at)| at),
+        overdue_critical_actions: overdue_critical,
+        overdue_major_actions: overdue_major,
+        overdue_minor_actions: overdue_minor,
+        // Worker reports arrive with the access-to-remedy issue; none are on record yet.
+        substantiated_reports: 0,
+        licence_valid_until: agency.licence_valid_until,
+        certifying_body_problem,
+        now,
+    });
+    let current = certificate.as_ref().filter(|c| c.current());
+    Ok(DueDiligence {
+        agency_id: agency.id,
+        legal_name: agency.legal_name,
+        certification_status: agency.certification_status,
+        certificate_number: current.map(|c| c.number.clone()),
+        certificate_valid_until: current.map(|c| c.valid_until),
+        licence_valid_until: agency.licence_valid_until,
+        certificate,
+        grade: agency.grade,
+        latest_score: agency.latest_score,
+        risk_level,
+        risk_reasons,
+        open_corrective_actions: open as i64,
+        overdue_corrective_actions: (overdue_critical + overdue_major + overdue_minor) as i64,
+        last_audit_at: last_audit.map(|(_, at)| at),
+        last_audit_kind: last_audit.map(|(kind, _)| kind.to_string()),
+    })
 }
