@@ -128,10 +128,12 @@ impl utoipa::IntoParams for IfMatch {
         _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
     ) -> Vec<utoipa::openapi::path::Parameter> {
         use utoipa::openapi::{ObjectBuilder, Type};
+        // The RFC 9110 grammar, so that what the document calls valid is what the service reads.
+        let tags = r#"^[ \t]*(\*|(W/)?"[!#-~]*"([ \t]*,[ \t]*(W/)?"[!#-~]*")*)[ \t]*$"#;
         optional_header(
             "If-Match",
-            "The `ETag` the change is based on.",
-            ObjectBuilder::new().schema_type(Type::String),
+            "The `ETag` the change is based on: `*`, or one or more entity tags.",
+            ObjectBuilder::new().schema_type(Type::String).pattern(Some(tags)),
         )
     }
 }

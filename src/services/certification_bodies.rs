@@ -54,7 +54,7 @@ pub struct BodyPatch {
     #[schema(nullable = false)]
     pub accreditation_status: Option<AccreditationStatus>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<NaiveDate>, nullable)]
+    #[schema(value_type = Option<NaiveDate>, nullable, pattern = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-")]
     pub accredited_until: Option<Option<NaiveDate>>,
 }
 
