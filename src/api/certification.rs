@@ -210,9 +210,18 @@ pub async fn get_due_diligence(state: web::Data<AppState>, who: Principal, id: A
 /// The due-diligence summary of agency `id` as of `now`, read in one go.
 fn due_diligence(c: &mut DbConnection, id: &str, now: DateTime<Utc>) -> AppResult<DueDiligence> {
     let agency = agencies::find(c, id)?;
-    let ending = store::certifications::endings(c, &[id.to_owned()])?.remove(id);
-    let certificate = store::certifications::certificate_of(c, id)?
-        .map(|row| PublicCertificate::standing(agency.certification_status, row, ending));
+    let certificate = match store::certifications::certificate_of(c, id)? {
+        Some(row) => {
+            // Only an ended certificate has an ending to show.
+            let ending = if agency.certification_status.holds_certificate() {
+                None
+            } else {
+                store::certifications::endings(c, &[id.to_owned()])?.remove(id)
+            };
+            Some(PublicCertificate::standing(agency.certification_status, row, ending))
+        }
+        None => None,
+    };
     // A certificate stays valid when its body's accreditation lapses; risk says so.
     let certifying_body_problem = match certificate.as_ref().filter(|c| c.current()) {
         Some(cert) => store::certification_bodies::find(c, &cert.certification_body_id)?

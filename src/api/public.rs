@@ -193,7 +193,13 @@ async fn load(state: &AppState, id: String) -> AppResult<PublicAgency> {
                 return Ok(None);
             };
             let certificate = store::certifications::certificate_of(conn, &lookup)?;
-            let ending = store::certifications::endings(conn, std::slice::from_ref(&lookup))?.remove(&lookup);
+            // Only an ended certificate has an ending to show; most lookups skip the query.
+            let ending = match &certificate {
+                Some(_) if !row.certification_status.holds_certificate() => {
+                    store::certifications::endings(conn, std::slice::from_ref(&lookup))?.remove(&lookup)
+                }
+                _ => None,
+            };
             let last_audit = store::certifications::last_audit(conn, &lookup)?.map(|(_, at)| at);
             Ok(Some((row, certificate, ending, last_audit)))
         })
@@ -229,7 +235,13 @@ pub async fn list_public_agencies(
             let page = Page::of(rows, window.limit, |r| &r.id, |r| r);
             let ids: Vec<String> = page.data.iter().map(|r| r.id.clone()).collect();
             let certificates = store::certifications::certificates_of(conn, &ids)?;
-            let endings = store::certifications::endings(conn, &ids)?;
+            let ended: Vec<String> = page
+                .data
+                .iter()
+                .filter(|r| !r.certification_status.holds_certificate())
+                .map(|r| r.id.clone())
+                .collect();
+            let endings = store::certifications::endings(conn, &ended)?;
             let last_audits = store::certifications::last_audits(conn, &ids)?;
             Ok((page, certificates, endings, last_audits))
         })

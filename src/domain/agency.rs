@@ -44,6 +44,11 @@ crate::domain::named_enum! {
 }
 
 impl CertificationStatus {
+    /// Certified or suspended: the agency holds a certificate that has not ended.
+    pub fn holds_certificate(self) -> bool {
+        matches!(self, CertificationStatus::Certified | CertificationStatus::Suspended)
+    }
+
     pub fn as_str(self) -> &'static str {
         self.into()
     }

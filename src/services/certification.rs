@@ -402,7 +402,7 @@ pub(crate) fn audit_finalized(
         return Ok(());
     };
     let status = agencies::find(conn, agency_id)?.certification_status;
-    if !matches!(status, CertificationStatus::Certified | CertificationStatus::Suspended) {
+    if !status.holds_certificate() {
         return Ok(());
     }
     // A surveillance audit satisfies the earliest unmet anniversary, if it is not too early;

@@ -123,6 +123,8 @@ async fn pretty_logs_written_to_a_file_or_pipe_carry_no_colour_codes() {
         .env("FAIRHIRE_DATA_DIR", dir.path())
         .env("FAIRHIRE_LOG_FORMAT", "pretty")
         .env_remove("FAIRHIRE_CONFIG")
+        // NO_COLOR would turn colour off whatever the service does; the test must be able to fail.
+        .env_remove("NO_COLOR")
         .args(["serve", "--bind", "127.0.0.1:0"])
         .stderr(Stdio::piped())
         .spawn()
