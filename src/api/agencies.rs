@@ -74,9 +74,9 @@ pub async fn create_agency(
     body: ValidJsonWithBytes<AgencyInput>,
 ) -> AppResult<HttpResponse> {
     authorize(&who, Action::CreateAgency)?;
-    let (input, now) = (body.value, state.clock.now());
+    let (input, now, actor) = (body.value, state.clock.now(), who.client_id.clone());
     create_once(&state, &who, &req, &body.bytes, move |conn| {
-        let agency = Agency::from(agencies::create(conn, input, now)?);
+        let agency = Agency::from(agencies::create(conn, &actor, input, now)?);
         Created::json(&agency, format!("/v1/agencies/{}", agency.id), agency.version)
     })
     .await

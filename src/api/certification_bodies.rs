@@ -92,7 +92,7 @@ pub async fn create_certification_body(
 ) -> AppResult<HttpResponse> {
     authorize(&who, Action::ManageCertificationBodies)?;
     let now = state.clock.now();
-    let row = state.db.write(move |c| bodies::create(c, body.0, now)).await?;
+    let row = state.db.write(move |c| bodies::create(c, &who.client_id, body.0, now)).await?;
     let location = format!("/v1/certification-bodies/{}", row.id);
     Ok(respond(HttpResponse::Created().insert_header((header::LOCATION, location)).take(), row))
 }
@@ -140,6 +140,7 @@ pub async fn update_certification_body(
     let id = id.into_inner();
     let if_match = extract::if_match(&req)?;
     let now = state.clock.now();
-    let row = state.db.write(move |c| bodies::update(c, &id, patch.0, if_match.as_deref(), now)).await?;
+    let row =
+        state.db.write(move |c| bodies::update(c, &who.client_id, &id, patch.0, if_match.as_deref(), now)).await?;
     Ok(respond(HttpResponse::Ok(), row))
 }

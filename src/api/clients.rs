@@ -88,6 +88,6 @@ pub async fn revoke_client(state: web::Data<AppState>, who: Principal, id: Clien
     authorize(&who, Action::ManageClients)?;
     let id = id.into_inner();
     let now = state.clock.now();
-    state.db.write(move |conn| clients::revoke(conn, &id, now)).await?;
+    state.db.write(move |conn| clients::revoke(conn, &who.client_id, &id, now)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -139,7 +139,7 @@ pub async fn create_standard(
 ) -> AppResult<HttpResponse> {
     authorize(&who, Action::ManageStandards)?;
     let now = state.clock.now();
-    let stored = state.db.write(move |c| standards::create_draft(c, body.0, now)).await?;
+    let stored = state.db.write(move |c| standards::create_draft(c, &who.client_id, body.0, now)).await?;
     Ok(HttpResponse::Created()
         .insert_header(("location", format!("/v1/standards/{}", stored.version)))
         .json(Standard::from(stored)))
@@ -153,7 +153,8 @@ async fn change_status(
 ) -> AppResult<HttpResponse> {
     authorize(who, Action::ManageStandards)?;
     let now = state.clock.now();
-    let row = state.db.write(move |c| standards::change_status(c, &version, to, now)).await?;
+    let actor = who.client_id.clone();
+    let row = state.db.write(move |c| standards::change_status(c, &actor, &version, to, now)).await?;
     Ok(HttpResponse::Ok().json(Standard::from(row)))
 }
 

@@ -311,16 +311,25 @@ impl Db {
 /// another process wrote since this one first read, SQLite fails it at once with "database is
 /// locked" instead of waiting out the busy timeout. Taking the lock first lets two processes
 /// write to one file.
+///
+/// The events the work staged (`services::events::record`) are appended last, just before the
+/// commit: see `services::events` for why.
 fn write_transaction<T, F>(conn: &mut DbConnection, f: F) -> AppResult<T>
 where
     F: FnOnce(&mut DbConnection) -> AppResult<T>,
 {
     type Transactions = <DbConnection as Connection>::TransactionManager;
+    let _staging = crate::services::events::Staging::open();
+    let work = |conn: &mut DbConnection| {
+        let value = f(conn)?;
+        crate::services::events::append_staged(conn)?;
+        Ok(value)
+    };
     let DbConnection::Sqlite(sqlite) = &mut *conn else {
-        return conn.transaction(f);
+        return conn.transaction(work);
     };
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
-    match f(conn) {
+    match work(conn) {
         Ok(value) => {
             Transactions::commit_transaction(conn)?;
             Ok(value)

@@ -261,7 +261,124 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
+    /// The append-only, hash-chained event log (see the migration for the rules).
+    events (sequence) {
+        sequence -> BigInt,
+        id -> Text,
+        event_type -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        agency_id -> Nullable<Text>,
+        certification_body_id -> Nullable<Text>,
+        public -> Bool,
+        actor -> Text,
+        occurred_at -> UtcTimestamp,
+        /// JSON, or NULL for a creation.
+        previous_values -> Nullable<Text>,
+        /// JSON, or NULL for a removal.
+        current_values -> Nullable<Text>,
+        previous_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    /// One row: the last link of the event chain.
+    event_chain_head (id) {
+        id -> Integer,
+        last_sequence -> BigInt,
+        last_hash -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
+    watchlist_entries (client_id, agency_id) {
+        client_id -> Text,
+        agency_id -> Text,
+        added_at -> UtcTimestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
+    webhook_subscriptions (id) {
+        id -> Text,
+        owner_client_id -> Text,
+        url -> Text,
+        description -> Nullable<Text>,
+        /// JSON array of event types; empty: every type the owner may read.
+        event_types -> Text,
+        agency_id -> Nullable<Text>,
+        country -> Nullable<Text>,
+        corridor -> Nullable<Text>,
+        watchlist_only -> Bool,
+        secret_sealed -> Text,
+        previous_secret_sealed -> Nullable<Text>,
+        previous_secret_until -> Nullable<UtcTimestamp>,
+        enabled -> Bool,
+        disabled_at -> Nullable<UtcTimestamp>,
+        disabled_reason -> Nullable<Text>,
+        failing_since -> Nullable<UtcTimestamp>,
+        created_at -> UtcTimestamp,
+        updated_at -> UtcTimestamp,
+        deleted_at -> Nullable<UtcTimestamp>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
+    /// The webhook outbox.
+    webhook_deliveries (id) {
+        id -> Text,
+        subscription_id -> Text,
+        event_sequence -> BigInt,
+        /// `pending`, `succeeded` or `failed`.
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> UtcTimestamp,
+        claimed_by -> Nullable<Text>,
+        claim_expires_at -> Nullable<UtcTimestamp>,
+        last_attempt_at -> Nullable<UtcTimestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<UtcTimestamp>,
+        created_at -> UtcTimestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
+    webhook_attempts (id) {
+        id -> Text,
+        delivery_id -> Text,
+        attempted_at -> UtcTimestamp,
+        instance -> Text,
+        status_code -> Nullable<Integer>,
+        latency_ms -> BigInt,
+        error -> Nullable<Text>,
+        retry_after_seconds -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(api_clients -> agencies (agency_id));
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
+diesel::joinable!(webhook_deliveries -> events (event_sequence));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+diesel::joinable!(watchlist_entries -> agencies (agency_id));
 diesel::joinable!(applications -> agencies (agency_id));
 diesel::joinable!(applications -> certification_bodies (certification_body_id));
 diesel::joinable!(assessments -> agencies (agency_id));
@@ -280,4 +397,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     certificates,
     certification_events,
     certification_decisions,
+    events,
+    event_chain_head,
+    watchlist_entries,
+    webhook_subscriptions,
+    webhook_deliveries,
+    webhook_attempts,
 );

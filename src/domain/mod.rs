@@ -6,6 +6,7 @@ pub mod certification;
 pub mod certification_body;
 pub mod corrective;
 pub mod countries;
+pub mod events;
 pub mod fields;
 pub mod risk;
 pub mod roles;

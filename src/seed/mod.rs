@@ -39,6 +39,8 @@ pub const NOT_EMPTY: &str = "the registry is not empty";
 
 /// The generator's seed: the same registry every time.
 const SEED: u64 = 2026;
+/// The actor the event log records for what the demo seed registers itself.
+const ACTOR: &str = "seed-demo";
 
 type Time = DateTime<Utc>;
 

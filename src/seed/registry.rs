@@ -70,7 +70,7 @@ impl Seeder {
                     None
                 },
             };
-            let row = services::certification_bodies::create(c, input, created)?;
+            let row = services::certification_bodies::create(c, super::ACTOR, input, created)?;
             if !spec.accredited {
                 self.pending_bodies += 1;
                 continue;
@@ -299,7 +299,7 @@ impl Seeder {
     }
 
     pub(super) fn register(&mut self, c: &mut DbConnection, a: &mut DemoAgency, created: Time) -> AppResult<()> {
-        a.id = services::agencies::create(c, a.input.clone(), created)?.id;
+        a.id = services::agencies::create(c, super::ACTOR, a.input.clone(), created)?.id;
         Ok(())
     }
 }

@@ -9,9 +9,11 @@ use crate::auth::{Action, Principal, authorize};
 use crate::db::DbConnection;
 use crate::db::types::Json;
 use crate::domain::agency::{self, Address, CertificationStatus, Licence, Sector};
+use crate::domain::events::EventType;
 use crate::domain::fields::{not_blank, not_null, present, web_url};
 use crate::domain::schema;
 use crate::error::{AppError, AppResult};
+use crate::services::events::{self, Draft};
 use crate::services::{check_if_match, new_id, validate};
 use crate::store;
 use crate::store::agencies::AgencyRow;
@@ -287,10 +289,14 @@ impl AgencyInput {
 
 /// Registers an agency. Its licence (issuing country and number, ignoring case and spaces) must
 /// not be registered yet (409).
-pub fn create(conn: &mut DbConnection, input: AgencyInput, now: DateTime<Utc>) -> AppResult<AgencyRow> {
+pub fn create(conn: &mut DbConnection, actor: &str, input: AgencyInput, now: DateTime<Utc>) -> AppResult<AgencyRow> {
     validate(&input)?;
     let row = input.into_new_row(new_id(), now);
     store::agencies::insert(conn, &row)?;
+    let draft = Draft::new(EventType::AgencyCreated, "agency", &row.id)
+        .agency(&row.id)
+        .created(&AgencyInput::from_row(&row))?;
+    events::record(actor, draft, now)?;
     Ok(row)
 }
 
@@ -317,8 +323,18 @@ pub fn update(
     if updated == current {
         return Ok(row);
     }
+    let licence_changed = updated.licence != current.licence;
     updated.write_into(&mut row);
     store::save(conn, &mut row, now)?;
+    let stored = AgencyInput::from_row(&row);
+    let draft = Draft::new(EventType::AgencyUpdated, "agency", id).agency(id).changed(&current, &stored)?;
+    events::record(&who.client_id, draft, now)?;
+    if licence_changed {
+        let draft = Draft::new(EventType::AgencyLicenceChanged, "agency", id)
+            .agency(id)
+            .values(Some(events::to_value(&current.licence)?), Some(events::to_value(&stored.licence)?));
+        events::record(&who.client_id, draft, now)?;
+    }
     Ok(row)
 }
 

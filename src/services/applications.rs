@@ -9,9 +9,11 @@ use crate::auth::{Action, Principal, authorize};
 use crate::db::DbConnection;
 use crate::domain::certification::DEFERRAL_DAYS;
 use crate::domain::certification_body::{ApplicationStatus, accreditation_problem};
+use crate::domain::events::EventType;
 use crate::domain::fields::not_blank;
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult};
+use crate::services::events::{self, Draft};
 use crate::services::{certification, new_id, validate};
 use crate::store;
 use crate::store::certification_bodies::ApplicationRow;
@@ -43,6 +45,31 @@ pub struct DecisionInput {
     #[validate(length(min = 1, max = 2000), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 2000, pattern = r"[^\s\u0085]")]
     pub reason: Option<String>,
+}
+
+/// What the event log keeps of an application's state.
+fn logged(row: &ApplicationRow) -> serde_json::Value {
+    serde_json::json!({
+        "certification_body_id": row.certification_body_id,
+        "status": row.status,
+        "reason": row.reason,
+        "deferred_until": row.deferred_until,
+    })
+}
+
+/// Logs a decision on an application (by a client, or by the rules: lapsed, closed).
+pub(crate) fn record_decision(
+    actor: &str,
+    before: &ApplicationRow,
+    after: &ApplicationRow,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let (was, is) = crate::domain::events::changes(&logged(before), &logged(after));
+    let draft = Draft::new(EventType::ApplicationDecided, "application", &after.id)
+        .agency(&after.agency_id)
+        .body(Some(&after.certification_body_id))
+        .values(Some(was), Some(is));
+    events::record(actor, draft, now)
 }
 
 fn not_found(id: &str) -> AppError {
@@ -93,6 +120,11 @@ pub fn apply(
         deferred_until: None,
     };
     store::certification_bodies::insert_application(conn, &row)?;
+    let draft = Draft::new(EventType::ApplicationSubmitted, "application", &row.id)
+        .agency(agency_id)
+        .body(Some(&row.certification_body_id))
+        .values(None, Some(logged(&row)));
+    events::record(&who.client_id, draft, now)?;
     certification::applied(conn, &mut agency, &who.client_id, &body.name, now)?;
     Ok(row)
 }
@@ -115,6 +147,7 @@ pub fn decide(
     if !row.status.is_undecided() {
         return Err(AppError::Conflict(format!("the application is already {}", row.status)));
     }
+    let before = row.clone();
     row.status = match input.decision {
         Decision::Accept => ApplicationStatus::Accepted,
         Decision::Defer => ApplicationStatus::Deferred,
@@ -126,5 +159,6 @@ pub fn decide(
     row.decided_at = Some(now);
     row.updated_at = now;
     store::certification_bodies::update_application(conn, &row)?;
+    record_decision(&who.client_id, &before, &row, now)?;
     Ok(row)
 }

@@ -16,10 +16,12 @@ use crate::domain::assessment::{
     AssessmentKind, AssessmentStatus, AuditMethods, FeeAmount, Step, criterion_takes_fees,
 };
 use crate::domain::certification_body::accreditation_problem;
+use crate::domain::events::EventType;
 use crate::domain::fields::whole_u32;
 use crate::domain::scoring;
 use crate::domain::standard::{Severity, StandardStatus};
 use crate::error::{AppError, AppResult};
+use crate::services::events::{self, Draft};
 use crate::services::{certification, check_if_match, corrective_actions, new_id, validate};
 use crate::store;
 use crate::store::assessments::{AssessmentRow, FindingRow};
@@ -64,6 +66,45 @@ pub struct FindingInput {
 
 fn not_found(id: &str) -> AppError {
     AppError::NotFound(format!("no assessment with id {id}"))
+}
+
+/// An event about an assessment, readable by those who may read the assessment.
+fn about(row: &AssessmentRow, event_type: EventType) -> Draft {
+    Draft::new(event_type, "assessment", &row.id).agency(&row.agency_id).body(row.certification_body_id.as_deref())
+}
+
+/// What the log keeps of a finding: all of it but the bookkeeping.
+fn finding_values(f: &FindingRow) -> AppResult<serde_json::Value> {
+    Ok(serde_json::json!({
+        "criterion_code": f.criterion_code,
+        "severity": f.severity,
+        "evidence": f.evidence,
+        "workers_interviewed": f.workers_interviewed,
+        "fees": events::to_value(&*f.fees)?,
+        "recorded_by": f.recorded_by,
+    }))
+}
+
+/// Logs a status change; finalizing has its own event, with the score.
+fn record_status(who: &Principal, row: &AssessmentRow, from: AssessmentStatus, now: DateTime<Utc>) -> AppResult<()> {
+    if from == row.status {
+        return Ok(());
+    }
+    let draft = if row.status == AssessmentStatus::Finalized {
+        about(row, EventType::AssessmentFinalized).values(
+            Some(serde_json::json!({ "status": from })),
+            Some(serde_json::json!({
+                "status": row.status,
+                "overall_score": row.overall_score,
+                "grade": row.grade,
+                "finalized_at": row.finalized_at,
+            })),
+        )
+    } else {
+        about(row, EventType::AssessmentStatusChanged)
+            .values(Some(serde_json::json!({ "status": from })), Some(serde_json::json!({ "status": row.status })))
+    };
+    events::record(&who.client_id, draft, now)
 }
 
 /// An assessment the caller may see; one it may not see is answered as absent (404), so that
@@ -144,6 +185,17 @@ pub fn open(
         cancelled_at: None,
     };
     store::assessments::insert(conn, &row)?;
+    let draft = about(&row, EventType::AssessmentOpened).values(
+        None,
+        Some(serde_json::json!({
+            "kind": row.kind,
+            "status": row.status,
+            "standard_version": row.standard_version,
+            "lead_client_id": row.lead_client_id,
+            "methods": events::to_value(&*row.methods)?,
+        })),
+    );
+    events::record(&who.client_id, draft, now)?;
     Ok(row)
 }
 
@@ -173,24 +225,29 @@ pub fn record_finding(
         return Err(AppError::field("fees", "fee amounts are recorded only on minor, major or critical findings"));
     }
     check_if_match(if_match, row.version)?;
-    store::assessments::put_finding(
-        conn,
-        &FindingRow {
-            assessment_id: row.id.clone(),
-            criterion_code: code.to_owned(),
-            severity: input.severity,
-            evidence: input.evidence,
-            workers_interviewed: i32::try_from(input.workers_interviewed).unwrap_or(i32::MAX),
-            fees: Json(input.fees),
-            recorded_by: who.client_id.clone(),
-            updated_at: now,
-        },
-    )?;
+    let earlier = store::assessments::findings_of(conn, &row.id)?.into_iter().find(|f| f.criterion_code == code);
+    let finding = FindingRow {
+        assessment_id: row.id.clone(),
+        criterion_code: code.to_owned(),
+        severity: input.severity,
+        evidence: input.evidence,
+        workers_interviewed: i32::try_from(input.workers_interviewed).unwrap_or(i32::MAX),
+        fees: Json(input.fees),
+        recorded_by: who.client_id.clone(),
+        updated_at: now,
+    };
+    store::assessments::put_finding(conn, &finding)?;
+    // The earlier finding stays readable in the log, whole, after it is replaced.
+    let draft = about(&row, EventType::FindingRecorded)
+        .values(earlier.as_ref().map(finding_values).transpose()?, Some(finding_values(&finding)?));
+    events::record(&who.client_id, draft, now)?;
+    let from = row.status;
     row.status = next;
     if next != AssessmentStatus::Submitted {
         row.submitted_at = None;
     }
     store::save(conn, &mut row, now)?;
+    record_status(who, &row, from, now)?;
     Ok(row)
 }
 
@@ -210,11 +267,13 @@ pub fn step(
     match next {
         AssessmentStatus::Submitted => row.submitted_at = Some(now),
         AssessmentStatus::Cancelled => row.cancelled_at = Some(now),
-        AssessmentStatus::Finalized => finalize(conn, &mut row, now)?,
+        AssessmentStatus::Finalized => finalize(conn, who, &mut row, now)?,
         AssessmentStatus::Draft => {}
     }
+    let from = row.status;
     row.status = next;
     store::save(conn, &mut row, now)?;
+    record_status(who, &row, from, now)?;
     Ok(row)
 }
 
@@ -236,7 +295,7 @@ pub fn severities(findings: &[FindingRow]) -> BTreeMap<String, Severity> {
 
 /// Scores a complete assessment for good, opens its corrective actions and, for an independent
 /// audit, makes it the agency's latest score and grade.
-fn finalize(conn: &mut DbConnection, row: &mut AssessmentRow, now: DateTime<Utc>) -> AppResult<()> {
+fn finalize(conn: &mut DbConnection, who: &Principal, row: &mut AssessmentRow, now: DateTime<Utc>) -> AppResult<()> {
     let standard = store::standards::content_of_version(conn, &row.standard_version)?;
     let found = severities(&store::assessments::findings_of(conn, &row.id)?);
     let missing = scoring::missing_criteria(&standard, &found);
@@ -261,16 +320,24 @@ fn finalize(conn: &mut DbConnection, row: &mut AssessmentRow, now: DateTime<Utc>
     };
     // An audit counts only under an accreditation in force when it is finalized.
     check_accredited(conn, &body_id, now)?;
-    corrective_actions::open_for(conn, row, &body_id, &found, now)?;
+    corrective_actions::open_for(conn, &who.client_id, row, &body_id, &found, now)?;
     // A follow-up checks the corrective actions, usually with the rest not applicable: it
     // cannot stand for the whole standard, so it does not replace the agency's grade.
     if row.kind != AssessmentKind::FollowUp {
         let mut agency = crate::services::agencies::find(conn, &row.agency_id)?;
+        let before = serde_json::json!({ "grade": agency.grade, "latest_score": agency.latest_score });
         agency.latest_score = row.overall_score;
         agency.grade = row.grade;
         store::save(conn, &mut agency, now)?;
+        let after =
+            serde_json::json!({ "grade": agency.grade, "latest_score": agency.latest_score, "assessment_id": row.id });
+        let draft = Draft::new(EventType::AgencyGradeChanged, "agency", &agency.id)
+            .agency(&agency.id)
+            .body(Some(&body_id))
+            .values(Some(before), Some(after));
+        events::record(&who.client_id, draft, now)?;
     }
     let critical: Vec<String> =
         found.iter().filter(|(_, s)| **s == Severity::Critical).map(|(code, _)| code.clone()).collect();
-    certification::audit_finalized(conn, &row.agency_id, &body_id, row.kind, &critical, now)
+    certification::audit_finalized(conn, &who.client_id, &row.agency_id, &body_id, row.kind, &critical, now)
 }

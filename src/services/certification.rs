@@ -16,16 +16,15 @@ use crate::domain::certification::{
     ReinstateFacts,
 };
 use crate::domain::certification_body::accreditation_problem;
+use crate::domain::events::EventType;
 use crate::domain::fields::{not_blank, uuid};
 use crate::domain::standard::Severity;
 use crate::error::{AppError, AppResult};
+use crate::services::events::{self, Draft, SYSTEM};
 use crate::services::{agencies, validate};
 use crate::store;
 use crate::store::agencies::AgencyRow;
 use crate::store::certifications::{CertificateRow, DecisionRow, EventRow};
-
-/// The actor recorded for automatic decisions.
-pub const SYSTEM: &str = "system";
 
 const SERIOUS: [Severity; 2] = [Severity::Major, Severity::Critical];
 
@@ -128,8 +127,23 @@ fn record(
             occurred_at: now,
         },
     )?;
+    let from = agency.certification_status;
     agency.certification_status = to;
-    store::save(conn, agency, now)
+    store::save(conn, agency, now)?;
+    let body = store::certifications::certificate_of(conn, &agency.id)?.map(|c| c.certification_body_id);
+    let draft = Draft::new(EventType::CertificationStatusChanged, "agency", &agency.id)
+        .agency(&agency.id)
+        .body(body.as_deref())
+        .values(
+            Some(serde_json::json!({ "status": from })),
+            Some(serde_json::json!({
+                "status": to,
+                "certificate_number": certificate_number,
+                "rule": rule,
+                "reason": reason,
+            })),
+        );
+    events::record(actor, draft, now)
 }
 
 /// An application moves a new, withdrawn or expired agency into the cycle as an applicant.
@@ -229,7 +243,13 @@ pub fn certify(
             decided_at: now,
         },
     )?;
+    let replaced = store::certifications::certificate_of(conn, agency_id)?;
     store::certifications::put_certificate(conn, &certificate)?;
+    let draft = Draft::new(EventType::CertificateIssued, "agency", agency_id)
+        .agency(agency_id)
+        .body(Some(&certificate.certification_body_id))
+        .values(replaced.as_ref().map(certificate_values), Some(certificate_values(&certificate)));
+    events::record(&decider.client_id, draft, now)?;
     let number = certificate.number.clone();
     record(conn, &mut agency, CertificationStatus::Certified, &decider.client_id, None, reason, Some(&number), now)?;
     Ok(certificate)
@@ -307,6 +327,16 @@ fn unresolved_grave_findings(conn: &mut DbConnection, agency_id: &str) -> AppRes
     Ok(rules::unresolved_grave_findings(&grave, &follow_ups))
 }
 
+/// What the log and the webhooks show of a certificate: what the public page shows.
+fn certificate_values(c: &CertificateRow) -> serde_json::Value {
+    serde_json::json!({
+        "number": c.number,
+        "certification_body_id": c.certification_body_id,
+        "valid_from": c.valid_from,
+        "valid_until": c.valid_until,
+    })
+}
+
 /// `FH-<year>-<8 hex>`: unique (from a UUIDv7's random bits) and readable over the phone.
 fn certificate_number(now: DateTime<Utc>) -> String {
     let random = uuid::Uuid::now_v7().simple().to_string();
@@ -375,7 +405,18 @@ pub fn end(
     let mut agency = agencies::find(conn, agency_id)?;
     let to = rules::next(agency.certification_status, event).map_err(AppError::Conflict)?;
     let number = store::certifications::certificate_of(conn, agency_id)?.map(|c| c.number);
-    store::certification_bodies::close_applications(conn, agency_id, now)?;
+    for closed in store::certification_bodies::close_applications(conn, agency_id, now)? {
+        let before = store::certification_bodies::ApplicationRow {
+            status: crate::domain::certification_body::ApplicationStatus::Accepted,
+            ..closed.clone()
+        };
+        let after = store::certification_bodies::ApplicationRow {
+            status: crate::domain::certification_body::ApplicationStatus::Closed,
+            updated_at: now,
+            ..closed
+        };
+        crate::services::applications::record_decision(actor, &before, &after, now)?;
+    }
     record(conn, &mut agency, to, actor, rule, reason, number.as_deref(), now)
 }
 
@@ -392,6 +433,7 @@ fn apply_due(conn: &mut DbConnection, agency_id: &str, due: &DueTransition, now:
 /// moves the next surveillance date on; a critical finding suspends a certified agency at once.
 pub(crate) fn audit_finalized(
     conn: &mut DbConnection,
+    actor: &str,
     agency_id: &str,
     body_id: &str,
     kind: AssessmentKind,
@@ -411,9 +453,18 @@ pub(crate) fn audit_finalized(
         && cert.certification_body_id == body_id
         && rules::satisfies_surveillance(cert.next_surveillance_due, now)
     {
+        let before = cert.next_surveillance_due;
         cert.next_surveillance_due = rules::following_surveillance(cert.next_surveillance_due);
         cert.updated_at = now;
         store::certifications::update_certificate(conn, &cert)?;
+        let draft = Draft::new(EventType::CertificateUpdated, "agency", agency_id)
+            .agency(agency_id)
+            .body(Some(body_id))
+            .values(
+                Some(serde_json::json!({ "next_surveillance_due": before })),
+                Some(serde_json::json!({ "next_surveillance_due": cert.next_surveillance_due })),
+            );
+        events::record(actor, draft, now)?;
     }
     match rules::on_audit_finalized(status, kind, critical_findings) {
         Some(due) => apply_due(conn, agency_id, &due, now),
@@ -473,13 +524,44 @@ pub struct SweepReport {
     pub lapsed_applications: usize,
 }
 
+/// Logs, once each, the corrective actions that have become overdue (the event integrators and
+/// the agency watch for; whether it suspends a certificate is `due_for`'s rule).
+fn report_overdue_actions(conn: &mut DbConnection, now: DateTime<Utc>) -> AppResult<()> {
+    let kind: &'static str = EventType::CorrectiveActionOverdue.into();
+    for action in store::corrective_actions::overdue_unreported(conn, now, kind)? {
+        let draft = Draft::new(EventType::CorrectiveActionOverdue, "corrective_action", &action.id)
+            .agency(&action.agency_id)
+            .body(Some(&action.certification_body_id))
+            .values(
+                None,
+                Some(serde_json::json!({
+                    "criterion_code": action.criterion_code,
+                    "severity": action.severity,
+                    "status": action.status,
+                    "plan_due": action.plan_due,
+                    "closure_due": action.closure_due,
+                })),
+            );
+        events::record(SYSTEM, draft, now)?;
+    }
+    Ok(())
+}
+
 /// Applies the automatic rules as of `now`. Running it twice in a row changes nothing the
 /// second time: each rule only fires on the state it changes.
 pub fn sweep(conn: &mut DbConnection, now: DateTime<Utc>) -> AppResult<SweepReport> {
-    let mut report = SweepReport {
-        lapsed_applications: store::certifications::lapse_deferred_applications(conn, now)?,
-        ..SweepReport::default()
-    };
+    let lapsed = store::certifications::lapse_deferred_applications(conn, now)?;
+    for before in &lapsed {
+        let after = store::certification_bodies::ApplicationRow {
+            status: crate::domain::certification_body::ApplicationStatus::Lapsed,
+            reason: Some(store::certifications::LAPSE_REASON.into()),
+            updated_at: now,
+            ..before.clone()
+        };
+        crate::services::applications::record_decision(SYSTEM, before, &after, now)?;
+    }
+    report_overdue_actions(conn, now)?;
+    let mut report = SweepReport { lapsed_applications: lapsed.len(), ..SweepReport::default() };
     for (agency_id, status, licence_valid_until, cert) in store::certifications::certified_or_suspended(conn)? {
         let Some(due) = due_for(conn, &agency_id, status, licence_valid_until, &cert, now)? else {
             continue;

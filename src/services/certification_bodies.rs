@@ -7,9 +7,11 @@ use validator::Validate;
 
 use crate::db::DbConnection;
 use crate::domain::certification_body::AccreditationStatus;
+use crate::domain::events::EventType;
 use crate::domain::fields::{not_blank, not_null, plausible_date, present, valid_country, web_url};
 use crate::domain::schema;
 use crate::error::{AppError, AppResult};
+use crate::services::events::{self, Draft};
 use crate::services::{check_if_match, new_id, validate};
 use crate::store;
 use crate::store::certification_bodies::BodyRow;
@@ -77,7 +79,18 @@ pub fn find(conn: &mut DbConnection, id: &str) -> AppResult<BodyRow> {
         .ok_or_else(|| AppError::NotFound(format!("no certification body with id {id}")))
 }
 
-pub fn create(conn: &mut DbConnection, input: BodyInput, now: DateTime<Utc>) -> AppResult<BodyRow> {
+/// What the event log keeps of a body.
+fn logged(row: &BodyRow) -> serde_json::Value {
+    serde_json::json!({
+        "name": row.name,
+        "country": row.country,
+        "website": row.website,
+        "accreditation_status": row.accreditation_status,
+        "accredited_until": row.accredited_until,
+    })
+}
+
+pub fn create(conn: &mut DbConnection, actor: &str, input: BodyInput, now: DateTime<Utc>) -> AppResult<BodyRow> {
     validate(&input)?;
     let row = BodyRow {
         id: new_id(),
@@ -91,6 +104,10 @@ pub fn create(conn: &mut DbConnection, input: BodyInput, now: DateTime<Utc>) -> 
         updated_at: now,
     };
     store::certification_bodies::insert(conn, &row)?;
+    let draft = Draft::new(EventType::CertificationBodyCreated, "certification_body", &row.id)
+        .body(Some(&row.id))
+        .values(None, Some(logged(&row)));
+    events::record(actor, draft, now)?;
     Ok(row)
 }
 
@@ -98,6 +115,7 @@ pub fn create(conn: &mut DbConnection, input: BodyInput, now: DateTime<Utc>) -> 
 /// precondition is judged on an otherwise valid request.
 pub fn update(
     conn: &mut DbConnection,
+    actor: &str,
     id: &str,
     patch: BodyPatch,
     if_match: Option<&str>,
@@ -107,11 +125,21 @@ pub fn update(
     let input = patch.apply(&row);
     validate(&input)?;
     check_if_match(if_match, row.version)?;
+    let before = logged(&row);
     row.name = input.name;
     row.country = input.country;
     row.website = input.website;
     row.accreditation_status = input.accreditation_status;
     row.accredited_until = input.accredited_until;
+    let after = logged(&row);
+    if before == after {
+        return Ok(row);
+    }
     store::save(conn, &mut row, now)?;
+    let (was, is) = crate::domain::events::changes(&before, &after);
+    let draft = Draft::new(EventType::CertificationBodyUpdated, "certification_body", id)
+        .body(Some(id))
+        .values(Some(was), Some(is));
+    events::record(actor, draft, now)?;
     Ok(row)
 }

@@ -7,8 +7,10 @@ use validator::Validate;
 
 use crate::auth::secrets::NewSecret;
 use crate::db::DbConnection;
+use crate::domain::events::EventType;
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::services::events::{self, Draft};
 use crate::services::{new_id, validate};
 use crate::store;
 use crate::store::clients::ClientRow;
@@ -168,6 +170,14 @@ pub fn create(
         person_ref: input.person_ref,
     };
     store::clients::insert(conn, &row)?;
+    let draft = Draft::new(EventType::ClientCreated, "client", &row.id)
+        .body(row.certification_body_id.as_deref())
+        .values(None, Some(events::to_value(&ApiClient::from(row.clone()))?));
+    let draft = match &row.agency_id {
+        Some(agency) => draft.agency(agency),
+        None => draft,
+    };
+    events::record(created_by.unwrap_or(events::OPERATOR), draft, now)?;
     Ok(row)
 }
 
@@ -187,9 +197,20 @@ pub fn create_with_secret(
 
 /// Revokes a client: it can no longer get tokens, and its tokens stop working at once. A client
 /// already revoked keeps its first revocation time.
-pub fn revoke(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> AppResult<()> {
-    if store::clients::find(conn, id)?.is_none() {
+pub fn revoke(conn: &mut DbConnection, actor: &str, id: &str, now: DateTime<Utc>) -> AppResult<()> {
+    let Some(client) = store::clients::find(conn, id)? else {
         return Err(AppError::NotFound(format!("no API client with id {id}")));
+    };
+    if client.revoked_at.is_some() {
+        return Ok(());
     }
-    store::clients::revoke(conn, id, now)
+    store::clients::revoke(conn, id, now)?;
+    let draft = Draft::new(EventType::ClientRevoked, "client", id)
+        .body(client.certification_body_id.as_deref())
+        .values(Some(serde_json::json!({"revoked_at": null})), Some(serde_json::json!({"revoked_at": now})));
+    let draft = match &client.agency_id {
+        Some(agency) => draft.agency(agency),
+        None => draft,
+    };
+    events::record(actor, draft, now)
 }

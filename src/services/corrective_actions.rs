@@ -11,9 +11,11 @@ use validator::Validate;
 use crate::auth::{Action, Principal, authorize};
 use crate::db::DbConnection;
 use crate::domain::corrective::{ActionStatus, ActionStep, deadlines};
+use crate::domain::events::EventType;
 use crate::domain::fields::not_blank;
 use crate::domain::standard::Severity;
 use crate::error::{AppError, AppResult};
+use crate::services::events::{self, Draft};
 use crate::services::{new_id, validate};
 use crate::store;
 use crate::store::assessments::AssessmentRow;
@@ -62,6 +64,7 @@ pub fn find_visible(conn: &mut DbConnection, who: &Principal, id: &str) -> AppRe
 /// with deadlines counted from `now`.
 pub(crate) fn open_for(
     conn: &mut DbConnection,
+    actor: &str,
     audit: &AssessmentRow,
     body_id: &str,
     findings: &BTreeMap<String, Severity>,
@@ -71,32 +74,53 @@ pub(crate) fn open_for(
         let Some((plan_due, closure_due)) = deadlines(*severity, now) else {
             continue;
         };
-        store::corrective_actions::insert(
-            conn,
-            &ActionRow {
-                id: new_id(),
-                assessment_id: audit.id.clone(),
-                agency_id: audit.agency_id.clone(),
-                certification_body_id: body_id.to_owned(),
-                criterion_code: code.clone(),
-                severity: *severity,
-                status: ActionStatus::Open,
-                plan: None,
-                plan_submitted_at: None,
-                evidence: None,
-                evidence_submitted_at: None,
-                verified_by: None,
-                verified_at: None,
-                rejection_reason: None,
-                plan_due,
-                closure_due,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            },
-        )?;
+        let row = ActionRow {
+            id: new_id(),
+            assessment_id: audit.id.clone(),
+            agency_id: audit.agency_id.clone(),
+            certification_body_id: body_id.to_owned(),
+            criterion_code: code.clone(),
+            severity: *severity,
+            status: ActionStatus::Open,
+            plan: None,
+            plan_submitted_at: None,
+            evidence: None,
+            evidence_submitted_at: None,
+            verified_by: None,
+            verified_at: None,
+            rejection_reason: None,
+            plan_due,
+            closure_due,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        store::corrective_actions::insert(conn, &row)?;
+        events::record(actor, about(&row, EventType::CorrectiveActionOpened).values(None, Some(logged(&row))), now)?;
     }
     Ok(())
+}
+
+/// An event about a corrective action, readable by those who may read the action.
+fn about(row: &ActionRow, event_type: EventType) -> Draft {
+    Draft::new(event_type, "corrective_action", &row.id).agency(&row.agency_id).body(Some(&row.certification_body_id))
+}
+
+/// What the log keeps of an action's state.
+fn logged(row: &ActionRow) -> serde_json::Value {
+    serde_json::json!({
+        "assessment_id": row.assessment_id,
+        "criterion_code": row.criterion_code,
+        "severity": row.severity,
+        "status": row.status,
+        "plan": row.plan,
+        "evidence": row.evidence,
+        "verified_by": row.verified_by,
+        "verified_at": row.verified_at,
+        "rejection_reason": row.rejection_reason,
+        "plan_due": row.plan_due,
+        "closure_due": row.closure_due,
+    })
 }
 
 /// Applies one workflow step: the agency submits a plan or evidence (`text`), an auditor of the
@@ -119,6 +143,7 @@ pub fn act(
         }
     }
     let next = row.status.after(step).map_err(AppError::Conflict)?;
+    let before = logged(&row);
     let text = text.map(|t| t.trim().to_owned());
     match step {
         ActionStep::SubmitPlan => {
@@ -137,6 +162,8 @@ pub fn act(
     }
     row.status = next;
     store::save(conn, &mut row, now)?;
+    let (was, is) = crate::domain::events::changes(&before, &logged(&row));
+    events::record(&who.client_id, about(&row, EventType::CorrectiveActionUpdated).values(Some(was), Some(is)), now)?;
     Ok(row)
 }
 

@@ -16,8 +16,11 @@ pub mod certification;
 pub mod certification_bodies;
 pub mod clients;
 pub mod corrective_actions;
+pub mod events;
 pub mod idempotency;
 pub mod standards;
+pub mod watchlist;
+pub mod webhooks;
 
 use crate::error::{AppError, AppResult};
 

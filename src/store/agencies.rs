@@ -120,7 +120,7 @@ impl crate::store::Versioned for AgencyRow {
 
 /// A JSON array column holds this code. Codes are validated upper-case letters, so the quoted
 /// form cannot match anything but a whole element.
-fn element_pattern(code: &str) -> String {
+pub(crate) fn element_pattern(code: &str) -> String {
     contains_pattern(&format!("\"{code}\""))
 }
 
@@ -165,4 +165,24 @@ pub fn search(conn: &mut DbConnection, filter: &Filter, after: Option<&str>, lim
         query = query.filter(agencies::id.gt(after.to_owned()));
     }
     query.order(agencies::id.asc()).limit(limit).load::<AgencyRow>(conn).in_table(TABLE)
+}
+
+/// The agency holding the licence `key` (see `domain::agency::licence_key`) issued in `country`.
+pub fn find_by_licence(conn: &mut DbConnection, country: &str, key: &str) -> AppResult<Option<AgencyRow>> {
+    agencies::table
+        .filter(agencies::licence_country.eq(country))
+        .filter(agencies::licence_key.eq(key))
+        .first::<AgencyRow>(conn)
+        .optional()
+        .in_table(TABLE)
+}
+
+/// Of these ids, the ones that name an agency.
+pub fn existing_ids(conn: &mut DbConnection, ids: &[String]) -> AppResult<Vec<String>> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(500) {
+        let part: Vec<String> = agencies::table.filter(agencies::id.eq_any(chunk)).select(agencies::id).load(conn)?;
+        found.extend(part);
+    }
+    Ok(found)
 }

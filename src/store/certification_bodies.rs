@@ -165,13 +165,17 @@ pub fn update_application(conn: &mut DbConnection, row: &ApplicationRow) -> AppR
 
 /// Closes the agency's accepted applications: the certification they led to has ended, and
 /// a new cycle starts with a new application.
-pub fn close_applications(conn: &mut DbConnection, agency_id: &str, now: DateTime<Utc>) -> AppResult<()> {
-    diesel::update(
-        applications::table
-            .filter(applications::agency_id.eq(agency_id))
-            .filter(applications::status.eq(ApplicationStatus::Accepted)),
-    )
-    .set((applications::status.eq(ApplicationStatus::Closed), applications::updated_at.eq(At(now))))
-    .execute(conn)?;
-    Ok(())
+pub fn close_applications(
+    conn: &mut DbConnection,
+    agency_id: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<ApplicationRow>> {
+    let open = applications::table
+        .filter(applications::agency_id.eq(agency_id))
+        .filter(applications::status.eq(ApplicationStatus::Accepted));
+    let closing: Vec<ApplicationRow> = open.load(conn).in_table("applications")?;
+    diesel::update(open)
+        .set((applications::status.eq(ApplicationStatus::Closed), applications::updated_at.eq(At(now))))
+        .execute(conn)?;
+    Ok(closing)
 }

@@ -122,19 +122,28 @@ pub fn last_audit(conn: &mut DbConnection, agency_id: &str) -> AppResult<Option<
 
 /// Deferred applications whose time to complete has run out by `now`; marks them lapsed and
 /// returns how many.
-pub fn lapse_deferred_applications(conn: &mut DbConnection, now: DateTime<Utc>) -> AppResult<usize> {
-    Ok(diesel::update(
-        applications::table
-            .filter(applications::status.eq(ApplicationStatus::Deferred))
-            .filter(applications::deferred_until.lt(At(now))),
-    )
-    .set((
-        applications::status.eq(ApplicationStatus::Lapsed),
-        applications::reason.eq("not completed within 60 days of deferral"),
-        applications::updated_at.eq(At(now)),
-    ))
-    .execute(conn)?)
+pub fn lapse_deferred_applications(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<crate::store::certification_bodies::ApplicationRow>> {
+    let due: Vec<crate::store::certification_bodies::ApplicationRow> = applications::table
+        .filter(applications::status.eq(ApplicationStatus::Deferred))
+        .filter(applications::deferred_until.lt(At(now)))
+        .load(conn)
+        .in_table("applications")?;
+    let ids: Vec<&str> = due.iter().map(|a| a.id.as_str()).collect();
+    diesel::update(applications::table.filter(applications::id.eq_any(&ids)))
+        .set((
+            applications::status.eq(ApplicationStatus::Lapsed),
+            applications::reason.eq(LAPSE_REASON),
+            applications::updated_at.eq(At(now)),
+        ))
+        .execute(conn)?;
+    Ok(due)
 }
+
+/// Why a deferred application lapsed.
+pub const LAPSE_REASON: &str = "not completed within 60 days of deferral";
 
 /// The certificates of these agencies (at most one each), in one query.
 pub fn certificates_of(conn: &mut DbConnection, agency_ids: &[String]) -> AppResult<Vec<CertificateRow>> {

@@ -5,7 +5,7 @@ use diesel::dsl::not;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
-use crate::db::schema::corrective_actions;
+use crate::db::schema::{corrective_actions, events};
 use crate::db::types::{At, MaybeAt};
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::corrective::ActionStatus;
@@ -155,4 +155,17 @@ pub fn minors_without_plan(conn: &mut DbConnection, agency_id: &str) -> AppResul
         },
     )?;
     Ok(usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+/// Actions overdue at `now` for which no event of type `reported` was written yet.
+pub fn overdue_unreported(conn: &mut DbConnection, now: DateTime<Utc>, reported: &str) -> AppResult<Vec<ActionRow>> {
+    use corrective_actions as ca;
+    let already = events::table.select(events::subject_id).filter(events::event_type.eq(reported.to_owned()));
+    ca::table
+        .into_boxed::<MultiBackend>()
+        .filter(overdue_at(now))
+        .filter(not(ca::id.eq_any(already)))
+        .order(ca::id.asc())
+        .load(conn)
+        .in_table(TABLE)
 }

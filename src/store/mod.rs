@@ -8,8 +8,11 @@ pub mod certification_bodies;
 pub mod certifications;
 pub mod clients;
 pub mod corrective_actions;
+pub mod events;
 pub mod idempotency;
 pub mod standards;
+pub mod watchlist;
+pub mod webhooks;
 
 use chrono::{DateTime, Utc};
 use diesel::result::{DeserializeFieldError, Error as DieselError};

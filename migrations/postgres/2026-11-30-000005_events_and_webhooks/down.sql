@@ -1,0 +1,7 @@
+DROP TABLE webhook_attempts;
+DROP TABLE webhook_deliveries;
+DROP TABLE webhook_subscriptions;
+DROP TABLE watchlist_entries;
+DROP TABLE event_chain_head;
+DROP TABLE events;
+DROP FUNCTION events_refuse_change();
