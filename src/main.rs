@@ -40,6 +40,9 @@ enum Command {
     Sweep,
     /// Fill an empty database with a realistic demo registry and print what it made as JSON.
     SeedDemo,
+    /// Re-walk the event log's hash chain; print the report as JSON. Exits 1, naming the first
+    /// broken link, if the chain does not hold.
+    VerifyLog,
 }
 
 #[derive(Subcommand)]
@@ -171,6 +174,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })?;
             println!("{}", serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?);
             Ok(())
+        }
+        Command::VerifyLog => {
+            let mut config = load_config()?;
+            config.db_pool_size = 1;
+            let state = fairhire::prepare(config, Arc::new(SystemClock))?;
+            let mut conn = state.db.conn().map_err(|e| e.to_string())?;
+            let report = fairhire::services::events::verify(&mut conn).map_err(|e| e.to_string())?;
+            println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+            match (report.first_broken_sequence, report.problem) {
+                (Some(sequence), Some(problem)) => {
+                    Err(format!("the event log is broken at event {sequence}: {problem}").into())
+                }
+                _ => Ok(()),
+            }
         }
         Command::Openapi => {
             let doc = fairhire::api::openapi().to_pretty_json().map_err(|e| e.to_string())?;

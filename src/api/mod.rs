@@ -10,6 +10,7 @@ pub(crate) mod certification;
 pub(crate) mod certification_bodies;
 pub(crate) mod clients;
 pub(crate) mod corrective_actions;
+pub(crate) mod events;
 pub(crate) mod extract;
 pub(crate) mod fallback;
 pub(crate) mod health;
@@ -21,6 +22,7 @@ pub(crate) mod pagination;
 pub(crate) mod problems;
 pub(crate) mod public;
 pub(crate) mod standards;
+pub(crate) mod watchlist;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -70,7 +72,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(corrective_actions::submit_plan)
             .service(corrective_actions::submit_evidence)
             .service(corrective_actions::verify)
-            .service(corrective_actions::reject),
+            .service(corrective_actions::reject)
+            .service(events::list_events)
+            .service(events::verify_event_log)
+            .service(events::list_assessment_events)
+            .service(watchlist::list_watchlist)
+            .service(watchlist::add_to_watchlist)
+            .service(watchlist::remove_from_watchlist),
     );
 }
 

@@ -26,6 +26,8 @@ whose `type` names the kind of problem.",
         (name = "certification", description = "Applications and the certification cycle."),
         (name = "assessments", description = "Audits filed criterion by criterion, and their explained scores."),
         (name = "corrective actions", description = "What an agency must put right after an audit."),
+        (name = "events", description = "The tamper-evident event log: the change feed and its verification."),
+        (name = "watchlist", description = "The agencies an integrator works with; narrows the feed and webhooks."),
         (name = "clients", description = "API clients (admins only)."),
         (name = "auth", description = "Tokens and the keys that verify them."),
         (name = "operations", description = "Probes for orchestrators.")

@@ -84,6 +84,11 @@ pub enum Action<'a> {
         body_id: Option<&'a str>,
         certify: bool,
     },
+    /// Re-walk the event log's hash chain.
+    VerifyEventLog,
+    /// Keep a watchlist of agencies, and webhook subscriptions: what an HR platform does.
+    ManageWatchlist,
+    ManageWebhooks,
 }
 
 /// Allows `action` for `who`, or answers 403.
@@ -93,9 +98,12 @@ pub fn authorize(who: &Principal, action: Action<'_>) -> AppResult<()> {
         roles.contains(&who.role) && body.is_some() && who.certification_body_id.as_deref() == body
     };
     let granted = match action {
-        Action::ManageClients | Action::CreateAgency | Action::ManageStandards | Action::ManageCertificationBodies => {
-            who.is(Role::Admin)
-        }
+        Action::ManageClients
+        | Action::CreateAgency
+        | Action::ManageStandards
+        | Action::ManageCertificationBodies
+        | Action::VerifyEventLog => who.is(Role::Admin),
+        Action::ManageWatchlist | Action::ManageWebhooks => who.is(Role::Admin) || who.is(Role::Integrator),
         Action::Apply { agency_id } => who.is(Role::Admin) || own_agency(agency_id),
         Action::CreateAssessment { agency_id, self_assessment } => match who.role {
             Role::Auditor => !self_assessment,
@@ -173,6 +181,9 @@ fn denial(role: Role, action: Action<'_>) -> String {
         Action::DecideCertification { .. } => {
             "decide on this certificate; only a certifier of its body or an admin may"
         }
+        Action::VerifyEventLog => "verify the event log",
+        Action::ManageWatchlist => "keep a watchlist; it is for integrators",
+        Action::ManageWebhooks => "manage webhook subscriptions; they are for integrators",
         Action::JudgeCorrectiveAction { .. } => {
             "verify or reject this corrective action; only an auditor of the certification body that raised it may"
         }

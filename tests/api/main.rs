@@ -13,6 +13,7 @@ mod cli;
 mod clients;
 mod documented_errors;
 mod errors;
+mod events;
 mod helpers;
 mod http;
 mod logging;

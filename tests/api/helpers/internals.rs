@@ -239,3 +239,43 @@ impl TestApp {
             .expect("both saves run")
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The event log
+
+impl TestApp {
+    /// Tries to change a stored event with plain SQL, as anyone holding the database password
+    /// might; the database's error if it refuses.
+    ///
+    /// Uses `fairhire::db` (a raw SQL `UPDATE`).
+    pub async fn try_edit_event(&self, sequence: i64) -> Result<usize, String> {
+        use diesel::RunQueryDsl;
+        let sql = format!("UPDATE events SET actor = 'forger' WHERE sequence = {sequence}");
+        self.state.db.write(move |c| Ok(diesel::sql_query(sql).execute(c)?)).await.map_err(|e| e.to_string())
+    }
+
+    /// Changes a stored event's actor as the database's owner could: with the triggers that
+    /// refuse it out of the way (disabled on PostgreSQL, dropped on SQLite).
+    ///
+    /// Uses `fairhire::db` (raw SQL).
+    pub async fn force_edit_event(&self, sequence: i64, actor: &str) {
+        use diesel::RunQueryDsl;
+        let postgres = crate::helpers::postgres_url().is_some();
+        let update = format!("UPDATE events SET actor = '{actor}' WHERE sequence = {sequence}");
+        self.state
+            .db
+            .write(move |c| {
+                if postgres {
+                    diesel::sql_query("ALTER TABLE events DISABLE TRIGGER events_refuse_change").execute(c)?;
+                    diesel::sql_query(update).execute(c)?;
+                    diesel::sql_query("ALTER TABLE events ENABLE TRIGGER events_refuse_change").execute(c)?;
+                } else {
+                    diesel::sql_query("DROP TRIGGER IF EXISTS events_refuse_update").execute(c)?;
+                    diesel::sql_query(update).execute(c)?;
+                }
+                Ok(())
+            })
+            .await
+            .expect("edit an event");
+    }
+}

@@ -1,0 +1,272 @@
+//! `/v1/events`: the change feed over the event log, and the admin's check of its hash chain.
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use validator::{Validate, ValidationError};
+
+use crate::api::extract::{AssessmentId, ValidQuery};
+use crate::api::problems::*;
+use crate::auth::{Action, Principal, authorize};
+use crate::domain::events::{EventType, Scope};
+use crate::domain::fields::{uuid, valid_country};
+use crate::error::{AppError, AppResult};
+use crate::services::events::ChainReport;
+use crate::state::AppState;
+use crate::store;
+use crate::store::events::{EventRow, FeedFilter};
+
+/// One entry of the event log.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "sequence": 42,
+    "id": "0193f0c1-9a00-7c3e-8d55-3c1f0a7b2e11",
+    "type": "certification.status_changed",
+    "subject": {"type": "agency", "id": "0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90"},
+    "agency_id": "0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90",
+    "certification_body_id": "0193f0b0-2222-7000-8000-00000000c0b1",
+    "public": true,
+    "actor": "system",
+    "occurred_at": "2026-03-10T02:00:00Z",
+    "previous": {"status": "certified"},
+    "current": {"status": "suspended", "certificate_number": "FH-2026-3A9C01F2", "rule": "corrective_action_overdue", "reason": "corrective action C.1 (major) is overdue"},
+    "previous_hash": "9f2c1a0b7d5e4c3b2a1908f7e6d5c4b3a2918070f6e5d4c3b2a19080f7e6d5c4",
+    "hash": "1b0a9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170f6e5d4c3b"
+}))]
+pub struct Event {
+    /// Position in the log: gap-free, in commit order. Pass the last one seen as `after`.
+    pub sequence: i64,
+    #[schema(format = Uuid)]
+    pub id: String,
+    #[serde(rename = "type")]
+    pub event_type: EventType,
+    pub subject: Subject,
+    #[schema(format = Uuid)]
+    pub agency_id: Option<String>,
+    #[schema(format = Uuid)]
+    pub certification_body_id: Option<String>,
+    /// Public-level: every integrator may read it.
+    pub public: bool,
+    /// The API client that made the change, `system` for the service's own rules, or
+    /// `operator` for the command line.
+    pub actor: String,
+    pub occurred_at: DateTime<Utc>,
+    /// The values before the change (only what changed); null for a creation.
+    #[schema(value_type = Option<Object>)]
+    pub previous: Option<Value>,
+    /// The values after the change (only what changed).
+    #[schema(value_type = Option<Object>)]
+    pub current: Option<Value>,
+    /// SHA-256 (hex) of the event before this one; 64 zeros for the first.
+    #[schema(pattern = "^[0-9a-f]{64}$")]
+    pub previous_hash: String,
+    /// SHA-256 (hex) of this event's canonical serialization, `previous_hash` included.
+    #[schema(pattern = "^[0-9a-f]{64}$")]
+    pub hash: String,
+}
+
+/// What an event is about.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Subject {
+    /// `agency`, `assessment`, `corrective_action`, `application`, `certification_body`,
+    /// `standard`, `client` or `webhook`.
+    #[serde(rename = "type")]
+    pub subject_type: String,
+    pub id: String,
+}
+
+impl Event {
+    pub(crate) fn of(row: EventRow) -> AppResult<Event> {
+        let parse = |text: Option<String>| -> AppResult<Option<Value>> {
+            text.map(|t| serde_json::from_str(&t))
+                .transpose()
+                .map_err(|e| AppError::internal(format!("unreadable stored value in events: {e}")))
+        };
+        Ok(Event {
+            event_type: row
+                .event_type
+                .parse()
+                .map_err(|_| AppError::internal(format!("unknown event type in events: {}", row.event_type)))?,
+            subject: Subject { subject_type: row.subject_type, id: row.subject_id },
+            previous: parse(row.previous_values)?,
+            current: parse(row.current_values)?,
+            sequence: row.sequence,
+            id: row.id,
+            agency_id: row.agency_id,
+            certification_body_id: row.certification_body_id,
+            public: row.public,
+            actor: row.actor,
+            occurred_at: row.occurred_at,
+            previous_hash: row.previous_hash,
+            hash: row.hash,
+        })
+    }
+}
+
+/// A page of the feed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventFeed {
+    pub data: Vec<Event>,
+    /// Pass as `after` to read on: the sequence of the last event returned, or the `after`
+    /// sent when nothing new matched. Poll with it; it never skips an event.
+    pub next_after: i64,
+}
+
+fn event_types(list: &str) -> Result<(), ValidationError> {
+    match list.split(',').map(str::trim).find(|name| name.parse::<EventType>().is_err()) {
+        None => Ok(()),
+        Some(bad) => Err(ValidationError::new("types")
+            .with_message(format!("{bad:?} is not an event type; see the Event schema for the list").into())),
+    }
+}
+
+fn valid_corridor(value: &str) -> Result<(), ValidationError> {
+    match value.split_once('-') {
+        Some((from, to)) if valid_country(from).is_ok() && valid_country(to).is_ok() => Ok(()),
+        _ => Err(ValidationError::new("corridor").with_message(
+            "must be two ISO 3166-1 alpha-2 codes, origin then destination, joined by a dash: NP-QA".into(),
+        )),
+    }
+}
+
+#[derive(Debug, Default, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct FeedQuery {
+    /// Only events after this sequence number (0, the default, reads from the start).
+    #[validate(range(min = 0))]
+    #[param(minimum = 0)]
+    pub after: Option<i64>,
+    /// Comma-separated event types, e.g. `certification.status_changed,agency.licence_changed`.
+    #[validate(length(min = 1, max = 2000), custom(function = "event_types"))]
+    #[param(example = "certification.status_changed,agency.grade_changed")]
+    pub types: Option<String>,
+    #[validate(custom(function = "uuid"))]
+    #[param(format = Uuid)]
+    pub agency_id: Option<String>,
+    /// Agencies registered in, recruiting from or placing workers in this country.
+    #[validate(custom(function = "valid_country"))]
+    #[param(schema_with = crate::domain::schema::country)]
+    pub country: Option<String>,
+    /// Agencies recruiting on this corridor: origin and destination, `NP-QA`.
+    #[validate(custom(function = "valid_corridor"))]
+    #[param(pattern = "^[A-Z]{2}-[A-Z]{2}$", example = "NP-QA")]
+    pub corridor: Option<String>,
+    /// `true`: only agencies on the caller's watchlist.
+    pub watchlist: Option<bool>,
+    /// Page size, 1–500 (default 100).
+    #[validate(range(min = 1, max = 500))]
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u32>,
+}
+
+/// Read the change feed.
+///
+/// Events in sequence order after `after`. Sequence numbers follow commit order, so a client
+/// that polls with the last `next_after` never misses an event. Integrators read public-level
+/// events (status, grade, licence, certificate); an agency also reads every event about itself;
+/// auditors and certifiers their body's work; admins everything.
+#[utoipa::path(
+    operation_id = "list_events",
+    tag = "events",
+    params(FeedQuery),
+    responses((status = 200, description = "Events after `after`.", body = EventFeed)),
+    security(("bearer" = []))
+)]
+#[get("/events")]
+pub async fn list_events(
+    state: web::Data<AppState>,
+    who: Principal,
+    query: ValidQuery<FeedQuery>,
+) -> AppResult<HttpResponse> {
+    let q = query.0;
+    let after = q.after.unwrap_or(0);
+    let limit = i64::from(q.limit.unwrap_or(100));
+    let filter = FeedFilter {
+        types: q.types.map(|t| t.split(',').map(|s| s.trim().to_owned()).collect()).unwrap_or_default(),
+        agency_id: q.agency_id,
+        country: q.country,
+        corridor: q.corridor.and_then(|c| c.split_once('-').map(|(a, b)| (a.to_owned(), b.to_owned()))),
+        watchlist_of: q.watchlist.unwrap_or(false).then(|| who.client_id.clone()),
+        subject_id: None,
+    };
+    let scope = Scope::of(who.role, who.agency_id.as_deref(), who.certification_body_id.as_deref());
+    let rows = state.db.read(move |c| store::events::feed(c, &scope, &filter, after, limit)).await?;
+    Ok(HttpResponse::Ok().json(feed_page(rows, after)?))
+}
+
+fn feed_page(rows: Vec<EventRow>, after: i64) -> AppResult<EventFeed> {
+    let next_after = rows.last().map_or(after, |r| r.sequence);
+    Ok(EventFeed { data: rows.into_iter().map(Event::of).collect::<AppResult<_>>()?, next_after })
+}
+
+#[derive(Debug, Default, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryQuery {
+    /// Only events after this sequence number.
+    #[validate(range(min = 0))]
+    #[param(minimum = 0)]
+    pub after: Option<i64>,
+    /// Page size, 1–500 (default 100).
+    #[validate(range(min = 1, max = 500))]
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u32>,
+}
+
+/// Read an assessment's history.
+///
+/// Every event about the assessment, oldest first: opening, each finding as recorded and as
+/// changed later (the earlier values stay), submission and finalization. For those who may read
+/// its findings.
+#[utoipa::path(
+    operation_id = "list_assessment_events",
+    tag = "assessments",
+    params(("id" = String, Path, format = Uuid, description = "Assessment id."), HistoryQuery),
+    responses((status = 200, description = "The assessment's events.", body = EventFeed), Forbidden),
+    security(("bearer" = []))
+)]
+#[get("/assessments/{id}/events")]
+pub async fn list_assessment_events(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: AssessmentId,
+    query: ValidQuery<HistoryQuery>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let after = query.0.after.unwrap_or(0);
+    let limit = i64::from(query.0.limit.unwrap_or(100));
+    let rows = state
+        .db
+        .read(move |c| {
+            let row = crate::services::assessments::find_visible(c, &who, &id)?;
+            authorize(
+                &who,
+                Action::ReadFindings { agency_id: &row.agency_id, body_id: row.certification_body_id.as_deref() },
+            )?;
+            let filter = FeedFilter { subject_id: Some(id), ..FeedFilter::default() };
+            store::events::feed(c, &Scope::All, &filter, after, limit)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(feed_page(rows, after)?))
+}
+
+/// Verify the event log.
+///
+/// Re-walks the hash chain from the first event and names the first link that does not hold:
+/// an event changed after it was written, one removed, or one that does not name the hash of
+/// the event before it. Admins only.
+#[utoipa::path(
+    operation_id = "verify_event_log",
+    tag = "events",
+    responses((status = 200, description = "The result of the walk (look at `intact`).", body = ChainReport), Forbidden),
+    security(("bearer" = []))
+)]
+#[get("/events/verification")]
+pub async fn verify_event_log(state: web::Data<AppState>, who: Principal) -> AppResult<HttpResponse> {
+    authorize(&who, Action::VerifyEventLog)?;
+    let report = state.db.read(crate::services::events::verify).await?;
+    Ok(HttpResponse::Ok().json(report))
+}
