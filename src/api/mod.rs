@@ -10,6 +10,7 @@ pub(crate) mod certification;
 pub(crate) mod certification_bodies;
 pub(crate) mod clients;
 pub(crate) mod corrective_actions;
+pub(crate) mod event_model;
 pub(crate) mod events;
 pub(crate) mod extract;
 pub(crate) mod fallback;

@@ -5,6 +5,7 @@ use utoipa::openapi::security::{ClientCredentials, Flow, HttpAuthScheme, HttpBui
 use utoipa::openapi::{ComponentsBuilder, OpenApi as OpenApiDoc};
 use utoipa::{Modify, OpenApi};
 
+use crate::api::event_model::WebhookPayload;
 use crate::api::problems;
 
 #[derive(OpenApi)]
@@ -28,6 +29,7 @@ whose `type` names the kind of problem.",
         (name = "corrective actions", description = "What an agency must put right after an audit."),
         (name = "events", description = "The tamper-evident event log: the change feed and its verification."),
         (name = "watchlist", description = "The agencies an integrator works with; narrows the feed and webhooks."),
+        (name = "webhooks", description = "Signed pushes of events to an integrator's URL (Standard Webhooks)."),
         (name = "clients", description = "API clients (admins only)."),
         (name = "auth", description = "Tokens and the keys that verify them."),
         (name = "operations", description = "Probes for orchestrators.")
@@ -69,8 +71,61 @@ impl Modify for Shared {
         for (name, schema) in problems::schemas() {
             components.schemas.insert(name, schema);
         }
+        let mut payload = Vec::new();
+        <WebhookPayload as utoipa::ToSchema>::schemas(&mut payload);
+        payload.push(("WebhookPayload".into(), <WebhookPayload as utoipa::PartialSchema>::schema()));
+        for (name, schema) in payload {
+            components.schemas.entry(name).or_insert(schema);
+        }
         doc.components = Some(components);
+        doc.webhooks = Some(webhooks());
     }
+}
+
+/// The requests the service sends to a subscription's URL (OpenAPI 3.1 `webhooks`): one
+/// `POST` per event, signed per the Standard Webhooks specification.
+fn webhooks() -> utoipa::openapi::Paths {
+    use utoipa::openapi::content::ContentBuilder;
+    use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
+    use utoipa::openapi::request_body::RequestBodyBuilder;
+    use utoipa::openapi::response::ResponseBuilder;
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::{PathsBuilder, Ref, Required};
+
+    let header = |name: &str, description: &str, example: &str| {
+        ParameterBuilder::new()
+            .name(name)
+            .parameter_in(ParameterIn::Header)
+            .required(Required::True)
+            .description(Some(description))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .example(Some(serde_json::json!(example)))
+            .build()
+    };
+    let operation = OperationBuilder::new()
+        .operation_id(Some("event_webhook"))
+        .tag("webhooks")
+        .summary(Some("An event, pushed to a subscription's URL"))
+        .description(Some(
+            "Sent once per event a subscription matches, from an outbox written with the event.              Verify the signature before trusting the body: HMAC-SHA256, keyed with the secret's              bytes after `whsec_` (base64-decoded), over `{webhook-id}.{webhook-timestamp}.{body}`.              Answer any 2xx to acknowledge. Anything else, or no answer within the timeout, is              retried with exponential backoff and jitter (a `Retry-After` on 429 or 503 is              honoured); 410 disables the subscription, as do three days of failures. Retries              keep the `webhook-id`: drop a delivery whose id you have already processed.",
+        ))
+        .parameter(header("webhook-id", "The delivery's id, the same on every retry.", "msg_0193f0c19a007c3e8d553c1f0a7b2e11"))
+        .parameter(header("webhook-timestamp", "When this attempt was signed, in Unix seconds.", "1773108000"))
+        .parameter(header(
+            "webhook-signature",
+            "`v1,` and the base64 signature; during a secret rotation, one per secret, space-separated.",
+            "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+        ))
+        .request_body(Some(
+            RequestBodyBuilder::new()
+                .required(Some(Required::True))
+                .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("WebhookPayload"))).build())
+                .build(),
+        ))
+        .response("200", ResponseBuilder::new().description("Acknowledged (any 2xx)."))
+        .response("410", ResponseBuilder::new().description("Gone: the subscription is disabled and no more events are sent."))
+        .build();
+    PathsBuilder::new().path("event", PathItem::new(HttpMethod::Post, operation)).build()
 }
 
 /// The base document that route registration fills in.
