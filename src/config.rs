@@ -310,6 +310,36 @@ pub(crate) fn create_private_file(path: &Path) -> Result<Option<std::fs::File>, 
     }
 }
 
+/// Stores `contents` at `path` for its owner only, unless a file is there already: `true` when
+/// it was stored, `false` when another file was found (and left as it is). The contents are
+/// written whole under a name of their own, then linked to `path`, which fails if the file is
+/// there: when two processes start together on a fresh data directory, the second one takes the
+/// first one's file instead of replacing it or reading it half-written.
+pub(crate) fn store_new_private_file(path: &Path, contents: &[u8]) -> Result<bool, String> {
+    use std::io::Write;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dir(dir)?;
+    }
+    let mut draft = path.as_os_str().to_owned();
+    draft.push(format!(".{:016x}.tmp", rand::random::<u64>()));
+    let draft = PathBuf::from(draft);
+    let stored = create_private_file(&draft)
+        .and_then(|file| file.ok_or_else(|| format!("{} exists already", draft.display())))
+        .and_then(|mut file| {
+            file.write_all(contents)
+                .and_then(|()| file.sync_all())
+                .map_err(|e| format!("cannot write {}: {e}", draft.display()))
+        })
+        .and_then(|()| match std::fs::hard_link(&draft, path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(format!("cannot create {}: {e}", path.display())),
+        });
+    // The draft is not needed any more, whatever happened.
+    let _ = std::fs::remove_file(&draft);
+    stored
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,5 +397,21 @@ mod tests {
         assert!(err.contains("claim_ttl_seconds"), "{err}");
         let webhooks = WebhookConfig { retry_base_ms: 10, retry_max_ms: 5, ..WebhookConfig::default() };
         assert!(webhooks.validate().is_err());
+    }
+
+    #[test]
+    fn a_private_file_is_stored_once_and_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested").join("secret.bin");
+        assert!(store_new_private_file(&path, b"first").unwrap());
+        assert!(!store_new_private_file(&path, b"second").unwrap());
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        let left: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no draft is left behind");
     }
 }
