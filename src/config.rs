@@ -30,8 +30,53 @@ pub struct Config {
     pub log_format: LogFormat,
     /// How often `serve` applies the automatic certification rules; 0 turns it off.
     pub sweep_interval_seconds: u64,
+    /// The 32-byte key that seals secrets the service must use again (webhook signing secrets).
+    /// Empty: `<data_dir>/data-key.bin`, generated on first start. Losing it makes every sealed
+    /// value unreadable, so it is backed up with the database.
+    pub data_key_file: String,
     pub jwt: JwtConfig,
     pub limits: Limits,
+    pub webhooks: WebhookConfig,
+}
+
+/// Outgoing webhooks: how they are sent, retried and given up on.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhookConfig {
+    /// Lets targets be plain `http` and resolve to loopback, private or link-local addresses.
+    /// Off in production, where a target inside our network would let a subscriber probe it
+    /// (SSRF); on for tests and local demos, whose receivers listen on 127.0.0.1.
+    pub allow_private_targets: bool,
+    /// How long to wait for a target's TCP and TLS handshake, in milliseconds. Short: a receiver
+    /// that cannot be reached is better retried later than waited for.
+    pub connect_timeout_ms: u64,
+    /// How long one attempt may take in all, connecting and reading the answer included, in
+    /// milliseconds. It bounds how long a slow receiver holds a dispatcher slot.
+    pub timeout_ms: u64,
+    /// How much of a receiver's answer is read, in bytes. Only the status matters; the cap stops
+    /// a hostile or broken receiver from making us download without end.
+    pub max_response_bytes: usize,
+    /// Delay before the first retry, in milliseconds; each later one doubles (with jitter), so a
+    /// receiver that is down is not hammered while it recovers.
+    pub retry_base_ms: u64,
+    /// Longest delay between two attempts, in milliseconds (6 h): a receiver back after a long
+    /// outage still gets its events the same day. A `Retry-After` is honoured up to this.
+    pub retry_max_ms: u64,
+    /// A subscription whose deliveries have failed for this long is disabled (3 days), so that
+    /// an abandoned endpoint stops costing attempts; its owner can enable it again.
+    pub give_up_after_hours: u64,
+    /// How often the dispatcher looks for due deliveries when it found none, in milliseconds.
+    pub poll_interval_ms: u64,
+    /// How long a claimed delivery stays reserved for the process that claimed it, in seconds.
+    /// A process that dies mid-attempt loses its claim after this and another one retries. It
+    /// must exceed `timeout_ms`, or a slow attempt still running could be claimed and sent twice.
+    pub claim_ttl_seconds: u64,
+    /// Deliveries claimed at a time: enough to keep the dispatcher busy, few enough that a crash
+    /// delays only a handful by `claim_ttl_seconds`.
+    pub batch_size: u32,
+    /// Whether this process sends webhooks. Several replicas may all dispatch (claims keep them
+    /// apart); turning it off keeps a process to serving the API.
+    pub dispatch: bool,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -81,8 +126,10 @@ impl Default for Config {
             migrate_on_start: true,
             log_format: LogFormat::Pretty,
             sweep_interval_seconds: 3600,
+            data_key_file: String::new(),
             jwt: JwtConfig::default(),
             limits: Limits::default(),
+            webhooks: WebhookConfig::default(),
         }
     }
 }
@@ -103,6 +150,48 @@ impl Default for JwtConfig {
 impl Default for Limits {
     fn default() -> Self {
         Self { json_body_bytes: 256 * 1024, token_per_second: 5, token_burst: 20, api_per_second: 500, api_burst: 1000 }
+    }
+}
+
+impl Default for WebhookConfig {
+    fn default() -> Self {
+        Self {
+            allow_private_targets: false,
+            connect_timeout_ms: 5_000,
+            timeout_ms: 10_000,
+            max_response_bytes: 64 * 1024,
+            retry_base_ms: 30_000,
+            retry_max_ms: 6 * 3600 * 1000,
+            give_up_after_hours: 72,
+            poll_interval_ms: 1_000,
+            claim_ttl_seconds: 120,
+            batch_size: 20,
+            dispatch: true,
+        }
+    }
+}
+
+impl WebhookConfig {
+    /// Refuses settings that would make the dispatcher misbehave rather than fail: a claim that
+    /// can expire while its attempt is still running (a double delivery), or retry delays that
+    /// do not grow.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.timeout_ms == 0 || self.connect_timeout_ms == 0 {
+            return Err("webhooks.timeout_ms and webhooks.connect_timeout_ms must be positive".into());
+        }
+        if self.claim_ttl_seconds.saturating_mul(1000) <= self.timeout_ms {
+            return Err(format!(
+                "webhooks.claim_ttl_seconds ({} s) must exceed webhooks.timeout_ms ({} ms)",
+                self.claim_ttl_seconds, self.timeout_ms
+            ));
+        }
+        if self.retry_base_ms == 0 || self.retry_max_ms < self.retry_base_ms {
+            return Err("webhooks.retry_base_ms must be positive and at most webhooks.retry_max_ms".into());
+        }
+        if self.batch_size == 0 || self.poll_interval_ms == 0 {
+            return Err("webhooks.batch_size and webhooks.poll_interval_ms must be positive".into());
+        }
+        Ok(())
     }
 }
 
@@ -129,7 +218,9 @@ impl Config {
         if let Ok(url) = std::env::var("DATABASE_URL") {
             figment = figment.merge(Serialized::default("database_url", url));
         }
-        figment.extract().map_err(Box::new)
+        let config: Config = figment.extract().map_err(Box::new)?;
+        config.webhooks.validate().map_err(|e| Box::new(e.into()))?;
+        Ok(config)
     }
 
     /// Every key of the settings, dotted for the nested ones (`jwt`, `jwt.issuer`).
@@ -164,6 +255,14 @@ impl Config {
             self.data_dir.join("jwt-signing-key.pem")
         } else {
             PathBuf::from(&self.jwt.signing_key_file)
+        }
+    }
+
+    pub fn data_key_path(&self) -> PathBuf {
+        if self.data_key_file.is_empty() {
+            self.data_dir.join("data-key.bin")
+        } else {
+            PathBuf::from(&self.data_key_file)
         }
     }
 }
@@ -208,5 +307,111 @@ pub(crate) fn create_private_file(path: &Path) -> Result<Option<std::fs::File>, 
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(None),
         Err(e) => Err(format!("cannot create {}: {e}", path.display())),
+    }
+}
+
+/// Stores `contents` at `path` for its owner only, unless a file is there already: `true` when
+/// it was stored, `false` when another file was found (and left as it is). The contents are
+/// written whole under a name of their own, then linked to `path`, which fails if the file is
+/// there: when two processes start together on a fresh data directory, the second one takes the
+/// first one's file instead of replacing it or reading it half-written.
+pub(crate) fn store_new_private_file(path: &Path, contents: &[u8]) -> Result<bool, String> {
+    use std::io::Write;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dir(dir)?;
+    }
+    let mut draft = path.as_os_str().to_owned();
+    draft.push(format!(".{:016x}.tmp", rand::random::<u64>()));
+    let draft = PathBuf::from(draft);
+    let stored = create_private_file(&draft)
+        .and_then(|file| file.ok_or_else(|| format!("{} exists already", draft.display())))
+        .and_then(|mut file| {
+            file.write_all(contents)
+                .and_then(|()| file.sync_all())
+                .map_err(|e| format!("cannot write {}: {e}", draft.display()))
+        })
+        .and_then(|()| match std::fs::hard_link(&draft, path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(format!("cannot create {}: {e}", path.display())),
+        });
+    // The draft is not needed any more, whatever happened.
+    let _ = std::fs::remove_file(&draft);
+    stored
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The settings as `load` builds them, from the defaults and a TOML text (the environment
+    /// is left out: tests share one process and cannot set variables safely).
+    fn from_toml(text: &str) -> Result<Config, Box<figment::Error>> {
+        Figment::from(Serialized::defaults(Config::default())).merge(Toml::string(text)).extract().map_err(Box::new)
+    }
+
+    #[test]
+    fn the_webhook_settings_have_their_defaults_and_can_be_set_from_the_file() {
+        let config = from_toml("").unwrap();
+        assert!(!config.webhooks.allow_private_targets);
+        assert_eq!(config.webhooks.timeout_ms, 10_000);
+        assert_eq!(config.webhooks.retry_max_ms, 21_600_000);
+        assert_eq!(config.webhooks.give_up_after_hours, 72);
+        assert!(config.webhooks.dispatch);
+        config.webhooks.validate().unwrap();
+
+        let config =
+            from_toml("data_key_file = \"/keys/data.bin\"\n[webhooks]\nallow_private_targets = true\nbatch_size = 5\n")
+                .unwrap();
+        assert!(config.webhooks.allow_private_targets);
+        assert_eq!(config.webhooks.batch_size, 5);
+        assert_eq!(config.webhooks.claim_ttl_seconds, 120, "the keys not given keep their defaults");
+        assert_eq!(config.data_key_path(), PathBuf::from("/keys/data.bin"));
+    }
+
+    #[test]
+    fn an_unknown_webhook_setting_is_refused() {
+        let err = from_toml("[webhooks]\ntimeout_ms = 100\ntimout_ms = 5\n").unwrap_err();
+        assert!(err.to_string().contains("timout_ms"), "{err}");
+    }
+
+    #[test]
+    fn the_webhook_settings_can_come_from_the_environment() {
+        // `load` reads only the variables whose names are keys, nested ones included.
+        let keys = Config::keys().unwrap();
+        for key in ["data_key_file", "webhooks", "webhooks.allow_private_targets", "webhooks.claim_ttl_seconds"] {
+            assert!(keys.iter().any(|k| k == key), "{key} is not in {keys:?}");
+        }
+    }
+
+    #[test]
+    fn the_data_key_lives_in_the_data_dir_unless_named() {
+        let config = Config { data_dir: PathBuf::from("/srv/fairhire"), ..Config::default() };
+        assert_eq!(config.data_key_path(), PathBuf::from("/srv/fairhire/data-key.bin"));
+    }
+
+    #[test]
+    fn a_claim_that_could_expire_during_its_attempt_is_refused() {
+        let webhooks = WebhookConfig { timeout_ms: 120_000, claim_ttl_seconds: 120, ..WebhookConfig::default() };
+        let err = webhooks.validate().unwrap_err();
+        assert!(err.contains("claim_ttl_seconds"), "{err}");
+        let webhooks = WebhookConfig { retry_base_ms: 10, retry_max_ms: 5, ..WebhookConfig::default() };
+        assert!(webhooks.validate().is_err());
+    }
+
+    #[test]
+    fn a_private_file_is_stored_once_and_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested").join("secret.bin");
+        assert!(store_new_private_file(&path, b"first").unwrap());
+        assert!(!store_new_private_file(&path, b"second").unwrap());
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        let left: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no draft is left behind");
     }
 }

@@ -14,6 +14,7 @@ pub mod services;
 pub mod state;
 pub mod store;
 pub mod telemetry;
+pub mod webhooks;
 
 use std::net::TcpListener;
 use std::sync::Arc;

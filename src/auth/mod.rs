@@ -4,6 +4,7 @@ pub(crate) mod attestation;
 pub mod keys;
 pub(crate) mod permissions;
 pub(crate) mod principal;
+pub mod sealing;
 pub(crate) mod secrets;
 pub mod tokens;
 
