@@ -26,6 +26,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::api::fallback::RouteTable;
 use crate::api::middleware::{RateLimits, cross_origin, head_as_get, rate_limit, request_context};
 use crate::auth::keys::KeySet;
+use crate::auth::sealing::DataKey;
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::db::Db;
@@ -52,7 +53,8 @@ pub fn prepare(config: Config, clock: SharedClock) -> Result<AppState, String> {
         tracing::info!("loaded the default standard");
     }
     let keys = KeySet::load_or_generate(&config.signing_key_path(), &config.jwt.previous_public_key_files)?;
-    Ok(AppState { db, keys: Arc::new(keys), config: Arc::new(config), clock })
+    let data_key = DataKey::load_or_generate(&config.data_key_path())?;
+    Ok(AppState { db, keys: Arc::new(keys), data_key: Arc::new(data_key), config: Arc::new(config), clock })
 }
 
 /// Starts serving on `listener`. The returned server runs until stopped or signalled. Call it

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::auth::keys::KeySet;
+use crate::auth::sealing::DataKey;
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::db::Db;
@@ -11,6 +12,8 @@ use crate::db::Db;
 pub struct AppState {
     pub db: Db,
     pub keys: Arc<KeySet>,
+    /// Seals secrets the service must use again (webhook signing secrets).
+    pub data_key: Arc<DataKey>,
     pub config: Arc<Config>,
     pub clock: SharedClock,
 }

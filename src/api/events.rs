@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
+use crate::api::event_model::Event;
 use crate::api::extract::{AssessmentId, ValidQuery};
 use crate::api::problems::*;
 use crate::auth::{Action, Principal, authorize};
@@ -14,7 +15,6 @@ use crate::error::AppResult;
 use crate::services::events::ChainReport;
 use crate::state::AppState;
 use crate::store;
-use crate::api::event_model::Event;
 use crate::store::events::{EventRow, FeedFilter};
 
 /// A page of the feed.

@@ -71,7 +71,9 @@ event_types! {
     WebhookCreated = "webhook.created", public = false;
     WebhookDeleted = "webhook.deleted", public = false;
     WebhookSecretRotated = "webhook.secret_rotated", public = false;
+    /// The service disabled a subscription (410, or failing too long).
     WebhookDisabled = "webhook.disabled", public = false;
+    WebhookEnabled = "webhook.enabled", public = false;
 }
 
 /// What a reader's role and bindings let it read of the log.
