@@ -460,7 +460,16 @@ named!(
     ApplicationRes => "application",
     ActionRes => "corrective action",
     ClientRes => "API client",
+    WebhookRes => "webhook subscription",
+    DeliveryRes => "delivery",
 );
+
+/// A path segment that must be a UUID naming an `R`: the id in canonical form, or 404.
+pub fn path_uuid<R: Named>(raw: &str) -> Result<String, AppError> {
+    uuid::Uuid::try_parse(raw)
+        .map(|id| id.hyphenated().to_string())
+        .map_err(|_| AppError::NotFound(format!("no {} with id {raw}", R::WHAT)))
+}
 
 impl<R: Named> FromRequest for PathId<R> {
     type Error = AppError;
@@ -468,11 +477,7 @@ impl<R: Named> FromRequest for PathId<R> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let raw = req.match_info().get("id").unwrap_or("");
-        let parsed = match uuid::Uuid::try_parse(raw) {
-            Ok(id) => Ok(PathId(id.hyphenated().to_string(), std::marker::PhantomData)),
-            Err(_) => Err(AppError::NotFound(format!("no {} with id {raw}", R::WHAT))),
-        };
-        std::future::ready(parsed)
+        std::future::ready(path_uuid::<R>(raw).map(|id| PathId(id, std::marker::PhantomData)))
     }
 }
 
@@ -482,6 +487,7 @@ pub type BodyId = PathId<BodyRes>;
 pub type ApplicationId = PathId<ApplicationRes>;
 pub type ActionId = PathId<ActionRes>;
 pub type ClientId = PathId<ClientRes>;
+pub type WebhookId = PathId<WebhookRes>;
 
 #[cfg(test)]
 mod tests {
@@ -511,6 +517,8 @@ mod tests {
             stand_in_is_accepted::<services::certification_bodies::BodyInput>(),
             stand_in_is_accepted::<services::certification_bodies::BodyPatch>(),
             stand_in_is_accepted::<services::clients::ClientInput>(),
+            stand_in_is_accepted::<services::watchlist::WatchlistChange>(),
+            stand_in_is_accepted::<services::webhooks::SubscriptionInput>(),
             stand_in_is_accepted::<services::corrective_actions::PlanInput>(),
             stand_in_is_accepted::<services::corrective_actions::EvidenceInput>(),
             stand_in_is_accepted::<services::corrective_actions::RejectInput>(),

@@ -24,6 +24,7 @@ pub(crate) mod problems;
 pub(crate) mod public;
 pub(crate) mod standards;
 pub(crate) mod watchlist;
+pub(crate) mod webhooks;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -79,7 +80,15 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(events::list_assessment_events)
             .service(watchlist::list_watchlist)
             .service(watchlist::add_to_watchlist)
-            .service(watchlist::remove_from_watchlist),
+            .service(watchlist::remove_from_watchlist)
+            .service(webhooks::list_webhooks)
+            .service(webhooks::create_webhook)
+            .service(webhooks::get_webhook)
+            .service(webhooks::delete_webhook)
+            .service(webhooks::rotate_webhook_secret)
+            .service(webhooks::enable_webhook)
+            .service(webhooks::list_webhook_deliveries)
+            .service(webhooks::redeliver_webhook_delivery),
     );
 }
 

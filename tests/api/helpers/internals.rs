@@ -279,3 +279,20 @@ impl TestApp {
             .expect("edit an event");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks
+
+impl TestApp {
+    /// Disables a subscription as the dispatcher does when its receiver answers 410.
+    ///
+    /// Uses `services::webhooks::disable`.
+    pub async fn disable_webhook(&self, id: &str, reason: &str) {
+        let (id, reason, now) = (id.to_owned(), reason.to_owned(), self.state.clock.now());
+        self.state
+            .db
+            .write(move |c| fairhire::services::webhooks::disable(c, &id, &reason, now))
+            .await
+            .expect("disable a webhook");
+    }
+}
