@@ -324,6 +324,7 @@ impl DeliveryStatus {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DeliveryQuery {
+    #[param(inline)]
     pub status: Option<DeliveryStatus>,
     /// Page size, 1–200 (default 50).
     #[validate(range(min = 1, max = 200))]
