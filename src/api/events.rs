@@ -53,7 +53,12 @@ pub struct FeedQuery {
     pub after: Option<i64>,
     /// Comma-separated event types, e.g. `certification.status_changed,agency.licence_changed`.
     #[validate(length(min = 1, max = 2000), custom(function = "event_types"))]
-    #[param(example = "certification.status_changed,agency.grade_changed")]
+    #[param(
+        example = "certification.status_changed,agency.grade_changed",
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^ *[a-z_]+\.[a-z_]+ *(, *[a-z_]+\.[a-z_]+ *)*$"
+    )]
     pub types: Option<String>,
     #[validate(custom(function = "uuid"))]
     #[param(format = Uuid)]

@@ -14,7 +14,7 @@ use crate::domain::roles::Role;
 macro_rules! event_types {
     ($($(#[$doc:meta])* $variant:ident = $name:literal, public = $public:literal;)*) => {
         /// What happened. The wire name is `<subject>.<what>`.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[derive(strum::IntoStaticStr, strum::EnumString, strum::Display, strum::EnumIter)]
         pub enum EventType {
             $($(#[$doc])* #[serde(rename = $name)] #[strum(serialize = $name)] $variant,)*
@@ -74,6 +74,26 @@ event_types! {
     /// The service disabled a subscription (410, or failing too long).
     WebhookDisabled = "webhook.disabled", public = false;
     WebhookEnabled = "webhook.enabled", public = false;
+}
+
+// By hand: utoipa's derive does not read a `rename` passed through a macro, and would document
+// the Rust names instead of the wire names.
+impl utoipa::PartialSchema for EventType {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use strum::IntoEnumIterator;
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("What happened: `<subject>.<what>`."))
+            .enum_values(Some(EventType::iter().map(|t| t.to_string())))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for EventType {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("EventType")
+    }
 }
 
 /// What a reader's role and bindings let it read of the log.
