@@ -10,7 +10,7 @@ use crate::api::extract::{AssessmentId, ValidQuery};
 use crate::api::problems::*;
 use crate::auth::{Action, Principal, authorize};
 use crate::domain::events::{EventType, Scope};
-use crate::domain::fields::{uuid, valid_country};
+use crate::domain::fields::{uuid, valid_corridor, valid_country};
 use crate::error::AppResult;
 use crate::services::events::ChainReport;
 use crate::state::AppState;
@@ -34,14 +34,6 @@ fn event_types(list: &str) -> Result<(), ValidationError> {
     }
 }
 
-fn valid_corridor(value: &str) -> Result<(), ValidationError> {
-    match value.split_once('-') {
-        Some((from, to)) if valid_country(from).is_ok() && valid_country(to).is_ok() => Ok(()),
-        _ => Err(ValidationError::new("corridor").with_message(
-            "must be two ISO 3166-1 alpha-2 codes, origin then destination, joined by a dash: NP-QA".into(),
-        )),
-    }
-}
 
 #[derive(Debug, Default, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -22,6 +22,16 @@ pub fn valid_country(code: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// A recruitment corridor: origin and destination country, joined by a dash (`NP-QA`).
+pub fn valid_corridor(value: &str) -> Result<(), ValidationError> {
+    match value.split_once('-') {
+        Some((from, to)) if valid_country(from).is_ok() && valid_country(to).is_ok() => Ok(()),
+        _ => Err(ValidationError::new("corridor").with_message(
+            "must be two ISO 3166-1 alpha-2 codes, origin then destination, joined by a dash: NP-QA".into(),
+        )),
+    }
+}
+
 /// The years a date in the registry can fall in. Anything outside is a typing slip (`0202`,
 /// `20266`) and, before 4714 BC, cannot be stored on PostgreSQL.
 pub const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
