@@ -34,7 +34,6 @@ fn event_types(list: &str) -> Result<(), ValidationError> {
     }
 }
 
-
 #[derive(Debug, Default, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]

@@ -10,7 +10,7 @@
 //! runs from start to commit on one blocking thread.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -176,6 +176,13 @@ pub(crate) fn append_staged(conn: &mut DbConnection) -> AppResult<Vec<EventRow>>
 
 /// The first break in the chain, if any, with how many events were checked.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({
+    "intact": false,
+    "events_checked": 1204,
+    "last_sequence": 1204,
+    "first_broken_sequence": 311,
+    "problem": "its content does not match its hash: it was changed after it was written"
+}))]
 pub struct ChainReport {
     /// True when every event still gives its hash and names the one before it, and the chain
     /// head names the last event.
@@ -228,12 +235,8 @@ pub fn verify(conn: &mut DbConnection) -> AppResult<ChainReport> {
     })
 }
 
-/// Groups rows by agency id, for the deliveries' filters.
+/// The agencies these events are about, each once.
 pub(crate) fn agency_ids(rows: &[EventRow]) -> Vec<String> {
-    let mut seen: HashMap<&str, ()> = HashMap::new();
-    rows.iter()
-        .filter_map(|r| r.agency_id.as_deref())
-        .filter(|id| seen.insert(id, ()).is_none())
-        .map(str::to_owned)
-        .collect()
+    let mut seen = HashSet::new();
+    rows.iter().filter_map(|r| r.agency_id.as_deref()).filter(|id| seen.insert(*id)).map(str::to_owned).collect()
 }
