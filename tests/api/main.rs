@@ -25,3 +25,4 @@ mod schema_parity;
 mod seed;
 mod standards;
 mod typed_rows;
+mod webhooks_delivery;
