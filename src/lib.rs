@@ -54,11 +54,22 @@ pub fn prepare(config: Config, clock: SharedClock) -> Result<AppState, String> {
     }
     let keys = KeySet::load_or_generate(&config.signing_key_path(), &config.jwt.previous_public_key_files)?;
     let data_key = DataKey::load_or_generate(&config.data_key_path())?;
-    Ok(AppState { db, keys: Arc::new(keys), data_key: Arc::new(data_key), config: Arc::new(config), clock })
+    Ok(AppState {
+        db,
+        keys: Arc::new(keys),
+        data_key: Arc::new(data_key),
+        config: Arc::new(config),
+        clock,
+        jobs: jobs::Jobs::default(),
+    })
 }
 
-/// Starts serving on `listener`. The returned server runs until stopped or signalled. Call it
-/// inside a Tokio runtime: it also starts the rate limiter's housekeeping task.
+/// Starts serving on `listener`. The returned server runs until stopped through its handle
+/// (`Server::handle`); it does not listen for signals itself, since stopping the process takes
+/// more than stopping the server (`fairhire serve` does both on SIGTERM). Call it inside a
+/// Tokio runtime: it also starts the rate limiter's housekeeping task and the background jobs
+/// (the sweeper, the webhook dispatcher). Once the server has stopped, call `state.jobs.stop()`
+/// and await it: the dispatcher finishes its attempts in flight and gives back its claims.
 pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::Server, String> {
     let doc = api::openapi();
     let routes = web::Data::new(RouteTable::from_openapi(&doc));
@@ -71,9 +82,7 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::S
             sweep.forget_idle();
         }
     });
-    if state.config.sweep_interval_seconds > 0 {
-        jobs::sweeper::spawn(state.clone(), std::time::Duration::from_secs(state.config.sweep_interval_seconds));
-    }
+    let jobs_state = state.clone();
     let state = web::Data::new(state);
     let server = HttpServer::new(move || {
         let docs = SwaggerUi::new("/docs/{_:.*}")
@@ -97,8 +106,18 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::S
             .wrap(from_fn(request_context))
             .wrap(from_fn(cross_origin))
     })
+    .disable_signals()
     .listen(listener)
     .map_err(|e| format!("cannot listen: {e}"))?
     .run();
+    // The jobs start once the server could listen, so that a start that fails leaves none running.
+    if jobs_state.config.sweep_interval_seconds > 0 {
+        let every = std::time::Duration::from_secs(jobs_state.config.sweep_interval_seconds);
+        jobs::sweeper::spawn(jobs_state.clone(), every);
+    }
+    if jobs_state.config.webhooks.dispatch {
+        let dispatcher = jobs::dispatcher::spawn(jobs_state.clone())?;
+        jobs_state.jobs.track(dispatcher);
+    }
     Ok(server)
 }

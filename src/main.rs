@@ -207,7 +207,81 @@ fn serve(config: Config) -> Result<(), String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(address = %addr, "fairhire listening");
     runtime.block_on(async move {
+        // Listening before anything starts: a signal that came while nothing handled it yet
+        // would end the process at once, with webhook deliveries left claimed.
+        let signals = StopSignals::listen()?;
+        let jobs = state.jobs.clone();
         let server = fairhire::start(state, listener)?;
-        server.await.map_err(|e| format!("server stopped: {e}"))
+        let handle = server.handle();
+        tokio::spawn(async move {
+            let graceful = signals.stop_requested().await;
+            handle.stop(graceful).await;
+        });
+        let served = server.await.map_err(|e| format!("server stopped: {e}"));
+        // Before the process exits: the dispatcher finishes the attempts in flight and gives
+        // back its claims, so that no delivery waits for a claim to expire.
+        jobs.stop().await;
+        served
     })
+}
+
+/// The signals that stop `fairhire serve`: SIGTERM (what an orchestrator sends) stops the HTTP
+/// server gracefully, letting the requests in progress finish; SIGINT and SIGQUIT stop it at
+/// once. Either way the background jobs then finish what they are doing. A second signal ends
+/// the process there and then.
+#[cfg(unix)]
+struct StopSignals {
+    terminate: tokio::signal::unix::Signal,
+    interrupt: tokio::signal::unix::Signal,
+    quit: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl StopSignals {
+    fn listen() -> Result<StopSignals, String> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let listen = |kind: SignalKind| signal(kind).map_err(|e| format!("cannot listen for signals: {e}"));
+        Ok(StopSignals {
+            terminate: listen(SignalKind::terminate())?,
+            interrupt: listen(SignalKind::interrupt())?,
+            quit: listen(SignalKind::quit())?,
+        })
+    }
+
+    /// Waits for the first signal; true when it asks for a graceful stop. Then watches for a
+    /// second one.
+    async fn stop_requested(mut self) -> bool {
+        let (name, graceful) = tokio::select! {
+            _ = self.terminate.recv() => ("SIGTERM", true),
+            _ = self.interrupt.recv() => ("SIGINT", false),
+            _ = self.quit.recv() => ("SIGQUIT", false),
+        };
+        tracing::info!(signal = name, graceful, "stopping: the HTTP server first, then the background jobs");
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = self.terminate.recv() => {}
+                _ = self.interrupt.recv() => {}
+                _ = self.quit.recv() => {}
+            }
+            tracing::warn!("a second signal: exiting now; webhook claims still held expire by themselves");
+            std::process::exit(1);
+        });
+        graceful
+    }
+}
+
+#[cfg(not(unix))]
+struct StopSignals;
+
+#[cfg(not(unix))]
+impl StopSignals {
+    fn listen() -> Result<StopSignals, String> {
+        Ok(StopSignals)
+    }
+
+    async fn stop_requested(self) -> bool {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("stopping: the HTTP server first, then the background jobs");
+        false
+    }
 }

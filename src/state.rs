@@ -7,6 +7,7 @@ use crate::auth::sealing::DataKey;
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::db::Db;
+use crate::jobs::Jobs;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -16,4 +17,7 @@ pub struct AppState {
     pub data_key: Arc<DataKey>,
     pub config: Arc<Config>,
     pub clock: SharedClock,
+    /// The background jobs `fairhire::start` spawned (the webhook dispatcher, the sweeper) and
+    /// the signal that stops them.
+    pub jobs: Jobs,
 }

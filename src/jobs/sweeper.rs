@@ -25,15 +25,19 @@ pub async fn sweep_once(state: &AppState) -> AppResult<SweepReport> {
     Ok(report)
 }
 
-/// Sweeps every `every` until the process stops. A failed pass is logged and retried next time.
+/// Sweeps every `every` until the application's jobs are stopped. A failed pass is logged and
+/// retried next time.
 pub fn spawn(state: AppState, every: Duration) {
-    tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(every);
+    let jobs = state.jobs.clone();
+    let mut stop = jobs.stopping();
+    jobs.track(tokio::spawn(async move {
         loop {
-            ticker.tick().await;
             if let Err(e) = sweep_once(&state).await {
                 tracing::error!(error = %e, "certification sweep failed");
             }
+            if crate::jobs::pause_unless_stopped(&mut stop, every).await {
+                break;
+            }
         }
-    });
+    }));
 }

@@ -10,6 +10,7 @@ pub mod clients;
 pub mod corrective_actions;
 pub mod events;
 pub mod idempotency;
+pub mod outbox;
 pub mod standards;
 pub mod watchlist;
 pub mod webhooks;

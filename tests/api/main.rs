@@ -26,3 +26,4 @@ mod seed;
 mod standards;
 mod typed_rows;
 mod webhooks;
+mod webhooks_delivery;

@@ -1,20 +1,25 @@
 //! THE ONLY PLACES TESTS REACH UNDER THE HTTP API.
 //!
 //! Everything here touches the library's internals (`fairhire::store` rows and functions, the
-//! sweeper job, the demo seeder, `fairhire::error`) so that no test file has to. When those
+//! sweeper job, the demo seeder, `fairhire::error`, webhook subscriptions and their outbox) so
+//! that no test file has to. When those
 //! internals change, only this file changes: each function names what it uses.
 
 use chrono::{DateTime, Utc};
+use fairhire::auth::Principal;
 use fairhire::auth::tokens::{self, Subject};
 use fairhire::domain::agency::CertificationStatus;
+use fairhire::domain::events::EventType;
 use fairhire::domain::roles::Role;
 use fairhire::error::{AppError, AppResult};
 use fairhire::seed::Summary;
 use fairhire::services::certification::SweepReport;
+use fairhire::services::webhooks::{self, SubscriptionInput};
 use fairhire::store;
 use fairhire::store::agencies::Filter;
 use fairhire::store::certifications::CertificateRow;
 use fairhire::store::clients::ClientRow;
+use fairhire::webhooks::signing::WebhookSecret;
 use uuid::Uuid;
 
 use super::TestApp;
@@ -294,5 +299,168 @@ impl TestApp {
             .write(move |c| fairhire::services::webhooks::disable(c, &id, &reason, now))
             .await
             .expect("disable a webhook");
+    }
+}
+
+/// A subscription made by [`TestApp::subscribe`]: its id, its owner, and its secret as the owner
+/// was shown it (`whsec_…`).
+pub struct Subscription {
+    pub id: String,
+    pub secret: String,
+    owner: Principal,
+}
+
+/// A delivery as stored in the outbox.
+#[derive(Debug, Clone)]
+pub struct StoredDelivery {
+    /// The `webhook-id` of its every attempt.
+    pub id: String,
+    pub status: String,
+    pub attempts: i32,
+    pub claimed_by: Option<String>,
+    pub last_error: Option<String>,
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+/// An attempt as recorded.
+#[derive(Debug, Clone)]
+pub struct StoredAttempt {
+    pub delivery_id: String,
+    pub attempted_at: DateTime<Utc>,
+    pub instance: String,
+    pub status_code: Option<i32>,
+    pub error: Option<String>,
+    pub retry_after_seconds: Option<i64>,
+}
+
+/// What the dispatcher changes on a subscription.
+#[derive(Debug, Clone)]
+pub struct StoredSubscription {
+    pub enabled: bool,
+    pub disabled_reason: Option<String>,
+    pub failing_since: Option<DateTime<Utc>>,
+}
+
+impl TestApp {
+    /// Subscribes a new admin client (who may read every event) to the event types `types` at
+    /// `url`, with a fresh secret sealed by the app's data key, as the webhooks API does; the
+    /// URL is not checked, so a test may point it at a loopback receiver.
+    ///
+    /// Uses `services::webhooks::{create, SubscriptionInput}`, `webhooks::signing::WebhookSecret`,
+    /// `AppState::data_key` and `auth::Principal`.
+    pub async fn subscribe(&self, url: &str, types: &[&str]) -> Subscription {
+        let owner = Principal {
+            client_id: self.insert_client(Role::Admin, None, None).await,
+            role: Role::Admin,
+            certification_body_id: None,
+            agency_id: None,
+        };
+        let secret = WebhookSecret::generate().expose();
+        let sealed = self.state.data_key.seal(&secret).unwrap();
+        let input = SubscriptionInput {
+            url: url.to_owned(),
+            description: None,
+            event_types: types.iter().map(|t| t.parse::<EventType>().expect("an event type")).collect(),
+            agency_id: None,
+            country: None,
+            corridor: None,
+            watchlist_only: false,
+        };
+        let now = self.state.clock.now();
+        let who = owner.clone();
+        let row = self
+            .state
+            .db
+            .write(move |conn| webhooks::create(conn, &who, input, sealed, now))
+            .await
+            .expect("subscription created");
+        Subscription { id: row.id, secret, owner }
+    }
+
+    /// Gives the subscription a new secret, as its owner would; returns it. The old one keeps
+    /// signing beside it for a day.
+    ///
+    /// Uses `services::webhooks::rotate_secret`, `webhooks::signing::WebhookSecret` and
+    /// `AppState::data_key`.
+    pub async fn rotate_webhook_secret(&self, subscription: &Subscription) -> String {
+        let secret = WebhookSecret::generate().expose();
+        let sealed = self.state.data_key.seal(&secret).unwrap();
+        let (who, id, now) = (subscription.owner.clone(), subscription.id.clone(), self.state.clock.now());
+        self.state.db.write(move |conn| webhooks::rotate_secret(conn, &who, &id, sealed, now)).await.unwrap();
+        secret
+    }
+
+    /// The subscription's deliveries, oldest first.
+    ///
+    /// Uses `store::webhooks::deliveries_page` (`DeliveryRow`).
+    pub async fn deliveries(&self, subscription_id: &str) -> Vec<StoredDelivery> {
+        let id = subscription_id.to_owned();
+        let rows = self.state.db.read(move |c| store::webhooks::deliveries_page(c, &id, None, None, 10_000)).await;
+        let mut deliveries: Vec<StoredDelivery> = rows
+            .unwrap()
+            .into_iter()
+            .map(|(row, _)| StoredDelivery {
+                id: row.id,
+                status: row.status,
+                attempts: row.attempts,
+                claimed_by: row.claimed_by,
+                last_error: row.last_error,
+                delivered_at: row.delivered_at,
+            })
+            .collect();
+        deliveries.reverse();
+        deliveries
+    }
+
+    /// Every attempt of the subscription's deliveries, in the order they were made.
+    ///
+    /// Uses `store::webhooks::{deliveries_page, attempts_of}` (`AttemptRow`).
+    pub async fn attempts(&self, subscription_id: &str) -> Vec<StoredAttempt> {
+        let id = subscription_id.to_owned();
+        let rows = self
+            .state
+            .db
+            .read(move |c| {
+                let ids: Vec<String> = store::webhooks::deliveries_page(c, &id, None, None, 10_000)?
+                    .into_iter()
+                    .map(|(row, _)| row.id)
+                    .collect();
+                store::webhooks::attempts_of(c, &ids)
+            })
+            .await
+            .unwrap();
+        let mut attempts: Vec<StoredAttempt> = rows
+            .into_iter()
+            .map(|row| StoredAttempt {
+                delivery_id: row.delivery_id,
+                attempted_at: row.attempted_at,
+                instance: row.instance,
+                status_code: row.status_code,
+                error: row.error,
+                retry_after_seconds: row.retry_after_seconds,
+            })
+            .collect();
+        attempts.sort_by_key(|a| a.attempted_at);
+        attempts
+    }
+
+    /// The subscription as stored.
+    ///
+    /// Uses `store::webhooks::find` (`SubscriptionRow`).
+    pub async fn stored_subscription(&self, id: &str) -> StoredSubscription {
+        let id = id.to_owned();
+        let row = self.state.db.read(move |c| store::webhooks::find(c, &id)).await.unwrap().expect("subscription");
+        StoredSubscription {
+            enabled: row.enabled,
+            disabled_reason: row.disabled_reason,
+            failing_since: row.failing_since,
+        }
+    }
+
+    /// Stops the app's background jobs (the webhook dispatcher) and leaves its HTTP API serving.
+    ///
+    /// Uses `AppState::jobs` (`fairhire::jobs::Jobs::stop`).
+    pub async fn stop_dispatcher(&self) {
+        self.state.jobs.stop().await;
     }
 }

@@ -6,10 +6,14 @@
 //! - [`fixtures`]: the request bodies, the test standard and the fixed start time;
 //! - [`world`]: builders of the usual cast (a body with its staff, an agency that applied, a
 //!   finalized audit) through the HTTP API;
-//! - [`internals`]: the only places tests reach under the HTTP API into the library's store.
+//! - [`internals`]: the only places tests reach under the HTTP API into the library's store;
+//! - [`receiver`]: a webhook receiver that records what it is sent and answers as scripted;
+//! - [`process`]: `fairhire serve` run as its own process on a test app's database.
 
 mod fixtures;
 mod internals;
+mod process;
+mod receiver;
 mod world;
 
 use std::net::TcpListener;
@@ -28,12 +32,15 @@ use uuid::Uuid;
 
 pub use fixtures::*;
 pub use internals::*;
+pub use process::*;
+pub use receiver::*;
 pub use world::*;
 
 pub struct TestApp {
     pub address: String,
     pub http: reqwest::Client,
     pub state: AppState,
+    server: actix_web::dev::ServerHandle,
     _dir: tempfile::TempDir,
     _schema: Option<TempSchema>,
 }
@@ -107,13 +114,37 @@ impl TestApp {
         let mut config =
             Config { data_dir: dir.path().to_path_buf(), database_url: url, db_pool_size: 2, ..Config::default() };
         adjust(&mut config);
+        Self::launch(config, clock, dir, schema).await
+    }
+
+    async fn launch(config: Config, clock: SharedClock, dir: tempfile::TempDir, schema: Option<TempSchema>) -> TestApp {
         let state =
             tokio::task::spawn_blocking(move || fairhire::prepare(config, clock)).await.unwrap().expect("app prepares");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let address = format!("http://{}", listener.local_addr().unwrap());
         let server = fairhire::start(state.clone(), listener).expect("server starts");
+        let handle = server.handle();
         tokio::spawn(server);
-        TestApp { address, http: reqwest::Client::new(), state, _dir: dir, _schema: schema }
+        TestApp { address, http: reqwest::Client::new(), state, server: handle, _dir: dir, _schema: schema }
+    }
+
+    /// Stops the app as `fairhire serve` stops on SIGTERM: the HTTP server, then the background
+    /// jobs (the webhook dispatcher finishes its attempts in flight and gives back its claims).
+    pub async fn stop(&self) {
+        self.server.stop(true).await;
+        self.state.jobs.stop().await;
+    }
+
+    /// Stops the app and starts a new one on the same database, data directory and clock, with
+    /// its settings changed by `adjust`: a restart.
+    pub async fn restart(self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        self.stop().await;
+        let TestApp { state, _dir, _schema, .. } = self;
+        let mut config = (*state.config).clone();
+        adjust(&mut config);
+        let clock = state.clock.clone();
+        drop(state);
+        Self::launch(config, clock, _dir, _schema).await
     }
 }
 
@@ -254,4 +285,23 @@ pub fn id(resource: &Value) -> &str {
 /// The ids of a page's `data`, in order.
 pub fn ids(page: &Value) -> Vec<String> {
     page["data"].as_array().unwrap().iter().map(|r| id(r).to_owned()).collect()
+}
+
+/// Asks `probe` until what it returns satisfies `done`, for at most [`ARRIVAL_DEADLINE`]; returns
+/// the last answer. For what happens in the background (a webhook delivered, a claim released).
+pub async fn eventually<T, F, Fut>(what: &str, mut probe: F, done: impl Fn(&T) -> bool) -> T
+where
+    T: std::fmt::Debug,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let started = std::time::Instant::now();
+    loop {
+        let value = probe().await;
+        if done(&value) {
+            return value;
+        }
+        assert!(started.elapsed() < ARRIVAL_DEADLINE, "waited {ARRIVAL_DEADLINE:?} for {what}; last saw {value:#?}");
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
 }
