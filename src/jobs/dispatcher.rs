@@ -21,7 +21,7 @@ use tokio::task::JoinHandle;
 
 use crate::api::event_model::WebhookPayload;
 use crate::error::{AppError, AppResult};
-use crate::services::webhooks::{self, Claimed, Recorded, Verdict};
+use crate::services::deliveries::{self, Claimed, Recorded, Verdict};
 use crate::state::AppState;
 use crate::store;
 use crate::store::events::EventRow;
@@ -109,7 +109,7 @@ impl Dispatcher {
             i64::try_from(config.claim_ttl_seconds).ok().and_then(TimeDelta::try_seconds).unwrap_or(TimeDelta::MAX);
         let limit = i64::from(config.batch_size.max(1));
         let instance = self.instance.clone();
-        let claimed = self.state.db.write(move |c| webhooks::claim_due(c, &instance, now, ttl, limit)).await?;
+        let claimed = self.state.db.write(move |c| deliveries::claim_due(c, &instance, now, ttl, limit)).await?;
         let count = claimed.len();
         // The batch bounds how many attempts are in flight at once.
         futures_util::future::join_all(claimed.into_iter().map(|claimed| self.deliver(claimed))).await;
@@ -224,7 +224,15 @@ impl Dispatcher {
                 .state
                 .db
                 .write(move |c| {
-                    webhooks::record_attempt(c, &instance, &subscription_id, &attempt, verdict, give_up_after, finished)
+                    deliveries::record_attempt(
+                        c,
+                        &instance,
+                        &subscription_id,
+                        &attempt,
+                        verdict,
+                        give_up_after,
+                        finished,
+                    )
                 })
                 .await;
             match result {
@@ -284,7 +292,7 @@ impl Dispatcher {
     /// deliveries at once instead of after the claims expire.
     async fn release(&self) {
         let instance = self.instance.clone();
-        match self.state.db.write(move |c| webhooks::release(c, &instance)).await {
+        match self.state.db.write(move |c| deliveries::release(c, &instance)).await {
             Ok(0) => tracing::info!(instance = %self.instance, "webhook dispatcher stopped"),
             Ok(released) => {
                 tracing::info!(instance = %self.instance, released, "webhook dispatcher stopped; claims released");

@@ -16,6 +16,7 @@ pub mod certification;
 pub mod certification_bodies;
 pub mod clients;
 pub mod corrective_actions;
+pub mod deliveries;
 pub mod events;
 pub mod idempotency;
 pub mod standards;
