@@ -13,7 +13,7 @@ use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::db::types::Json;
 use crate::domain::events::{EventType, Scope};
-use crate::domain::fields::{not_blank, uuid, valid_corridor, valid_country};
+use crate::domain::fields::{not_blank, not_null, uuid, valid_corridor, valid_country};
 use crate::error::{AppError, AppResult};
 use crate::services::events::{self, Draft};
 use crate::services::{new_id, validate};
@@ -55,7 +55,7 @@ pub struct SubscriptionInput {
     #[schema(format = Uuid)]
     pub agency_id: Option<String>,
     /// Only agencies registered in, recruiting from or placing workers in this country.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     #[validate(custom(function = "valid_country"))]
     #[schema(schema_with = crate::domain::schema::country)]
     pub country: Option<String>,

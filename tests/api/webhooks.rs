@@ -70,6 +70,7 @@ async fn a_subscription_is_refused_an_unsafe_url_or_unknown_filter() {
         (json!({"url": HOOK, "event_types": ["agency.exploded"]}), "event_types[0]"),
         (json!({"url": HOOK, "corridor": "NP"}), "corridor"),
         (json!({"url": HOOK, "country": "XX"}), "country"),
+        (json!({"url": HOOK, "country": null}), "country"),
         (json!({"url": HOOK, "agency_id": MISSING}), "agency_id"),
         (json!({"url": HOOK, "secret": "whsec_mine"}), "secret"),
         (json!({}), "url"),
