@@ -48,6 +48,8 @@ endpoints=(
   "registry search (token)|/v1/agencies?origin=NP&sector=construction|yes"
   "agency (token)|/v1/agencies/$agency|yes"
   "due diligence (token)|/v1/agencies/$agency/due-diligence|yes"
+  "change feed, 100 events|/v1/events?after=0&limit=100|yes"
+  "change feed, filtered|/v1/events?after=0&types=certification.status_changed&country=NP&limit=100|yes"
 )
 
 printf '\n%-30s %12s %10s %10s %8s\n' endpoint "req/s" "p50 ms" "p99 ms" ratio

@@ -25,6 +25,7 @@ CREATE INDEX events_agency ON events (agency_id, sequence);
 CREATE INDEX events_body ON events (certification_body_id, sequence);
 CREATE INDEX events_subject ON events (subject_id, sequence);
 CREATE INDEX events_public ON events (public, sequence);
+CREATE INDEX events_type ON events (event_type, sequence);
 
 -- The last link of the chain. One row; an append locks it until its transaction ends.
 CREATE TABLE event_chain_head (
