@@ -16,7 +16,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use crate::config::{create_private_dir, create_private_file};
+use crate::config::store_new_private_file;
 
 /// A public key as a JSON Web Key (RFC 8037, OKP / Ed25519).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -124,31 +124,11 @@ fn read_private_pem(path: &Path) -> Result<SigningKey, String> {
 /// start together on a fresh data directory, the second one takes the first one's key instead
 /// of replacing it or reading a half-written file.
 fn generate(path: &Path) -> Result<SigningKey, String> {
-    use std::io::Write;
     let key = SigningKey::generate(&mut rand::rngs::OsRng);
     let pem = key
         .to_pkcs8_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
         .map_err(|e| format!("cannot encode the signing key: {e}"))?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        create_private_dir(dir)?;
-    }
-    let mut draft = path.as_os_str().to_owned();
-    draft.push(format!(".{:016x}.tmp", rand::random::<u64>()));
-    let draft = std::path::PathBuf::from(draft);
-    let stored = create_private_file(&draft)
-        .and_then(|file| file.ok_or_else(|| format!("{} exists already", draft.display())))
-        .and_then(|mut file| {
-            file.write_all(pem.as_bytes())
-                .and_then(|()| file.sync_all())
-                .map_err(|e| format!("cannot write {}: {e}", draft.display()))
-        })
-        .and_then(|()| match std::fs::hard_link(&draft, path) {
-            Ok(()) => Ok(true),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-            Err(e) => Err(format!("cannot create {}: {e}", path.display())),
-        });
-    // The draft is not needed any more, whatever happened.
-    let _ = std::fs::remove_file(&draft);
+    let stored = store_new_private_file(path, pem.as_bytes());
     if stored? {
         tracing::info!(path = %path.display(), "generated a new token signing key");
         Ok(key)
