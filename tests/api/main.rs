@@ -6,6 +6,7 @@ mod agencies;
 mod applications;
 mod assessments;
 mod auth;
+mod browser;
 mod certification;
 mod certification_bodies;
 mod certification_rules;
