@@ -75,10 +75,10 @@ pub async fn request_context(
         Ok(Ok(res)) => {
             let res = res.map_into_boxed_body();
             if res.status().is_client_error() || res.status().is_server_error() {
-                let is_problem = res
-                    .headers()
-                    .get(header::CONTENT_TYPE)
-                    .is_some_and(|ct| ct.as_bytes().starts_with(b"application/problem+json"));
+                let content_type = res.headers().get(header::CONTENT_TYPE).map(HeaderValue::as_bytes);
+                // The pages' error pages are HTML in the reader's language, and stay so.
+                let is_problem = content_type
+                    .is_some_and(|ct| ct.starts_with(b"application/problem+json") || ct.starts_with(b"text/html"));
                 let app_error = res.response().error().and_then(|e| e.as_error::<AppError>());
                 if let Some(err) = app_error {
                     // Render again, now that the path is known.

@@ -184,7 +184,7 @@ impl PublicAgency {
 }
 
 /// The agency with its certificate and last audit, or 404.
-async fn load(state: &AppState, id: String) -> AppResult<PublicAgency> {
+pub(crate) async fn load(state: &AppState, id: String) -> AppResult<PublicAgency> {
     let lookup = id.clone();
     let found = state
         .db
