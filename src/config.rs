@@ -113,6 +113,11 @@ pub struct Limits {
     /// Requests per second allowed to one client address on everything else.
     pub api_per_second: u32,
     pub api_burst: u32,
+    /// Worker reports one client address may file per hour (`POST /v1/public/reports` and the
+    /// form), after a first burst. Generous, because many workers share one address behind a
+    /// mobile carrier's NAT or a hostel's Wi-Fi; the bucket lives in memory only.
+    pub reports_per_hour: u32,
+    pub reports_burst: u32,
 }
 
 impl Default for Config {
@@ -149,7 +154,15 @@ impl Default for JwtConfig {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { json_body_bytes: 256 * 1024, token_per_second: 5, token_burst: 20, api_per_second: 500, api_burst: 1000 }
+        Self {
+            json_body_bytes: 256 * 1024,
+            token_per_second: 5,
+            token_burst: 20,
+            api_per_second: 500,
+            api_burst: 1000,
+            reports_per_hour: 20,
+            reports_burst: 5,
+        }
     }
 }
 

@@ -14,13 +14,16 @@ pub mod services;
 pub mod state;
 pub mod store;
 pub mod telemetry;
+pub mod web;
 pub mod webhooks;
 
 use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpResponse, HttpServer, web};
+use actix_web::{App, HttpResponse, HttpServer};
+// `web` names the crate's pages module, so actix's `web` items are imported by name.
+use actix_web::web::{Data, get, to};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::fallback::RouteTable;
@@ -72,8 +75,8 @@ pub fn prepare(config: Config, clock: SharedClock) -> Result<AppState, String> {
 /// and await it: the dispatcher finishes its attempts in flight and gives back its claims.
 pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::Server, String> {
     let doc = api::openapi();
-    let routes = web::Data::new(RouteTable::from_openapi(&doc));
-    let limits = web::Data::new(RateLimits::new(&state.config.limits));
+    let routes = Data::new(RouteTable::from_openapi(&doc));
+    let limits = Data::new(RateLimits::new(&state.config.limits));
     let sweep = limits.clone();
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -83,7 +86,7 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::S
         }
     });
     let jobs_state = state.clone();
-    let state = web::Data::new(state);
+    let state = Data::new(state);
     let server = HttpServer::new(move || {
         let docs = SwaggerUi::new("/docs/{_:.*}")
             .url("/openapi.json", doc.clone())
@@ -94,13 +97,13 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::S
             .app_data(routes.clone())
             .app_data(limits.clone())
             .configure(|cfg| api::routes(&mut utoipa_actix_web::service_config::ServiceConfig::new(cfg)))
+            .configure(web::routes)
             .service(docs)
             .route(
                 "/docs",
-                web::get()
-                    .to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }),
+                get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }),
             )
-            .default_service(web::to(api::fallback::not_matched))
+            .default_service(to(api::fallback::not_matched))
             .wrap(from_fn(head_as_get))
             .wrap(from_fn(rate_limit))
             .wrap(from_fn(request_context))

@@ -13,6 +13,7 @@ use crate::auth::{Action, Principal, authorize};
 use crate::db::DbConnection;
 use crate::domain::agency::{CertificationStatus, Grade};
 use crate::domain::certification_body::accreditation_problem;
+use crate::domain::reports::ReportCategory;
 use crate::domain::risk::{self, RiskFacts, RiskLevel, RiskReason};
 use crate::domain::standard::Severity;
 use crate::error::AppResult;
@@ -184,13 +185,27 @@ pub struct DueDiligence {
     /// When the latest independent audit was finalized, and its kind.
     pub last_audit_at: Option<DateTime<Utc>>,
     pub last_audit_kind: Option<String>,
+    /// Worker reports substantiated by the scheme's moderators, newest decision first (all of
+    /// them: the count shown publicly only from 3 on is given here whole). Those decided in
+    /// the last 12 months weigh on the risk level.
+    pub substantiated_reports: Vec<SubstantiatedReport>,
+}
+
+/// A worker report the scheme substantiated: what it was about and when it was decided. Never
+/// its text or anything about the reporter.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"reference": "R-7K3M-Q9PX", "category": "document_retention", "decided_at": "2026-11-30T08:00:00Z"}))]
+pub struct SubstantiatedReport {
+    pub reference: String,
+    pub category: ReportCategory,
+    pub decided_at: Option<DateTime<Utc>>,
 }
 
 /// Due-diligence summary of an agency.
 ///
 /// Certification status, grade, latest score, the risk level with its reasons, open and overdue
-/// corrective actions and the date of the last audit: enough to decide whether to work with the
-/// agency, and why.
+/// corrective actions, the date of the last audit and the worker reports the scheme
+/// substantiated: enough to decide whether to work with the agency, and why.
 #[utoipa::path(
     operation_id = "get_due_diligence",
     tag = "certification",
@@ -234,6 +249,9 @@ fn due_diligence(c: &mut DbConnection, id: &str, now: DateTime<Utc>) -> AppResul
     let open =
         store::corrective_actions::unverified(c, id, &[Severity::Minor, Severity::Major, Severity::Critical], None)?;
     let last_audit = store::certifications::last_audit(c, id)?;
+    let reports = store::reports::substantiated_of(c, id)?;
+    let window = crate::domain::reports::risk_window_start(now);
+    let recent_reports = reports.iter().filter(|r| r.decided_at.is_some_and(|at| at >= window)).count();
     let (risk_level, risk_reasons) = risk::assess(&RiskFacts {
         status: agency.certification_status,
         grade: agency.grade,
@@ -241,8 +259,7 @@ fn due_diligence(c: &mut DbConnection, id: &str, now: DateTime<Utc>) -> AppResul
         overdue_critical_actions: overdue_critical,
         overdue_major_actions: overdue_major,
         overdue_minor_actions: overdue_minor,
-        // Worker reports arrive with the access-to-remedy issue; none are on record yet.
-        substantiated_reports: 0,
+        substantiated_reports: recent_reports,
         licence_valid_until: agency.licence_valid_until,
         certifying_body_problem,
         now,
@@ -264,5 +281,9 @@ fn due_diligence(c: &mut DbConnection, id: &str, now: DateTime<Utc>) -> AppResul
         overdue_corrective_actions: (overdue_critical + overdue_major + overdue_minor) as i64,
         last_audit_at: last_audit.map(|(_, at)| at),
         last_audit_kind: last_audit.map(|(kind, _)| kind.to_string()),
+        substantiated_reports: reports
+            .into_iter()
+            .map(|r| SubstantiatedReport { reference: r.reference, category: r.category, decided_at: r.decided_at })
+            .collect(),
     })
 }

@@ -462,6 +462,7 @@ named!(
     ClientRes => "API client",
     WebhookRes => "webhook subscription",
     DeliveryRes => "delivery",
+    ReportRes => "report",
 );
 
 /// A path segment that must be a UUID naming an `R`: the id in canonical form, or 404.
@@ -519,6 +520,8 @@ mod tests {
             stand_in_is_accepted::<services::clients::ClientInput>(),
             stand_in_is_accepted::<services::watchlist::WatchlistChange>(),
             stand_in_is_accepted::<services::webhooks::SubscriptionInput>(),
+            stand_in_is_accepted::<services::reports::ReportInput>(),
+            stand_in_is_accepted::<services::reports::Moderation>(),
             stand_in_is_accepted::<services::corrective_actions::PlanInput>(),
             stand_in_is_accepted::<services::corrective_actions::EvidenceInput>(),
             stand_in_is_accepted::<services::corrective_actions::RejectInput>(),

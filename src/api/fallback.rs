@@ -59,6 +59,8 @@ pub async fn not_matched(req: HttpRequest, table: web::Data<RouteTable>) -> Resu
             Ok(HttpResponse::NoContent().insert_header((header::ALLOW, allowed.join(", "))).finish())
         }
         Some(allowed) => Err(AppError::MethodNotAllowed { allowed: allowed.join(", ") }),
+        // A browser asking for a page that does not exist gets the pages' HTML 404.
+        None if crate::web::wants_html_not_found(&req) => Ok(crate::web::not_found(&req)),
         None => Err(AppError::NotFound(format!("no route for {}", req.path()))),
     }
 }

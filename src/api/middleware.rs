@@ -75,10 +75,10 @@ pub async fn request_context(
         Ok(Ok(res)) => {
             let res = res.map_into_boxed_body();
             if res.status().is_client_error() || res.status().is_server_error() {
-                let is_problem = res
-                    .headers()
-                    .get(header::CONTENT_TYPE)
-                    .is_some_and(|ct| ct.as_bytes().starts_with(b"application/problem+json"));
+                let content_type = res.headers().get(header::CONTENT_TYPE).map(HeaderValue::as_bytes);
+                // The pages' error pages are HTML in the reader's language, and stay so.
+                let is_problem = content_type
+                    .is_some_and(|ct| ct.starts_with(b"application/problem+json") || ct.starts_with(b"text/html"));
                 let app_error = res.response().error().and_then(|e| e.as_error::<AppError>());
                 if let Some(err) = app_error {
                     // Render again, now that the path is known.
@@ -121,11 +121,34 @@ pub async fn request_context(
     Ok(res)
 }
 
-/// Per-address token buckets: a strict one for the token endpoint (password guessing), a
-/// generous one for everything else.
+/// Per-address token buckets: a strict one for the token endpoint and report follow-ups
+/// (guessing secrets, each try an argon2 hash), one per hour for filing worker reports, a
+/// generous one for everything else. The addresses live in memory only, never in a log or the
+/// database.
 pub struct RateLimits {
     token: DefaultKeyedRateLimiter<IpAddr>,
+    reports: DefaultKeyedRateLimiter<IpAddr>,
     api: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+/// Which bucket a request draws from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bucket {
+    Token,
+    Reports,
+    Api,
+}
+
+/// Filing a report, by the API or the form; following one up; asking for a token.
+pub fn bucket_of(method: &Method, path: &str) -> Bucket {
+    let post = method == Method::POST;
+    match path {
+        "/v1/oauth/token" => Bucket::Token,
+        "/v1/public/reports" | "/report" if post => Bucket::Reports,
+        p if p.starts_with("/v1/public/reports/") => Bucket::Token,
+        p if post && p.starts_with("/report/") => Bucket::Token,
+        _ => Bucket::Api,
+    }
 }
 
 fn quota(per_second: u32, burst: u32) -> Quota {
@@ -134,17 +157,24 @@ fn quota(per_second: u32, burst: u32) -> Quota {
     Quota::per_second(per_second).allow_burst(burst)
 }
 
+fn hourly(per_hour: u32, burst: u32) -> Quota {
+    let period = std::time::Duration::from_secs(3600) / per_hour.max(1);
+    let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
+    Quota::with_period(period).unwrap_or_else(|| Quota::per_hour(NonZeroU32::MIN)).allow_burst(burst)
+}
+
 impl RateLimits {
     pub fn new(limits: &Limits) -> RateLimits {
         RateLimits {
             token: RateLimiter::keyed(quota(limits.token_per_second, limits.token_burst)),
+            reports: RateLimiter::keyed(hourly(limits.reports_per_hour, limits.reports_burst)),
             api: RateLimiter::keyed(quota(limits.api_per_second, limits.api_burst)),
         }
     }
 
     /// Forgets addresses whose buckets are full again, so the tables do not grow without bound.
     pub fn forget_idle(&self) {
-        for limiter in [&self.token, &self.api] {
+        for limiter in [&self.token, &self.reports, &self.api] {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
@@ -158,7 +188,11 @@ pub async fn rate_limit(
     let limits = req.app_data::<web::Data<RateLimits>>().cloned();
     let ip = req.peer_addr().map(|a| a.ip());
     if let (Some(limits), Some(ip)) = (limits, ip) {
-        let limiter = if req.path() == "/v1/oauth/token" { &limits.token } else { &limits.api };
+        let limiter = match bucket_of(req.method(), req.path()) {
+            Bucket::Token => &limits.token,
+            Bucket::Reports => &limits.reports,
+            Bucket::Api => &limits.api,
+        };
         if let Err(not_until) = limiter.check_key(&ip) {
             let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
             let err = AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) };

@@ -22,6 +22,7 @@ pub(crate) mod openapi;
 pub(crate) mod pagination;
 pub(crate) mod problems;
 pub(crate) mod public;
+pub(crate) mod reports;
 pub(crate) mod standards;
 pub(crate) mod watchlist;
 pub(crate) mod webhooks;
@@ -45,6 +46,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(public::list_public_agencies)
             .service(public::get_public_agency)
             .service(public::get_attestation)
+            .service(reports::create_report)
+            .service(reports::get_report_follow_up)
+            .service(reports::list_reports)
+            .service(reports::get_report)
+            .service(reports::moderate_report)
             .service(applications::create_application)
             .service(applications::list_applications)
             .service(applications::get_application)

@@ -30,6 +30,7 @@ whose `type` names the kind of problem.",
         (name = "events", description = "The tamper-evident event log: the change feed and its verification."),
         (name = "watchlist", description = "The agencies an integrator works with; narrows the feed and webhooks."),
         (name = "webhooks", description = "Signed pushes of events to an integrator's URL (Standard Webhooks)."),
+        (name = "reports", description = "Worker reports of abuse: filed and followed up without a token, moderated by admins."),
         (name = "clients", description = "API clients (admins only)."),
         (name = "auth", description = "Tokens and the keys that verify them."),
         (name = "operations", description = "Probes for orchestrators.")

@@ -111,7 +111,8 @@ impl PublicCertificate {
         "suspended_at": null
     },
     "last_audit_date": "2026-11-20",
-    "grade": "B"
+    "grade": "B",
+    "substantiated_reports": null
 }))]
 pub struct PublicAgency {
     #[schema(format = Uuid)]
@@ -131,6 +132,10 @@ pub struct PublicAgency {
     pub last_audit_date: Option<NaiveDate>,
     /// Grade of the latest finalized assessment; null until there is one.
     pub grade: Option<Grade>,
+    /// Worker reports the scheme substantiated about this agency, shown only from 3 on (null
+    /// below) so that no reporter can be singled out.
+    #[schema(minimum = 3)]
+    pub substantiated_reports: Option<usize>,
 }
 
 fn not_found(id: &str) -> AppError {
@@ -143,6 +148,7 @@ impl PublicAgency {
         certificate: Option<CertificateRow>,
         ending: Option<EventRow>,
         last_audit: Option<DateTime<Utc>>,
+        substantiated_reports: usize,
     ) -> Self {
         let status = row.certification_status;
         let input = AgencyInput::from_row(&row);
@@ -159,6 +165,7 @@ impl PublicAgency {
             certificate: certificate.map(|c| PublicCertificate::standing(status, c, ending)),
             last_audit_date: last_audit.map(|at| at.date_naive()),
             grade: row.grade,
+            substantiated_reports: crate::domain::reports::public_count(substantiated_reports),
         }
     }
 
@@ -184,7 +191,7 @@ impl PublicAgency {
 }
 
 /// The agency with its certificate and last audit, or 404.
-async fn load(state: &AppState, id: String) -> AppResult<PublicAgency> {
+pub(crate) async fn load(state: &AppState, id: String) -> AppResult<PublicAgency> {
     let lookup = id.clone();
     let found = state
         .db
@@ -201,11 +208,12 @@ async fn load(state: &AppState, id: String) -> AppResult<PublicAgency> {
                 _ => None,
             };
             let last_audit = store::certifications::last_audit(conn, &lookup)?.map(|(_, at)| at);
-            Ok(Some((row, certificate, ending, last_audit)))
+            let reports = store::reports::substantiated_counts(conn, std::slice::from_ref(&lookup))?;
+            Ok(Some((row, certificate, ending, last_audit, reports.get(&lookup).copied().unwrap_or(0))))
         })
         .await?;
-    let (row, certificate, ending, last_audit) = found.ok_or_else(|| not_found(&id))?;
-    Ok(PublicAgency::build(row, certificate, ending, last_audit))
+    let (row, certificate, ending, last_audit, reports) = found.ok_or_else(|| not_found(&id))?;
+    Ok(PublicAgency::build(row, certificate, ending, last_audit, reports))
 }
 
 /// Search the public registry.
@@ -228,7 +236,7 @@ pub async fn list_public_agencies(
     let q = query.0;
     let window = pagination::window(q.limit, q.cursor.as_deref())?;
     let filter = q.filter(None);
-    let (page, certificates, mut endings, last_audits) = state
+    let (page, certificates, mut endings, last_audits, reports) = state
         .db
         .read(move |conn| {
             let rows = store::agencies::search(conn, &filter, window.after.as_deref(), window.fetch())?;
@@ -243,7 +251,8 @@ pub async fn list_public_agencies(
                 .collect();
             let endings = store::certifications::endings(conn, &ended)?;
             let last_audits = store::certifications::last_audits(conn, &ids)?;
-            Ok((page, certificates, endings, last_audits))
+            let reports = store::reports::substantiated_counts(conn, &ids)?;
+            Ok((page, certificates, endings, last_audits, reports))
         })
         .await?;
     let mut certificates: HashMap<String, CertificateRow> =
@@ -252,7 +261,8 @@ pub async fn list_public_agencies(
         let certificate = certificates.remove(&row.id);
         let ending = endings.remove(&row.id);
         let last_audit = last_audits.get(&row.id).copied();
-        PublicAgency::build(row, certificate, ending, last_audit)
+        let substantiated = reports.get(&row.id).copied().unwrap_or(0);
+        PublicAgency::build(row, certificate, ending, last_audit, substantiated)
     });
     Ok(HttpResponse::Ok().json(page))
 }

@@ -89,6 +89,8 @@ pub enum Action<'a> {
     /// Keep a watchlist of agencies, and webhook subscriptions: what an HR platform does.
     ManageWatchlist,
     ManageWebhooks,
+    /// Read and moderate worker reports: for the scheme's own staff, never an agency or a body.
+    ModerateReports,
 }
 
 /// Allows `action` for `who`, or answers 403.
@@ -102,7 +104,8 @@ pub fn authorize(who: &Principal, action: Action<'_>) -> AppResult<()> {
         | Action::CreateAgency
         | Action::ManageStandards
         | Action::ManageCertificationBodies
-        | Action::VerifyEventLog => who.is(Role::Admin),
+        | Action::VerifyEventLog
+        | Action::ModerateReports => who.is(Role::Admin),
         Action::ManageWatchlist | Action::ManageWebhooks => who.is(Role::Admin) || who.is(Role::Integrator),
         Action::Apply { agency_id } => who.is(Role::Admin) || own_agency(agency_id),
         Action::CreateAssessment { agency_id, self_assessment } => match who.role {
@@ -182,6 +185,7 @@ fn denial(role: Role, action: Action<'_>) -> String {
             "decide on this certificate; only a certifier of its body or an admin may"
         }
         Action::VerifyEventLog => "verify the event log",
+        Action::ModerateReports => "read or moderate worker reports; only the scheme's admins may",
         Action::ManageWatchlist => "keep a watchlist; it is for integrators",
         Action::ManageWebhooks => "manage webhook subscriptions; they are for integrators",
         Action::JudgeCorrectiveAction { .. } => {

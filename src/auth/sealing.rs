@@ -27,6 +27,17 @@ const VERSION: &str = "v1.";
 #[derive(Clone)]
 pub struct DataKey {
     cipher: XChaCha20Poly1305,
+    /// The root of the keys [`DataKey::derive`] gives, so that the data key itself is used for
+    /// one thing only.
+    derivation: [u8; KEY_BYTES],
+}
+
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; KEY_BYTES] {
+    use hmac::{Hmac, Mac};
+    let mut mac =
+        <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key"));
+    mac.update(message);
+    mac.finalize().into_bytes().into()
 }
 
 impl std::fmt::Debug for DataKey {
@@ -37,7 +48,17 @@ impl std::fmt::Debug for DataKey {
 
 impl DataKey {
     pub fn from_bytes(bytes: [u8; KEY_BYTES]) -> DataKey {
-        DataKey { cipher: XChaCha20Poly1305::new(&bytes.into()) }
+        DataKey {
+            cipher: XChaCha20Poly1305::new(&bytes.into()),
+            derivation: hmac_sha256(&bytes, b"fairhire derivation root"),
+        }
+    }
+
+    /// A 32-byte key for one `purpose` (`"csrf"`), derived from the data key (HMAC-SHA256): every
+    /// process that shares the data key derives the same one, and it reveals nothing of the data
+    /// key or of the keys of other purposes.
+    pub fn derive(&self, purpose: &str) -> [u8; KEY_BYTES] {
+        hmac_sha256(&self.derivation, purpose.as_bytes())
     }
 
     /// Reads the key from `path` (exactly 32 raw bytes), generating it there, for the owner

@@ -374,11 +374,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
+    worker_reports (id) {
+        id -> Text,
+        reference -> Text,
+        follow_up_hash -> Text,
+        agency_id -> Nullable<Text>,
+        agency_name -> Nullable<Text>,
+        category -> Text,
+        /// JSON array of fee amounts.
+        fees -> Text,
+        country -> Nullable<Text>,
+        occurred_on -> Nullable<Date>,
+        description -> Text,
+        contact_sealed -> Nullable<Text>,
+        language -> Nullable<Text>,
+        state -> Text,
+        reason -> Nullable<Text>,
+        reason_shareable -> Bool,
+        moderated_by -> Nullable<Text>,
+        received_at -> UtcTimestamp,
+        decided_at -> Nullable<UtcTimestamp>,
+        updated_at -> UtcTimestamp,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(api_clients -> agencies (agency_id));
 diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 diesel::joinable!(webhook_deliveries -> events (event_sequence));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 diesel::joinable!(watchlist_entries -> agencies (agency_id));
+diesel::joinable!(worker_reports -> agencies (agency_id));
 diesel::joinable!(applications -> agencies (agency_id));
 diesel::joinable!(applications -> certification_bodies (certification_body_id));
 diesel::joinable!(assessments -> agencies (agency_id));
@@ -403,4 +433,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_subscriptions,
     webhook_deliveries,
     webhook_attempts,
+    worker_reports,
 );

@@ -239,6 +239,8 @@ text_enum!(
     crate::domain::certification_body::AccreditationStatus,
     crate::domain::certification_body::ApplicationStatus,
     crate::domain::certification::AutoRule,
+    crate::domain::reports::ReportCategory,
+    crate::domain::reports::ReportState,
 );
 
 /// A value stored as JSON text. It dereferences to the value, so a row's `Json<Vec<String>>`

@@ -74,6 +74,11 @@ event_types! {
     /// The service disabled a subscription (410, or failing too long).
     WebhookDisabled = "webhook.disabled", public = false;
     WebhookEnabled = "webhook.enabled", public = false;
+    /// A worker filed a report (reference, agency and category only). Admins only: the agency
+    /// reported must not learn when, which could single the reporter out.
+    ReportReceived = "report.received", public = false;
+    /// A moderator moved a report on (under review, substantiated, unsubstantiated, referred).
+    ReportStateChanged = "report.state_changed", public = false;
 }
 
 // By hand: utoipa's derive does not read a `rename` passed through a macro, and would document

@@ -8,6 +8,7 @@ pub mod corrective;
 pub mod countries;
 pub mod events;
 pub mod fields;
+pub mod reports;
 pub mod risk;
 pub mod roles;
 pub mod schema;

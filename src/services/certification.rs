@@ -47,6 +47,13 @@ pub struct TransitionInput {
     #[validate(custom(function = "uuid"))]
     #[schema(format = Uuid)]
     pub assessment_id: Option<String>,
+    /// A substantiated worker report of a critical breach (fees charged, documents withheld,
+    /// contract substitution, threats or violence) that grounds a suspension; only for
+    /// `suspend`. The recorded reason then names the report.
+    #[serde(default)]
+    #[validate(custom(function = "uuid"))]
+    #[schema(format = Uuid)]
+    pub report_id: Option<String>,
     #[validate(length(min = 1, max = 2000), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 2000, pattern = r"[^\s\u0085]")]
     pub reason: String,
@@ -65,6 +72,9 @@ pub fn decide(
     validate(&input)?;
     agencies::find(conn, agency_id)?;
     let reason = input.reason.trim();
+    if input.report_id.is_some() && input.action != TransitionAction::Suspend {
+        return Err(AppError::field("report_id", "only for suspend"));
+    }
     match input.action {
         TransitionAction::Certify => {
             let assessment_id = input
@@ -83,7 +93,17 @@ pub fn decide(
             authorize(who, Action::DecideCertification { body_id: cert_body.as_deref(), certify: false })?;
             let actor = who.client_id.as_str();
             match action {
-                TransitionAction::Suspend => suspend(conn, actor, agency_id, None, reason, now),
+                TransitionAction::Suspend => match input.report_id.as_deref() {
+                    Some(report_id) => {
+                        let report = crate::services::reports::grounds_for_suspension(conn, agency_id, report_id)?;
+                        let reason = format!(
+                            "{reason} (worker report {}, substantiated: {})",
+                            report.reference, report.category
+                        );
+                        suspend(conn, actor, agency_id, None, &reason, now)
+                    }
+                    None => suspend(conn, actor, agency_id, None, reason, now),
+                },
                 TransitionAction::Reinstate => reinstate(conn, actor, agency_id, reason, now),
                 _ => end(conn, Event::Withdraw, actor, agency_id, None, reason, now),
             }

@@ -19,6 +19,7 @@ pub mod corrective_actions;
 pub mod deliveries;
 pub mod events;
 pub mod idempotency;
+pub mod reports;
 pub mod standards;
 pub mod watchlist;
 pub mod webhooks;

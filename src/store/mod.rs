@@ -11,6 +11,7 @@ pub mod corrective_actions;
 pub mod events;
 pub mod idempotency;
 pub mod outbox;
+pub mod reports;
 pub mod standards;
 pub mod watchlist;
 pub mod webhooks;

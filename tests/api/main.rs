@@ -20,6 +20,7 @@ mod http;
 mod logging;
 mod openapi;
 mod operations;
+mod pages;
 mod preconditions;
 mod public;
 mod schema_parity;
