@@ -10,11 +10,15 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{Agency, Body, TestApp, World, agency_body};
+use fairhire::clock::FixedClock;
+use fairhire::domain::roles::Role;
+
+use crate::helpers::{Agency, Body, TestApp, World, agency_body, start};
 
 /// What the browser tests need, found on this machine; or why they cannot run.
 struct Runner {
@@ -87,10 +91,26 @@ async fn suspended_agency(app: &TestApp, admin: &str, body: &Body, n: u32) -> Ag
     agency
 }
 
+/// [`World::at_start`], with room in the per-address report bucket for the reports the browser
+/// files (one address sends them all) and for finding where it ends: the run's last test files
+/// until it sees the 429 page.
+async fn world_with_room_for_reports() -> World {
+    let clock = FixedClock::new(start());
+    let app = TestApp::spawn_full(|c| c.limits.reports_burst = REPORTS_BURST, Arc::new(clock.clone())).await;
+    let admin = app.admin().await;
+    let body = app.body_with_staff(&admin, 1).await;
+    let agency = app.agency(&admin, 1).await;
+    let integrator = app.token_for(Role::Integrator, None, None).await;
+    World { app, clock, admin, body, agency, integrator }
+}
+
+/// Reports one address may file at once in this test's app.
+const REPORTS_BURST: u32 = 30;
+
 #[tokio::test]
 async fn the_worker_pages_work_in_a_real_browser_with_javascript_off_and_pass_axe() {
     let Some(runner) = runner_or_skip() else { return };
-    let w = World::at_start().await;
+    let w = world_with_room_for_reports().await;
     w.certified().await;
     let suspended = suspended_agency(&w.app, &w.admin, &w.body, 2).await;
     let certified_name = agency_body(1)["legal_name"].as_str().unwrap().to_owned();
@@ -104,6 +124,7 @@ async fn the_worker_pages_work_in_a_real_browser_with_javascript_off_and_pass_ax
         .env("FAIRHIRE_CERTIFIED_ID", &w.agency.id)
         .env("FAIRHIRE_CERTIFIED_NAME", &certified_name)
         .env("FAIRHIRE_SUSPENDED_ID", &suspended.id)
+        .env("FAIRHIRE_REPORTS_BURST", REPORTS_BURST.to_string())
         .env("CHROMIUM_PATH", &runner.chromium)
         .env("NO_COLOR", "1");
     // The app serves on this runtime meanwhile: wait for the browser off it.
