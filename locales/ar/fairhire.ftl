@@ -125,8 +125,6 @@ card-licence-number = رقم الترخيص
 # review: needed
 card-licence-authority = الجهة المُصدِرة
 # review: needed
-card-licence-country = البلد
-# review: needed
 card-valid = الصلاحية
 # review: needed
 card-valid-range = من { $from } إلى { $until }
@@ -176,6 +174,8 @@ report-agency-name-hint = اكتب الاسم كما تعرفه.
 # review: needed
 report-category = ماذا حدث؟
 # review: needed
+report-category-choose = اختر ما حدث
+# review: needed
 category-recruitment_fee = دفعت رسومًا للحصول على العمل
 # review: needed
 category-medical = دفعت ثمن الفحص الطبي
@@ -218,15 +218,13 @@ report-country-choose = اختر بلدًا
 # review: needed
 report-occurred-on = تاريخ حدوث ذلك
 # review: needed
-report-description = ماذا حدث؟
+report-description = أخبرنا بما حدث
 # review: needed
 report-description-hint = اكتب بأي لغة. حتى { $max } حرف.
 # review: needed
 report-contact = كيف يمكننا التواصل معك؟ (اختياري)
 # review: needed
 report-contact-hint = لا يقرأ هذا إلا فريق المراجعة. اتركه فارغًا لتبقى مجهول الهوية.
-# review: needed
-report-optional = اختياري
 # review: needed
 report-submit = أرسل البلاغ
 # review: needed
@@ -291,6 +289,10 @@ field-agency = اختر الوكالة، أو اكتب اسمها.
 
 # review: needed
 error-back-home = اذهب إلى الصفحة الأولى
+# review: needed
+error-400-title = تعذّرت قراءة النموذج
+# review: needed
+error-400-body = يرجى فتح النموذج مرة أخرى وإرساله.
 # review: needed
 error-404-title = الصفحة غير موجودة
 # review: needed

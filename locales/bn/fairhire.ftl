@@ -125,8 +125,6 @@ card-licence-number = লাইসেন্স নম্বর
 # review: needed
 card-licence-authority = যারা দিয়েছে
 # review: needed
-card-licence-country = দেশ
-# review: needed
 card-valid = মেয়াদ
 # review: needed
 card-valid-range = { $from } থেকে { $until } পর্যন্ত
@@ -179,6 +177,8 @@ report-agency-name-hint = আপনি যেভাবে জানেন সে
 # review: needed
 report-category = কী হয়েছিল?
 # review: needed
+report-category-choose = কী হয়েছিল বেছে নিন
+# review: needed
 category-recruitment_fee = চাকরি পেতে আমি ফি দিয়েছি
 # review: needed
 category-medical = আমি মেডিকেল পরীক্ষার টাকা দিয়েছি
@@ -221,15 +221,13 @@ report-country-choose = একটি দেশ বেছে নিন
 # review: needed
 report-occurred-on = যে তারিখে এটি ঘটেছে
 # review: needed
-report-description = কী হয়েছিল?
+report-description = কী হয়েছিল, আমাদের বলুন
 # review: needed
 report-description-hint = যেকোনো ভাষায় লিখুন। { $max } অক্ষর পর্যন্ত।
 # review: needed
 report-contact = আমরা কীভাবে আপনার সাথে যোগাযোগ করতে পারি? (ঐচ্ছিক)
 # review: needed
 report-contact-hint = শুধু পর্যালোচনা দল এটি পড়তে পারে। নাম গোপন রাখতে খালি রাখুন।
-# review: needed
-report-optional = ঐচ্ছিক
 # review: needed
 report-submit = অভিযোগ পাঠান
 # review: needed
@@ -294,6 +292,10 @@ field-agency = এজেন্সি বেছে নিন, বা তার �
 
 # review: needed
 error-back-home = শুরুর পাতায় যান
+# review: needed
+error-400-title = ফর্মটি পড়া যায়নি
+# review: needed
+error-400-body = অনুগ্রহ করে ফর্মটি আবার খুলে পাঠান।
 # review: needed
 error-404-title = পাতা পাওয়া যায়নি
 # review: needed

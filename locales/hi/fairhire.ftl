@@ -125,8 +125,6 @@ card-licence-number = लाइसेंस नंबर
 # review: needed
 card-licence-authority = जारी करने वाला
 # review: needed
-card-licence-country = देश
-# review: needed
 card-valid = वैधता
 # review: needed
 card-valid-range = { $from } से { $until } तक
@@ -179,6 +177,8 @@ report-agency-name-hint = नाम वैसे लिखें जैसे �
 # review: needed
 report-category = क्या हुआ?
 # review: needed
+report-category-choose = चुनें कि क्या हुआ
+# review: needed
 category-recruitment_fee = नौकरी पाने के लिए मैंने फ़ीस दी
 # review: needed
 category-medical = मैंने मेडिकल जाँच के पैसे दिए
@@ -221,15 +221,13 @@ report-country-choose = देश चुनें
 # review: needed
 report-occurred-on = जिस तारीख़ को यह हुआ
 # review: needed
-report-description = क्या हुआ?
+report-description = हमें बताएँ कि क्या हुआ
 # review: needed
 report-description-hint = किसी भी भाषा में लिखें। { $max } अक्षरों तक।
 # review: needed
 report-contact = हम आपसे कैसे संपर्क करें? (वैकल्पिक)
 # review: needed
 report-contact-hint = इसे सिर्फ़ समीक्षा टीम पढ़ सकती है। गुमनाम रहने के लिए इसे ख़ाली छोड़ें।
-# review: needed
-report-optional = वैकल्पिक
 # review: needed
 report-submit = शिकायत भेजें
 # review: needed
@@ -294,6 +292,10 @@ field-agency = एजेंसी चुनें, या उसका नाम
 
 # review: needed
 error-back-home = शुरू के पन्ने पर जाएँ
+# review: needed
+error-400-title = फ़ॉर्म पढ़ा नहीं जा सका
+# review: needed
+error-400-body = कृपया फ़ॉर्म फिर से खोलें और भेजें।
 # review: needed
 error-404-title = पन्ना नहीं मिला
 # review: needed

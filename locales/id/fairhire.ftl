@@ -125,8 +125,6 @@ card-licence-number = Nomor izin
 # review: needed
 card-licence-authority = Dikeluarkan oleh
 # review: needed
-card-licence-country = Negara
-# review: needed
 card-valid = Berlaku
 # review: needed
 card-valid-range = dari { $from } sampai { $until }
@@ -179,6 +177,8 @@ report-agency-name-hint = Tulis nama seperti yang Anda tahu.
 # review: needed
 report-category = Apa yang terjadi?
 # review: needed
+report-category-choose = Pilih apa yang terjadi
+# review: needed
 category-recruitment_fee = Saya membayar biaya untuk mendapat pekerjaan
 # review: needed
 category-medical = Saya membayar tes kesehatan
@@ -221,15 +221,13 @@ report-country-choose = Pilih negara
 # review: needed
 report-occurred-on = Tanggal kejadian
 # review: needed
-report-description = Apa yang terjadi?
+report-description = Ceritakan apa yang terjadi
 # review: needed
 report-description-hint = Tulis dalam bahasa apa pun. Paling banyak { $max } karakter.
 # review: needed
 report-contact = Bagaimana kami bisa menghubungi Anda? (tidak wajib)
 # review: needed
 report-contact-hint = Hanya tim peninjau yang bisa membaca ini. Biarkan kosong agar tetap anonim.
-# review: needed
-report-optional = tidak wajib
 # review: needed
 report-submit = Kirim laporan
 # review: needed
@@ -294,6 +292,10 @@ field-agency = Pilih agen, atau tulis namanya.
 
 # review: needed
 error-back-home = Ke halaman awal
+# review: needed
+error-400-title = Formulir tidak bisa dibaca
+# review: needed
+error-400-body = Mohon buka formulir lagi lalu kirim.
 # review: needed
 error-404-title = Halaman tidak ditemukan
 # review: needed

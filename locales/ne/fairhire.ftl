@@ -125,8 +125,6 @@ card-licence-number = इजाजतपत्र नम्बर
 # review: needed
 card-licence-authority = जारी गर्ने निकाय
 # review: needed
-card-licence-country = देश
-# review: needed
 card-valid = मान्य अवधि
 # review: needed
 card-valid-range = { $from } देखि { $until } सम्म
@@ -179,6 +177,8 @@ report-agency-name-hint = तपाईंलाई थाहा भएजस्�
 # review: needed
 report-category = के भयो?
 # review: needed
+report-category-choose = के भयो छान्नुहोस्
+# review: needed
 category-recruitment_fee = काम पाउन मैले शुल्क तिरें
 # review: needed
 category-medical = मैले स्वास्थ्य परीक्षणको पैसा तिरें
@@ -221,15 +221,13 @@ report-country-choose = देश छान्नुहोस्
 # review: needed
 report-occurred-on = घटना भएको मिति
 # review: needed
-report-description = के भयो?
+report-description = के भयो, हामीलाई बताउनुहोस्
 # review: needed
 report-description-hint = जुनसुकै भाषामा लेख्नुहोस्। { $max } अक्षरसम्म।
 # review: needed
 report-contact = हामी तपाईंलाई कसरी सम्पर्क गर्न सक्छौं? (ऐच्छिक)
 # review: needed
 report-contact-hint = यो समीक्षा टोलीले मात्र पढ्न सक्छ। गुमनाम रहन खाली छोड्नुहोस्।
-# review: needed
-report-optional = ऐच्छिक
 # review: needed
 report-submit = रिपोर्ट पठाउनुहोस्
 # review: needed
@@ -294,6 +292,10 @@ field-agency = एजेन्सी छान्नुहोस्, वा य�
 
 # review: needed
 error-back-home = सुरुको पृष्ठमा जानुहोस्
+# review: needed
+error-400-title = फारम पढ्न सकिएन
+# review: needed
+error-400-body = कृपया फारम फेरि खोलेर पठाउनुहोस्।
 # review: needed
 error-404-title = पृष्ठ भेटिएन
 # review: needed

@@ -125,8 +125,6 @@ card-licence-number = Numero ng lisensya
 # review: needed
 card-licence-authority = Inisyu ng
 # review: needed
-card-licence-country = Bansa
-# review: needed
 card-valid = Bisa
 # review: needed
 card-valid-range = mula { $from } hanggang { $until }
@@ -179,6 +177,8 @@ report-agency-name-hint = Isulat ang pangalan ayon sa pagkakaalam mo.
 # review: needed
 report-category = Ano ang nangyari?
 # review: needed
+report-category-choose = Piliin kung ano ang nangyari
+# review: needed
 category-recruitment_fee = Nagbayad ako para makuha ang trabaho
 # review: needed
 category-medical = Nagbayad ako para sa medical test
@@ -221,15 +221,13 @@ report-country-choose = Pumili ng bansa
 # review: needed
 report-occurred-on = Petsa kung kailan ito nangyari
 # review: needed
-report-description = Ano ang nangyari?
+report-description = Ikuwento sa amin ang nangyari
 # review: needed
 report-description-hint = Sumulat sa kahit anong wika. Hanggang { $max } na titik.
 # review: needed
 report-contact = Paano ka namin makokontak? (hindi kailangan)
 # review: needed
 report-contact-hint = Ang review team lang ang makakabasa nito. Iwanang blangko para manatiling anonymous.
-# review: needed
-report-optional = hindi kailangan
 # review: needed
 report-submit = Ipadala ang ulat
 # review: needed
@@ -294,6 +292,10 @@ field-agency = Piliin ang ahensya, o isulat ang pangalan nito.
 
 # review: needed
 error-back-home = Pumunta sa unang pahina
+# review: needed
+error-400-title = Hindi mabasa ang form
+# review: needed
+error-400-body = Pakibuksan muli ang form at ipadala.
 # review: needed
 error-404-title = Hindi nakita ang pahina
 # review: needed

@@ -195,8 +195,13 @@ pub async fn rate_limit(
         };
         if let Err(not_until) = limiter.check_key(&ip) {
             let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
-            let err = AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) };
-            let res: HttpResponse = problem_response(&err, Some(req.path().to_owned()));
+            let retry_after_secs = wait.as_secs().max(1);
+            // A page's 429 is a page, in the reader's language, with the same `Retry-After`.
+            let res: HttpResponse = if crate::web::is_page_path(req.path()) {
+                crate::web::too_many_requests(req.request(), retry_after_secs)
+            } else {
+                problem_response(&AppError::TooManyRequests { retry_after_secs }, Some(req.path().to_owned()))
+            };
             return Ok(req.into_response(res));
         }
     }

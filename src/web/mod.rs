@@ -18,6 +18,7 @@ pub mod qr;
 
 mod home;
 mod layout;
+mod report;
 mod status_card;
 
 use actix_web::cookie::{Cookie, SameSite};
@@ -34,6 +35,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/").route(web::get().to(home::page)).default_service(web::to(only_get)))
         .service(
             web::resource("/agencies/{id}").route(web::get().to(status_card::page)).default_service(web::to(only_get)),
+        )
+        .service(
+            web::resource("/report")
+                .route(web::get().to(report::form))
+                .route(web::post().to(report::submit))
+                .default_service(web::to(get_or_post)),
+        )
+        .service(
+            web::resource("/report/{reference}")
+                .route(web::get().to(report::follow_up_form))
+                .route(web::post().to(report::follow_up))
+                .default_service(web::to(get_or_post)),
         )
         .service(
             web::resource("/assets/{name}").route(web::get().to(assets::serve)).default_service(web::to(only_get)),
@@ -176,6 +189,8 @@ impl Page {
 /// What went wrong, as an error page tells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {
+    /// A form body that could not be read.
+    BadRequest,
     NotFound,
     /// A form without a valid token, or from another site.
     Forbidden,
@@ -193,6 +208,7 @@ pub enum Failure {
 /// An error page in the reader's language.
 pub fn error_page(ctx: &Ctx, failure: Failure) -> HttpResponse {
     let (status, key) = match failure {
+        Failure::BadRequest => (StatusCode::BAD_REQUEST, "400"),
         Failure::NotFound => (StatusCode::NOT_FOUND, "404"),
         Failure::Forbidden => (StatusCode::FORBIDDEN, "403"),
         Failure::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "405"),
@@ -247,6 +263,11 @@ async fn only_get(req: HttpRequest) -> HttpResponse {
     error_page(&Ctx::of(&req), Failure::MethodNotAllowed("GET, HEAD"))
 }
 
+/// The 405 page of a route that answers `GET` and `POST`.
+async fn get_or_post(req: HttpRequest) -> HttpResponse {
+    error_page(&Ctx::of(&req), Failure::MethodNotAllowed("GET, HEAD, POST"))
+}
+
 /// The HTML 429 of a page path, for the rate limiter.
 pub fn too_many_requests(req: &HttpRequest, retry_after_secs: u64) -> HttpResponse {
     error_page(&Ctx::of(req), Failure::TooManyRequests { retry_after_secs })
@@ -269,4 +290,32 @@ pub fn wants_html_not_found(req: &HttpRequest) -> bool {
 /// The HTML 404 page for `req`.
 pub fn not_found(req: &HttpRequest) -> HttpResponse {
     error_page(&Ctx::of(req), Failure::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use strum::IntoEnumIterator;
+
+    use super::i18n::{LANGS, Tr};
+    use crate::domain::agency::CertificationStatus;
+    use crate::domain::reports::{ReportCategory, ReportState};
+
+    /// The pages name these messages by an enum's wire name: a new variant needs its words.
+    #[test]
+    fn every_status_category_and_state_has_its_words_in_every_language() {
+        let mut names: Vec<String> = Vec::new();
+        for status in CertificationStatus::iter() {
+            names.push(format!("status-{status}"));
+            names.push(format!("meaning-{status}"));
+        }
+        names.extend(ReportCategory::iter().map(|c| format!("category-{c}")));
+        names.extend(ReportState::iter().map(|s| format!("state-{s}")));
+        names.extend((1..=12).map(|m| format!("month-{m}")));
+        for lang in &LANGS {
+            let tr = Tr::new(lang);
+            for name in &names {
+                assert_ne!(tr.t(name), *name, "{}: {name}", lang.code);
+            }
+        }
+    }
 }

@@ -64,12 +64,8 @@ mod tests {
         let dark = code.to_colors().iter().filter(|c| **c == Color::Dark).count();
         let svg = svg("x", "l").unwrap();
         let path = svg.split(" d=\"").nth(1).unwrap();
-        let drawn: usize = path
-            .split('h')
-            .skip(1)
-            .step_by(2)
-            .map(|n| n.split('v').next().unwrap().parse::<usize>().unwrap())
-            .sum();
+        let drawn: usize =
+            path.split('h').skip(1).step_by(2).map(|n| n.split('v').next().unwrap().parse::<usize>().unwrap()).sum();
         assert_eq!(drawn, dark);
     }
 }

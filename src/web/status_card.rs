@@ -11,10 +11,6 @@ use crate::api::public::{self, CertificateState, PublicAgency};
 use crate::domain::agency::CertificationStatus;
 use crate::state::AppState;
 
-/// Substantiated reports are counted on the card only from this many, so that no reporter can
-/// be singled out (domain.md §8).
-pub const MIN_REPORTS_SHOWN: i64 = 3;
-
 /// The status in words, in a box that says it in words too (never by colour alone).
 pub fn status_badge(ctx: &Ctx, status: CertificationStatus) -> Markup {
     let name = status.as_str();
@@ -32,19 +28,10 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>, id: web::Path<St
         Ok(agency) => agency,
         Err(err) => return app_error_page(&ctx, &err),
     };
-    let confirmed_reports = substantiated_reports(&state, &agency.id).await;
     let today = state.clock.now().date_naive();
     let address = ctx.absolute(&format!("/agencies/{}", agency.id));
-    let main = card(&ctx, &agency, today, confirmed_reports, &address);
+    let main = card(&ctx, &agency, today, &address);
     Page::new(StatusCode::OK, agency.legal_name.clone(), main).render(&ctx)
-}
-
-/// How many reports about the agency were substantiated, when there are enough to show.
-///
-/// The reports backend (`services::reports`) is not on this branch yet: until it is, no count
-/// is shown. Wire it here, and nowhere else.
-async fn substantiated_reports(_state: &AppState, _agency_id: &str) -> Option<i64> {
-    None
 }
 
 fn validity(ctx: &Ctx, from: Option<NaiveDate>, until: Option<NaiveDate>) -> String {
@@ -58,7 +45,7 @@ fn validity(ctx: &Ctx, from: Option<NaiveDate>, until: Option<NaiveDate>) -> Str
     }
 }
 
-fn card(ctx: &Ctx, agency: &PublicAgency, today: NaiveDate, confirmed_reports: Option<i64>, address: &str) -> Markup {
+fn card(ctx: &Ctx, agency: &PublicAgency, today: NaiveDate, address: &str) -> Markup {
     let status = agency.certification_status;
     let name = status.as_str();
     let licence = &agency.licence;
@@ -76,8 +63,11 @@ fn card(ctx: &Ctx, agency: &PublicAgency, today: NaiveDate, confirmed_reports: O
                 p.warn #licence-expired { (ctx.tr.t1("card-licence-expired", "date", ctx.tr.date(ended))) }
             }
             p.note { (ctx.t("card-remember")) }
-            @if let Some(count) = confirmed_reports.filter(|n| *n >= MIN_REPORTS_SHOWN) {
-                p.warn #confirmed-reports { (ctx.tr.t_with("card-reports", &[("count", count.into())])) }
+            // Counted only from `domain::reports::PUBLIC_COUNT_THRESHOLD` (3) on: `None` below.
+            @if let Some(count) = agency.substantiated_reports {
+                p.warn #confirmed-reports {
+                    (ctx.tr.t_with("card-reports", &[("count", i64::try_from(count).unwrap_or(i64::MAX).into())]))
+                }
             }
             h2 { (ctx.t("card-licence-heading")) }
             dl #licence {

@@ -66,7 +66,10 @@ async fn page(app: &TestApp, method: Method, path: &str, headers: &[(&str, &str)
     for (name, value) in headers {
         req = req.header(*name, *value);
     }
-    let res = req.send().await.unwrap();
+    read_page(req.send().await.unwrap()).await
+}
+
+async fn read_page(res: reqwest::Response) -> Page {
     let (status, headers) = (res.status(), res.headers().clone());
     Page { status, headers, body: res.text().await.unwrap() }
 }
@@ -367,6 +370,319 @@ async fn each_page_and_its_stylesheet_weigh_at_most_30_kb_and_fetch_nothing_from
             let own = w.app.url(&card_path);
             let elsewhere: Vec<_> = absolute_urls(&shown.body).into_iter().filter(|u| *u != own).collect();
             assert!(elsewhere.is_empty(), "{lang} {path}: {elsewhere:?}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports
+
+/// A form as a browser holds it: the token of its hidden field, which is also its cookie.
+struct Form {
+    token: String,
+    cookie: String,
+}
+
+/// Opens the form at `path` (`/report...`), checking its CSRF cookie.
+async fn open_form(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> (Page, Form) {
+    let shown = page(app, Method::GET, path, headers).await;
+    assert_eq!(shown.status, StatusCode::OK, "{path}: {}", shown.body);
+    let at = shown.body.find("name=\"csrf_token\"").expect("a token field");
+    let tag_start = shown.body[..at].rfind('<').unwrap();
+    let tag = &shown.body[tag_start..tag_start + shown.body[tag_start..].find('>').unwrap()];
+    let token = attribute(tag, "value").unwrap();
+    let cookie = shown.cookie("csrf").expect("the token's cookie");
+    for part in ["HttpOnly", "SameSite=Strict", "Path=/report", "Max-Age=7200"] {
+        assert!(cookie.contains(part), "{part} in {cookie}");
+    }
+    assert!(cookie.starts_with(&format!("csrf={token};")), "the cookie holds the field's token");
+    (shown, Form { cookie: format!("csrf={token}"), token })
+}
+
+/// Posts `fields` (and the form's token, unless `fields` has one) with the form's cookie.
+async fn post_form(app: &TestApp, path: &str, form: &Form, fields: &[(&str, &str)], headers: &[(&str, &str)]) -> Page {
+    let mut all: Vec<(&str, &str)> = fields.to_vec();
+    if !fields.iter().any(|(k, _)| *k == "csrf_token") {
+        all.push(("csrf_token", &form.token));
+    }
+    let mut req = app.http.post(app.url(path)).header("cookie", &form.cookie).form(&all);
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    read_page(req.send().await.unwrap()).await
+}
+
+/// The text inside an element (tags dropped).
+fn text_of(element: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in element.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.trim().to_owned()
+}
+
+fn is_reference(text: &str) -> bool {
+    let b = text.as_bytes();
+    text.len() == 11
+        && text.starts_with("R-")
+        && b[6] == b'-'
+        && text[2..].bytes().all(|c| c == b'-' || c.is_ascii_alphanumeric())
+}
+
+const GOOD_REPORT: [(&str, &str); 7] = [
+    ("category", "recruitment_fee"),
+    ("fee_amount", "150,000.50"),
+    ("fee_currency", "npr"),
+    ("country", "NP"),
+    ("occurred_on", "2025-12-20"),
+    ("description", "The agent asked for 150,000 rupees before the visa. No receipt."),
+    ("contact", "WhatsApp, evenings"),
+];
+
+#[tokio::test]
+async fn a_worker_files_a_report_and_follows_it_up_with_the_secret_code() {
+    let w = World::at_start().await;
+    let (shown, form) = open_form(&w.app, &format!("/report?agency={}", w.agency.id), &[]).await;
+    assert_is_page(&shown, "en");
+    assert_eq!(shown.header("cache-control"), "no-store");
+    let html = shown.element("report-form").expect("the form");
+    assert!(html.starts_with("<form id=\"report-form\" method=\"post\" action=\"/report\""));
+    assert!(html.contains(&format!("id=\"agency_id\" type=\"hidden\" name=\"agency_id\" value=\"{}\"", w.agency.id)));
+    assert!(shown.element("agency-chosen").unwrap().contains("Himalayan Overseas Manpower 1"));
+    for field in ["category", "fee_amount", "fee_currency", "country", "occurred_on", "description", "contact"] {
+        assert!(html.contains(&format!("<label for=\"{field}\">")), "a label for {field}");
+        assert!(
+            html.contains(&format!("id=\"{field}\" name=\"{field}\""))
+                || html.contains(&format!("id=\"{field}\" type=")),
+            "{field}"
+        );
+    }
+    assert!(html.contains("type=\"date\" name=\"occurred_on\"") && html.contains("max=\"2026-01-05\""));
+    assert_eq!(html.matches("<option").count(), 15 + 25, "14 categories and 24 countries, each with a blank choice");
+    assert!(html.contains("<button id=\"submit-report\" type=\"submit\">"));
+    // Without ?agency, the worker names the agency.
+    let (unnamed, _) = open_form(&w.app, "/report?lang=ar", &[]).await;
+    assert_is_page(&unnamed, "ar");
+    assert!(unnamed.body.contains("<label for=\"agency_name\">") && !unnamed.body.contains("name=\"agency_id\""));
+
+    let mut fields = GOOD_REPORT.to_vec();
+    fields.push(("agency_id", &w.agency.id));
+    let origin = w.app.address.clone();
+    let sent =
+        post_form(&w.app, "/report", &form, &fields, &[("origin", &origin), ("sec-fetch-site", "same-origin")]).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert_is_page(&sent, "en");
+    assert_eq!(sent.header("cache-control"), "no-store");
+    let reference = text_of(sent.element("reference").unwrap());
+    let code = text_of(sent.element("follow-up-code").unwrap());
+    assert!(is_reference(&reference), "{reference}");
+    assert_eq!(code.len(), 14, "{code}");
+    assert!(sent.body.contains(&format!("href=\"/report/{reference}\"")));
+
+    // What was stored, as a moderator reads it.
+    let listed = w.app.get_json(&format!("/v1/reports?agency_id={}", w.agency.id), Some(&w.admin)).await;
+    let stored = &listed["data"][0];
+    assert_eq!(stored["reference"], reference.as_str());
+    assert_eq!(stored["category"], "recruitment_fee");
+    assert_eq!(stored["fees"], json!([{"category": "recruitment_fee", "amount_minor": 15_000_050, "currency": "NPR"}]));
+    assert_eq!((&stored["country"], &stored["occurred_on"]), (&json!("NP"), &json!("2025-12-20")));
+    assert_eq!(stored["language"], "en");
+    assert_eq!(stored["has_contact"], true);
+
+    // The follow-up asks for the code in a form, never in the URL.
+    let (follow, follow_form) = open_form(&w.app, &format!("/report/{}", reference.to_lowercase()), &[]).await;
+    assert_is_page(&follow, "en");
+    let asks = follow.element("follow-up-form").unwrap();
+    assert!(asks.starts_with(&format!("<form id=\"follow-up-form\" method=\"post\" action=\"/report/{reference}\"")));
+    assert!(asks.contains("id=\"code\" type=\"text\" name=\"code\"") && asks.contains("<label for=\"code\">"));
+    let path = format!("/report/{reference}");
+    let shown = post_form(&w.app, &path, &follow_form, &[("code", &code.to_lowercase())], &[]).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    assert_is_page(&shown, "en");
+    let state = shown.element("report-state").unwrap();
+    assert!(state.contains("data-state=\"received\"") && state.contains("Received"), "{state}");
+    assert!(shown.element("report-reason").is_none());
+
+    // A wrong code and an unknown reference are the same 404 page.
+    let wrong = post_form(&w.app, &path, &follow_form, &[("code", "AAAA-BBBB-CCCC")], &[]).await;
+    let unknown = post_form(&w.app, "/report/R-0000-0000", &follow_form, &[("code", &code)], &[]).await;
+    for missing in [&wrong, &unknown] {
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert_is_page(missing, "en");
+    }
+    assert_eq!(wrong.element("main"), unknown.element("main"));
+
+    // A moderator's shareable reason is shown; the state in words follows the decision.
+    let id = stored["id"].as_str().unwrap();
+    let review = json!({"state": "under_review", "reason": "checking the bank transfer"});
+    w.app.ok(Method::PATCH, &format!("/v1/reports/{id}"), &w.admin, Some(review)).await;
+    let decided = json!({"state": "substantiated", "reason": "the receipt matches", "reason_shareable": true});
+    w.app.ok(Method::PATCH, &format!("/v1/reports/{id}"), &w.admin, Some(decided)).await;
+    let shown = post_form(&w.app, &path, &follow_form, &[("code", &code)], &[("cookie", "lang=tl")]).await;
+    assert!(shown.element("report-state").unwrap().contains("data-state=\"substantiated\""));
+    assert_eq!(text_of(shown.element("report-reason").unwrap()), "the receipt matches");
+}
+
+#[tokio::test]
+async fn a_form_with_mistakes_comes_back_with_each_mistake_named_by_its_field() {
+    let app = TestApp::spawn().await;
+    let (_, form) = open_form(&app, "/report?lang=bn", &[]).await;
+    let fields = [
+        ("agency_name", ""),
+        ("category", "not-a-category"),
+        ("fee_amount", "a lot"),
+        ("fee_currency", "RUPEES"),
+        ("country", "XX"),
+        ("occurred_on", "2999-01-01"),
+        ("description", "<b>kept</b> as typed"),
+    ];
+    // The language chosen by `?lang=` is kept by its cookie, as a browser sends it back.
+    let refused = post_form(&app, "/report", &form, &fields, &[("cookie", "lang=bn")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_is_page(&refused, "bn");
+    let summary = refused.element("error-summary").expect("an error summary");
+    assert!(summary.contains("role=\"alert\""));
+    for field in ["agency_name", "category", "fee_amount", "fee_currency", "country", "occurred_on"] {
+        assert!(summary.contains(&format!("href=\"#{field}\"")), "{field} in the summary");
+        let input = refused.element(field).unwrap_or_else(|| panic!("{field}"));
+        let tag = &input[..input.find('>').unwrap()];
+        assert_eq!(attribute(tag, "aria-invalid").as_deref(), Some("true"), "{field}: {tag}");
+        assert!(attribute(tag, "aria-describedby").unwrap().contains(&format!("{field}-error")), "{field}");
+        assert!(refused.element(&format!("{field}-error")).is_some(), "{field}'s message");
+    }
+    // The description was fine, and comes back as typed, escaped.
+    assert!(!summary.contains("#description"));
+    assert!(refused.body.contains("&lt;b&gt;kept&lt;/b&gt; as typed</textarea>"));
+    // A required field left empty.
+    let (_, form) = open_form(&app, "/report", &[]).await;
+    let empty = post_form(&app, "/report", &form, &[("agency_name", "Some agency"), ("category", "other")], &[]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.element("description-error").unwrap().contains("Fill in this field."));
+    assert_eq!(empty.element("error-summary").unwrap().matches("<li>").count(), 1);
+    // An overlong body is a 413 page, read no further.
+    let long = "x".repeat(70 * 1024);
+    let too_long = post_form(&app, "/report", &form, &[("description", &long)], &[]).await;
+    assert_eq!(too_long.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_is_page(&too_long, "en");
+}
+
+#[tokio::test]
+async fn a_form_without_its_token_or_sent_from_another_site_is_refused() {
+    // Every refused form draws on the submission limit too.
+    let app = TestApp::spawn_with(|c| c.limits.reports_burst = 20).await;
+    let (_, form) = open_form(&app, "/report", &[]).await;
+    let (_, other) = open_form(&app, "/report", &[]).await;
+    let report = [("agency_name", "Some agency"), ("category", "other"), ("description", "x")];
+    let forged = Form { token: "AAAA".repeat(20), cookie: format!("csrf={}", "AAAA".repeat(20)) };
+    let refusals: Vec<(&str, Page)> = vec![
+        ("no token at all", { read_page(app.http.post(app.url("/report")).form(&report).send().await.unwrap()).await }),
+        ("no cookie", {
+            let no_cookie = Form { token: form.token.clone(), cookie: "other=1".into() };
+            post_form(&app, "/report", &no_cookie, &report, &[]).await
+        }),
+        ("the field of another form", {
+            let mixed = Form { token: other.token.clone(), cookie: form.cookie.clone() };
+            post_form(&app, "/report", &mixed, &report, &[]).await
+        }),
+        ("a forged token", post_form(&app, "/report", &forged, &report, &[]).await),
+        (
+            "another site, by Origin",
+            post_form(&app, "/report", &form, &report, &[("origin", "https://evil.example")]).await,
+        ),
+        (
+            "another site, by Sec-Fetch-Site",
+            post_form(&app, "/report", &form, &report, &[("sec-fetch-site", "cross-site")]).await,
+        ),
+        ("a follow-up without a token", {
+            read_page(app.http.post(app.url("/report/R-0000-0000")).form(&[("code", "X")]).send().await.unwrap()).await
+        }),
+    ];
+    for (what, refused) in refusals {
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{what}");
+        assert_is_page(&refused, "en");
+        assert!(refused.body.contains("Please send the form again"), "{what}");
+    }
+    // The same form, as sent from this site, is accepted.
+    let accepted = post_form(&app, "/report", &form, &report, &[("origin", &app.address)]).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+    // A form shown again keeps the token it has, so two open tabs both work.
+    let again = page(&app, Method::GET, "/report", &[("cookie", &form.cookie)]).await;
+    assert!(again.cookie("csrf").is_none() && again.body.contains(&form.token));
+    // Wrong methods get a 405 page naming the right ones.
+    let put = page(&app, Method::PUT, "/report", &[]).await;
+    assert_eq!((put.status, put.header("allow")), (StatusCode::METHOD_NOT_ALLOWED, "GET, HEAD, POST"));
+    assert!(put.is_html());
+}
+
+#[tokio::test]
+async fn too_many_reports_from_one_connection_get_a_readable_429_page() {
+    let app = TestApp::spawn_with(|c| {
+        c.limits.reports_per_hour = 1;
+        c.limits.reports_burst = 1;
+    })
+    .await;
+    let (_, form) = open_form(&app, "/report", &[]).await;
+    let report = [("agency_name", "Some agency"), ("category", "deception"), ("description", "They lied.")];
+    let first = post_form(&app, "/report", &form, &report, &[]).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let second = post_form(&app, "/report", &form, &report, &[("cookie", "lang=hi")]).await;
+    assert_eq!(second.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_is_page(&second, "hi");
+    let wait: u64 = second.header("retry-after").parse().unwrap();
+    assert!((3000..=3600).contains(&wait), "{wait}");
+    assert!(second.element("error-text").unwrap().contains("60 मिनट"), "{}", second.body);
+    // Reading pages is not limited by it, nor is the API's own limit turned into HTML.
+    assert_eq!(get(&app, "/report").await.status, StatusCode::OK);
+    let api = app.send_anonymous(Method::POST, "/v1/public/reports", Some(json!({}))).await;
+    assert_eq!(api.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(api.headers()["content-type"], "application/problem+json");
+}
+
+#[tokio::test]
+async fn the_card_counts_substantiated_reports_only_from_three() {
+    let (app, admin) = TestApp::spawn_as_admin().await;
+    let agency = app.create_agency(&admin, &agency_body(1)).await;
+    let path = format!("/agencies/{}", id(&agency));
+    for n in 1..=3 {
+        let body =
+            json!({"agency_id": id(&agency), "category": "document_retention", "description": format!("report {n}")});
+        let res = app.send_anonymous(Method::POST, "/v1/public/reports", Some(body)).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let listed = app.get_json(&format!("/v1/reports?state=received&agency_id={}", id(&agency)), Some(&admin)).await;
+        let report = listed["data"][0]["id"].as_str().unwrap().to_owned();
+        for state in ["under_review", "substantiated"] {
+            let decision = json!({"state": state, "reason": "passport found in the office"});
+            app.ok(Method::PATCH, &format!("/v1/reports/{report}"), &admin, Some(decision)).await;
+        }
+        let card = get(&app, &path).await;
+        match n {
+            1 | 2 => assert!(card.element("confirmed-reports").is_none(), "{n} is too few to show"),
+            _ => assert_eq!(
+                text_of(card.element("confirmed-reports").unwrap()),
+                "3 reports by workers about this agency were confirmed."
+            ),
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_report_pages_weigh_at_most_30_kb_and_fetch_nothing_from_elsewhere() {
+    let app = TestApp::spawn().await;
+    let css = get(&app, &stylesheet(&get(&app, "/").await)).await.body.len();
+    for lang in LANGS {
+        let (form_page, form) = open_form(&app, &format!("/report?lang={lang}"), &[]).await;
+        let refused = post_form(&app, "/report", &form, &[("category", "x")], &[]).await;
+        let (follow, _) = open_form(&app, "/report/R-ABCD-EFGH", &[]).await;
+        for (what, shown) in [("form", &form_page), ("refused", &refused), ("follow-up", &follow)] {
+            let weight = shown.body.len() + css;
+            assert!(weight <= BUDGET_BYTES, "{lang} {what}: {weight} bytes");
+            assert_eq!(absolute_urls(&shown.body), Vec::<String>::new(), "{lang} {what}");
         }
     }
 }
