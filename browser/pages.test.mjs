@@ -53,6 +53,11 @@ after(async () => {
 /** A fresh browser context (no cookies, cold cache) that records requests leaving the site. */
 async function newContext(options = {}) {
   const context = await browser.newContext({ viewport: { width: 360, height: 740 }, ...options });
+  context.on('page', (page) => page.on('response', (r) => {
+    if (r.request().isNavigationRequest() && r.request().frame() === page.mainFrame()) {
+      lastReferrerPolicy.set(page, r.headers()['referrer-policy']);
+    }
+  }));
   context.on('request', (r) => {
     const url = r.url();
     if (!url.startsWith('data:') && !url.startsWith('about:') && new URL(url).origin !== ORIGIN) offsite.push(url);
@@ -73,14 +78,24 @@ async function open(page, path, expectedStatus = 200) {
 
 /** Clicks `locator`, which submits a form or follows a link, and returns the document's response. */
 async function navigateBy(page, locator, what) {
+  const policy = lastReferrerPolicy.get(page);
   const [response] = await Promise.all([
     page.waitForEvent('response', { predicate: (r) => r.request().isNavigationRequest() && r.request().frame() === page.mainFrame(), timeout: 10_000 }),
     locator.click(),
   ]);
   await page.waitForLoadState('load');
   assert.ok(response, `${what}: no response`);
+  if (response.status() === 403 && response.request().method() === 'POST') {
+    // Say what the browser sent: a form refused as cross-site is the likeliest cause.
+    const sent = await response.request().allHeaders();
+    console.log(`${what}: the browser's POST was refused (403); it sent Origin: ${sent.origin ?? '(none)'}, `
+      + `Sec-Fetch-Site: ${sent['sec-fetch-site'] ?? '(none)'}; the form page had Referrer-Policy: ${policy ?? '(none)'}`);
+  }
   return response;
 }
+
+/** The Referrer-Policy of the last page each tab loaded (it decides the Origin a form sends). */
+const lastReferrerPolicy = new WeakMap();
 
 /** The `lang` and `dir` of the page's `<html>`. */
 async function langDir(page) {
