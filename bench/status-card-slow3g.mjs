@@ -15,10 +15,13 @@
 // - the status card, cold: the page and its stylesheet;
 // - the status card again in the same context (a return visit): the stylesheet must come from
 //   the cache (it is served immutable), so only the page crosses the line.
-// Printed: time to `load` and to DOMContentLoaded (navigation timing), bytes over the wire (the
+// Printed: time to `load`, to DOMContentLoaded (navigation timing) and to the first contentful
+// paint (when the worker sees the card: after the stylesheet, which blocks rendering; "-" if
+// none came within 10 s), bytes over the wire (the
 // sum of `Network.loadingFinished.encodedDataLength`: headers and body as sent), the number of
-// requests and how many were served from the cache; the median of RUNS runs, and each load's
-// time as a ratio of the baseline's.
+// requests (the baseline's include the /favicon.ico Chromium asks for by itself; the pages name
+// an inline icon, so they ask for none) and how many were served from the cache; the median of
+// RUNS runs, and each load's time as a ratio of the baseline's.
 import { baseUrl, launch, required } from '../browser/lib.mjs';
 
 const BASE = baseUrl();
@@ -55,10 +58,16 @@ async function load(context, path) {
   cdp.on('Network.loadingFinished', (e) => { entry(e.requestId).bytes = e.encodedDataLength; });
   const response = await page.goto(`${BASE}${path}`, { waitUntil: 'load', timeout: 120_000 });
   if (!response || response.status() !== 200) throw new Error(`${path}: ${response?.status()}`);
-  const timing = await page.evaluate(() => {
+  const timing = await page.evaluate(() => new Promise((resolve) => {
     const n = performance.getEntriesByType('navigation')[0];
-    return { load: n.loadEventStart, dcl: n.domContentLoadedEventEnd };
-  });
+    const done = (fcp) => resolve({ load: n.loadEventStart, dcl: n.domContentLoadedEventEnd, fcp });
+    // The first paint may come just after the load event: wait for it a little.
+    new PerformanceObserver((list) => {
+      const fcp = list.getEntriesByName('first-contentful-paint')[0];
+      if (fcp) done(fcp.startTime);
+    }).observe({ type: 'paint', buffered: true });
+    setTimeout(() => done(NaN), 10_000);
+  }));
   // loadingFinished of the last response may trail the load event by a moment.
   await new Promise((r) => setTimeout(r, 200));
   await page.close();
@@ -66,6 +75,7 @@ async function load(context, path) {
   return {
     load: timing.load,
     dcl: timing.dcl,
+    fcp: timing.fcp,
     bytes: all.reduce((sum, r) => sum + r.bytes, 0),
     requests: all.length,
     cached: all.filter((r) => r.cached).map((r) => new URL(r.url).pathname),
@@ -97,14 +107,16 @@ const rows = [
   ['status card, cold cache', results.cold],
   ['status card, return visit', results.warm],
 ];
+const fmt = (ms) => (Number.isNaN(ms) ? '-' : ms.toFixed(0));
 const baseLoad = median(results.baseline.map((r) => r.load));
 console.log(`\nslow 3G: DevTools "3G" preset (${SLOW_3G.latency} ms latency, ${SLOW_3G.downloadThroughput} B/s down, ${SLOW_3G.uploadThroughput} B/s up)`);
 console.log(`Chromium ${version}, ${BASE}/agencies/${AGENCY}, median of ${RUNS} run(s)\n`);
-console.log(`${'load'.padEnd(28)} ${'load ms'.padStart(8)} ${'DCL ms'.padStart(8)} ${'bytes'.padStart(7)} ${'requests'.padStart(8)} ${'cached'.padStart(6)} ${'ratio'.padStart(6)}`);
+console.log(`${'load'.padEnd(28)} ${'load ms'.padStart(8)} ${'DCL ms'.padStart(8)} ${'FCP ms'.padStart(8)} ${'bytes'.padStart(7)} ${'requests'.padStart(8)} ${'cached'.padStart(6)} ${'ratio'.padStart(6)}`);
 for (const [name, rs] of rows) {
   const load = median(rs.map((r) => r.load));
   console.log(
     `${name.padEnd(28)} ${load.toFixed(0).padStart(8)} ${median(rs.map((r) => r.dcl)).toFixed(0).padStart(8)} `
+    + `${fmt(median(rs.map((r) => r.fcp))).padStart(8)} `
     + `${String(median(rs.map((r) => r.bytes))).padStart(7)} ${String(median(rs.map((r) => r.requests))).padStart(8)} `
     + `${String(median(rs.map((r) => r.cached.length))).padStart(6)} ${(load / baseLoad).toFixed(2).padStart(6)}`,
   );

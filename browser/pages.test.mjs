@@ -12,8 +12,9 @@
 // - with JavaScript off: search, open a status card, switch to Nepali and to Arabic (lang, dir,
 //   the cookie), submit a report (and a wrong one), follow it up with its code;
 // - with JavaScript on (axe-core needs it): axe-core's WCAG 2.x A/AA rules on every page in
-//   English, Nepali and Arabic, with no violation allowed; keyboard focus order and a visible
-//   focus ring; labels, landmarks, headings;
+//   English, Nepali and Arabic, with no violation allowed, and in Arabic the Latin legal name
+//   isolated from the right-to-left text; keyboard focus order and a visible focus ring;
+//   labels, landmarks, headings;
 // - no request leaves the site, each page with its CSS stays within 30 KB over the wire, and the
 //   stylesheet is cached for good while pages are not.
 import { after, before, describe, test } from 'node:test';
@@ -162,6 +163,18 @@ async function assertPageShape(page, where) {
   assert.match(shape.stylesheets[0], /^\/assets\/site\.[A-Za-z0-9_-]+\.css$/, `${where}: the stylesheet by hashed name`);
   if (shape.scripts > 0) notes.push(`${where} carries ${shape.scripts} <script> element(s); the contract prefers none`);
   return shape;
+}
+
+/**
+ * The elements in <main> that show `name` (left-to-right text) in a right-to-left page without
+ * isolating it (`<bdi>`, or an own `dir`): there the bidi algorithm moves its neutral characters,
+ * so that "Example Manpower Ltd." reads ".Example Manpower Ltd".
+ */
+async function unisolatedNames(page, name) {
+  return page.evaluate((name) => {
+    const holders = [...document.querySelectorAll('main *')].filter((e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.includes(name)));
+    return holders.filter((e) => !e.closest('bdi, main [dir]')).map((e) => e.outerHTML.slice(0, 120));
+  }, name);
 }
 
 /** Form controls a person fills in, and whether each has a visible label with text. */
@@ -600,6 +613,10 @@ describe('with JavaScript on', () => {
         await assertLanguage(page, lang, `${name} (${lang})`);
         const violations = await axeViolations(page);
         checked += 1;
+        if (RTL.has(lang)) {
+          const unisolated = await unisolatedNames(page, CERTIFIED.name);
+          if (unisolated.length) failures.push(`  ${name} (${lang}): the legal name is not isolated (<bdi> or dir) in right-to-left text: ${unisolated.join(' | ')}`);
+        }
         if (violations.length) failures.push(formatViolations(`${name} (${lang}) ${pathOf(page)}`, violations));
       };
       const attempt = async (name, steps) => {
