@@ -467,9 +467,10 @@ fn submitted_main(ctx: &Ctx, reference: &str, code: &str) -> Markup {
     html! {
         h1 { (ctx.t("report-sent-title")) }
         h2 { (ctx.t("report-reference")) }
-        p.code #reference { bdi { (reference) } }
+        // Latin letters and digits: they read left to right on a right-to-left page too.
+        p.code #reference { (reference) }
         h2 { (ctx.t("report-code")) }
-        p.code #follow-up-code { bdi { (code) } }
+        p.code #follow-up-code { (code) }
         p.warn { (ctx.t("report-keep")) }
         p { a #follow-up-link href={ "/report/" (reference) } { (ctx.t("report-follow-link")) } }
     }
