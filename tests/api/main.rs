@@ -21,6 +21,7 @@ mod openapi;
 mod operations;
 mod preconditions;
 mod public;
+mod reports;
 mod schema_parity;
 mod seed;
 mod standards;
