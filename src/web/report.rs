@@ -15,6 +15,7 @@ use maud::{Markup, html};
 
 use super::csrf::{self, Csrf};
 use super::{Ctx, Failure, Page, app_error_page, error_page};
+use crate::api::middleware::take_report_allowance;
 use crate::domain::assessment::{FeeAmount, FeeCategory};
 use crate::domain::reports::ReportCategory;
 use crate::error::{AppError, FieldError};
@@ -323,6 +324,10 @@ pub async fn submit(req: HttpRequest, state: web::Data<AppState>, payload: web::
         Ok(input) => input,
         Err(errors) => return invalid(&ctx, &form, &errors),
     };
+    // Only a form that passed its checks uses up the hour's allowance (429 page otherwise).
+    if let Err(err) = take_report_allowance(&req) {
+        return app_error_page(&ctx, &err);
+    }
     let key = state.data_key.clone();
     match state.db.write(move |conn| reports::submit(conn, &key, input, now)).await {
         Ok(submitted) => {

@@ -90,6 +90,20 @@ async fn json_logs_carry_request_ids_and_no_secrets_or_personal_data() {
         .await
         .unwrap();
 
+    // A worker's report: neither its text nor its contact reaches the logs.
+    let story = "the-broker-kept-my-passport-in-his-drawer";
+    let contact = "viber +880 1711 000111";
+    let res = http
+        .post(format!("{base}/v1/public/reports"))
+        .header("user-agent", "NokiaX2-02/report-test")
+        .json(&json!({"agency_name": "Dhaka Star Overseas", "category": "document_retention",
+            "description": story, "contact": contact}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let code = res.json::<Value>().await.unwrap()["follow_up_code"].as_str().unwrap().to_owned();
+
     // Let the last lines arrive, then stop the service.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let _ = child.kill();
@@ -108,7 +122,9 @@ async fn json_logs_carry_request_ids_and_no_secrets_or_personal_data() {
     assert_eq!(request_line["path"], "/v1/agencies");
     assert_eq!(request_line["status"], 201);
     let all = lines.join("\n");
-    for private in [secret, token.as_str(), email, phone, "fhs_guess-me", "query-not-logged"] {
+    for private in
+        [secret, token.as_str(), email, phone, "fhs_guess-me", "query-not-logged", story, contact, &code, "NokiaX2"]
+    {
         assert!(!all.contains(private), "the logs contain {private:?}");
     }
 }

@@ -574,8 +574,13 @@ async fn a_form_with_mistakes_comes_back_with_each_mistake_named_by_its_field() 
 
 #[tokio::test]
 async fn a_form_without_its_token_or_sent_from_another_site_is_refused() {
-    // Every refused form draws on the submission limit too.
-    let app = TestApp::spawn_with(|c| c.limits.reports_burst = 20).await;
+    // A refused form does not use up the submission allowance: the one accepted below is the
+    // only one it counts.
+    let app = TestApp::spawn_with(|c| {
+        c.limits.reports_per_hour = 1;
+        c.limits.reports_burst = 1;
+    })
+    .await;
     let (_, form) = open_form(&app, "/report", &[]).await;
     let (_, other) = open_form(&app, "/report", &[]).await;
     let report = [("agency_name", "Some agency"), ("category", "other"), ("description", "x")];
@@ -629,6 +634,11 @@ async fn too_many_reports_from_one_connection_get_a_readable_429_page() {
     .await;
     let (_, form) = open_form(&app, "/report", &[]).await;
     let report = [("agency_name", "Some agency"), ("category", "deception"), ("description", "They lied.")];
+    // Mistakes corrected on the form do not count.
+    for _ in 0..3 {
+        let mistaken = post_form(&app, "/report", &form, &report[..2], &[]).await;
+        assert_eq!(mistaken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
     let first = post_form(&app, "/report", &form, &report, &[]).await;
     assert_eq!(first.status, StatusCode::OK);
     let second = post_form(&app, "/report", &form, &report, &[("cookie", "lang=hi")]).await;
@@ -639,7 +649,8 @@ async fn too_many_reports_from_one_connection_get_a_readable_429_page() {
     assert!(second.element("error-text").unwrap().contains("60 मिनट"), "{}", second.body);
     // Reading pages is not limited by it, nor is the API's own limit turned into HTML.
     assert_eq!(get(&app, "/report").await.status, StatusCode::OK);
-    let api = app.send_anonymous(Method::POST, "/v1/public/reports", Some(json!({}))).await;
+    let body = json!({"agency_name": "Some agency", "category": "deception", "description": "They lied."});
+    let api = app.send_anonymous(Method::POST, "/v1/public/reports", Some(body)).await;
     assert_eq!(api.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(api.headers()["content-type"], "application/problem+json");
 }
