@@ -352,6 +352,20 @@ pub async fn submit(req: HttpRequest, state: web::Data<AppState>, payload: web::
     }
 }
 
+/// The message that labels a form field.
+fn label_of(field: &str) -> &'static str {
+    match field {
+        "agency_name" => "report-agency-name",
+        "category" => "report-category",
+        "fee_amount" => "report-fee-amount",
+        "fee_currency" => "report-fee-currency",
+        "country" => "report-country",
+        "occurred_on" => "report-occurred-on",
+        "contact" => "report-contact",
+        _ => "report-description",
+    }
+}
+
 fn error_for<'a>(errors: &'a [(&'static str, &'static str)], field: &str) -> Option<&'a str> {
     errors.iter().find(|(f, _)| *f == field).map(|(_, message)| *message)
 }
@@ -389,7 +403,7 @@ fn form_main(
                 h2 #error-summary-title { (ctx.t("report-errors-title")) }
                 ul {
                     @for (field, message) in errors {
-                        li { a href={ "#" (field) } { (ctx.t(message)) } }
+                        li { a href={ "#" (field) } { (ctx.t(label_of(field))) ": " (ctx.t(message)) } }
                     }
                 }
             }
