@@ -75,9 +75,10 @@ pub async fn create_report(
     operation_id = "get_report_follow_up",
     tags = ["public", "reports"],
     params(
-        ("reference" = String, Path, description = "The report's reference, e.g. R-7K3M-Q9PX.", example = "R-7K3M-Q9PX"),
-        ("X-Follow-Up-Code" = String, Header, description = "The follow-up code given when the report was filed.",
-            example = "H4ZD-82NC-WQ5T")
+        ("reference" = String, Path, description = "The report's reference, e.g. R-7K3M-Q9PX.", example = "R-7K3M-Q9PX",
+            max_length = 64),
+        ("X-Follow-Up-Code" = String, Header, description = "The follow-up code given when the report was filed \
+            (case, spaces and dashes are ignored).", example = "H4ZD-82NC-WQ5T", max_length = 64, pattern = r"[0-9A-Za-z]")
     ),
     responses(
         (status = 200, description = "Where the report stands.", body = FollowUp,
