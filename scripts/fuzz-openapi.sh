@@ -13,6 +13,9 @@ port=${FUZZ_PORT:-18181}
 export FAIRHIRE_DATA_DIR="$work" DATABASE_URL="${DATABASE_URL:-$work/fuzz.db}"
 # The fuzzer is one client sending thousands of requests: lift the per-address API limit.
 export FAIRHIRE_LIMITS__API_PER_SECOND=100000 FAIRHIRE_LIMITS__API_BURST=100000
+# Likewise the worker-report allowance and the strict bucket of follow-up codes.
+export FAIRHIRE_LIMITS__REPORTS_PER_HOUR=1000000 FAIRHIRE_LIMITS__REPORTS_BURST=100000
+export FAIRHIRE_LIMITS__TOKEN_PER_SECOND=100000 FAIRHIRE_LIMITS__TOKEN_BURST=100000
 bin=target/debug/fairhire
 admin=$($bin client create --name fuzz-admin --role admin)
 $bin serve --bind "127.0.0.1:$port" >"$work/serve.log" 2>&1 &

@@ -131,24 +131,27 @@ pub struct RateLimits {
     api: DefaultKeyedRateLimiter<IpAddr>,
 }
 
-/// Which bucket a request draws from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bucket {
-    Token,
-    Reports,
-    Api,
+/// Whether a request draws from the strict bucket: asking for a token, or trying a report's
+/// follow-up code (by the API or the form).
+fn is_guess(method: &Method, path: &str) -> bool {
+    path == "/v1/oauth/token"
+        || path.starts_with("/v1/public/reports/")
+        || (method == Method::POST && path.starts_with("/report/"))
 }
 
-/// Filing a report, by the API or the form; following one up; asking for a token.
-pub fn bucket_of(method: &Method, path: &str) -> Bucket {
-    let post = method == Method::POST;
-    match path {
-        "/v1/oauth/token" => Bucket::Token,
-        "/v1/public/reports" | "/report" if post => Bucket::Reports,
-        p if p.starts_with("/v1/public/reports/") => Bucket::Token,
-        p if post && p.starts_with("/report/") => Bucket::Token,
-        _ => Bucket::Api,
-    }
+/// Takes one report from the caller's hourly allowance, or answers 429. Called by the handlers
+/// once a report has passed validation, not by the middleware: a worker correcting a mistake
+/// on the form must not use up the allowance.
+pub fn take_report_allowance(req: &actix_web::HttpRequest) -> Result<(), AppError> {
+    let (Some(limits), Some(peer)) = (req.app_data::<web::Data<RateLimits>>(), req.peer_addr()) else {
+        return Ok(());
+    };
+    limits.reports.check_key(&peer.ip()).map_err(too_many)
+}
+
+fn too_many(not_until: governor::NotUntil<governor::clock::QuantaInstant>) -> AppError {
+    let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
+    AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) }
 }
 
 fn quota(per_second: u32, burst: u32) -> Quota {
@@ -188,19 +191,15 @@ pub async fn rate_limit(
     let limits = req.app_data::<web::Data<RateLimits>>().cloned();
     let ip = req.peer_addr().map(|a| a.ip());
     if let (Some(limits), Some(ip)) = (limits, ip) {
-        let limiter = match bucket_of(req.method(), req.path()) {
-            Bucket::Token => &limits.token,
-            Bucket::Reports => &limits.reports,
-            Bucket::Api => &limits.api,
-        };
+        let limiter = if is_guess(req.method(), req.path()) { &limits.token } else { &limits.api };
         if let Err(not_until) = limiter.check_key(&ip) {
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
-            let retry_after_secs = wait.as_secs().max(1);
+            let err = too_many(not_until);
             // A page's 429 is a page, in the reader's language, with the same `Retry-After`.
-            let res: HttpResponse = if crate::web::is_page_path(req.path()) {
-                crate::web::too_many_requests(req.request(), retry_after_secs)
-            } else {
-                problem_response(&AppError::TooManyRequests { retry_after_secs }, Some(req.path().to_owned()))
+            let res: HttpResponse = match &err {
+                AppError::TooManyRequests { retry_after_secs } if crate::web::is_page_path(req.path()) => {
+                    crate::web::too_many_requests(req.request(), *retry_after_secs)
+                }
+                _ => problem_response(&err, Some(req.path().to_owned())),
             };
             return Ok(req.into_response(res));
         }

@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::api::extract::{self, PathId, ValidJson, ValidQuery};
+use crate::api::middleware::take_report_allowance;
 use crate::api::pagination::{self, Page};
 use crate::api::problems::*;
 use crate::auth::{Action, Principal, authorize};
@@ -35,7 +36,7 @@ pub const FOLLOW_UP_HEADER: &str = "X-Follow-Up-Code";
 /// data. The answer holds the report's `reference` and a secret `follow_up_code`, shown only
 /// this once; together they open `GET /v1/public/reports/{reference}`. Name the agency by
 /// `agency_id` when it is in the registry, else by `agency_name`. The contact, if given, is
-/// stored encrypted and seen only by the scheme's moderators. Submissions are limited per
+/// stored encrypted and seen only by the scheme's moderators. Valid submissions are limited per
 /// client address (kept in memory only): past the limit the answer is 429.
 #[utoipa::path(
     operation_id = "create_report",
@@ -48,7 +49,13 @@ pub const FOLLOW_UP_HEADER: &str = "X-Follow-Up-Code";
     )
 )]
 #[post("/public/reports")]
-pub async fn create_report(state: web::Data<AppState>, input: ValidJson<ReportInput>) -> AppResult<HttpResponse> {
+pub async fn create_report(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    input: ValidJson<ReportInput>,
+) -> AppResult<HttpResponse> {
+    // The body passed validation (ValidJson) before anything is taken from the allowance.
+    take_report_allowance(&req)?;
     let now = state.clock.now();
     let key = state.data_key.clone();
     let submitted = state.db.write(move |conn| reports::submit(conn, &key, input.0, now)).await?;
@@ -68,9 +75,10 @@ pub async fn create_report(state: web::Data<AppState>, input: ValidJson<ReportIn
     operation_id = "get_report_follow_up",
     tags = ["public", "reports"],
     params(
-        ("reference" = String, Path, description = "The report's reference, e.g. R-7K3M-Q9PX.", example = "R-7K3M-Q9PX"),
-        ("X-Follow-Up-Code" = String, Header, description = "The follow-up code given when the report was filed.",
-            example = "H4ZD-82NC-WQ5T")
+        ("reference" = String, Path, description = "The report's reference, e.g. R-7K3M-Q9PX.", example = "R-7K3M-Q9PX",
+            max_length = 64),
+        ("X-Follow-Up-Code" = String, Header, description = "The follow-up code given when the report was filed \
+            (case, spaces and dashes are ignored).", example = "H4ZD-82NC-WQ5T", max_length = 64, pattern = r"[0-9A-Za-z]")
     ),
     responses(
         (status = 200, description = "Where the report stands.", body = FollowUp,

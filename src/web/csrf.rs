@@ -133,14 +133,15 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Whether the browser says the request comes from another site: `Sec-Fetch-Site: cross-site`,
-/// or an `Origin` whose host is not the one the request was sent to. `Origin: null` (a sandboxed
-/// or privacy-minded context) is refused too.
+/// or an `Origin` whose host is not the one the request was sent to. `Origin: null` says nothing
+/// (browsers send it under `Referrer-Policy: no-referrer` and from privacy-minded contexts): the
+/// token and its `SameSite=Strict` cookie still decide.
 pub fn is_cross_site(req: &HttpRequest) -> bool {
     let fetch_site = req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if fetch_site.is_some_and(|v| v.eq_ignore_ascii_case("cross-site")) {
         return true;
     }
-    let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+    let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).filter(|o| *o != "null") else {
         return false;
     };
     let host = req.connection_info().host().to_ascii_lowercase();

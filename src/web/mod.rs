@@ -162,7 +162,8 @@ impl Page {
             .insert_header((header::VARY, "Accept-Language, Cookie"))
             .insert_header((header::CONTENT_SECURITY_POLICY, CSP))
             .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-            .insert_header((header::REFERRER_POLICY, "no-referrer"))
+            // Nothing to other sites; the site itself gets it, and so forms carry a real `Origin`.
+            .insert_header((header::REFERRER_POLICY, "same-origin"))
             .insert_header((header::X_FRAME_OPTIONS, "DENY"));
         for (name, value) in self.headers {
             if let Ok(value) = HeaderValue::from_str(&value) {

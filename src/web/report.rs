@@ -15,6 +15,7 @@ use maud::{Markup, html};
 
 use super::csrf::{self, Csrf};
 use super::{Ctx, Failure, Page, app_error_page, error_page};
+use crate::api::middleware::take_report_allowance;
 use crate::domain::assessment::{FeeAmount, FeeCategory};
 use crate::domain::reports::ReportCategory;
 use crate::error::{AppError, FieldError};
@@ -323,6 +324,10 @@ pub async fn submit(req: HttpRequest, state: web::Data<AppState>, payload: web::
         Ok(input) => input,
         Err(errors) => return invalid(&ctx, &form, &errors),
     };
+    // Only a form that passed its checks uses up the hour's allowance (429 page otherwise).
+    if let Err(err) = take_report_allowance(&req) {
+        return app_error_page(&ctx, &err);
+    }
     let key = state.data_key.clone();
     match state.db.write(move |conn| reports::submit(conn, &key, input, now)).await {
         Ok(submitted) => {
@@ -344,6 +349,20 @@ pub async fn submit(req: HttpRequest, state: web::Data<AppState>, payload: web::
             invalid(&ctx, &form, &errors)
         }
         Err(err) => app_error_page(&ctx, &err),
+    }
+}
+
+/// The message that labels a form field.
+fn label_of(field: &str) -> &'static str {
+    match field {
+        "agency_name" => "report-agency-name",
+        "category" => "report-category",
+        "fee_amount" => "report-fee-amount",
+        "fee_currency" => "report-fee-currency",
+        "country" => "report-country",
+        "occurred_on" => "report-occurred-on",
+        "contact" => "report-contact",
+        _ => "report-description",
     }
 }
 
@@ -384,7 +403,7 @@ fn form_main(
                 h2 #error-summary-title { (ctx.t("report-errors-title")) }
                 ul {
                     @for (field, message) in errors {
-                        li { a href={ "#" (field) } { (ctx.t(message)) } }
+                        li { a href={ "#" (field) } { (ctx.t(label_of(field))) ": " (ctx.t(message)) } }
                     }
                 }
             }
@@ -467,9 +486,10 @@ fn submitted_main(ctx: &Ctx, reference: &str, code: &str) -> Markup {
     html! {
         h1 { (ctx.t("report-sent-title")) }
         h2 { (ctx.t("report-reference")) }
-        p.code #reference { bdi { (reference) } }
+        // Latin letters and digits: they read left to right on a right-to-left page too.
+        p.code #reference { (reference) }
         h2 { (ctx.t("report-code")) }
-        p.code #follow-up-code { bdi { (code) } }
+        p.code #follow-up-code { (code) }
         p.warn { (ctx.t("report-keep")) }
         p { a #follow-up-link href={ "/report/" (reference) } { (ctx.t("report-follow-link")) } }
     }

@@ -90,6 +90,45 @@ async fn json_logs_carry_request_ids_and_no_secrets_or_personal_data() {
         .await
         .unwrap();
 
+    // A worker's report: neither its text nor its contact reaches the logs.
+    let story = "the-broker-kept-my-passport-in-his-drawer";
+    let contact = "viber +880 1711 000111";
+    let res = http
+        .post(format!("{base}/v1/public/reports"))
+        .header("user-agent", "NokiaX2-02/report-test")
+        .json(&json!({"agency_name": "Dhaka Star Overseas", "category": "document_retention",
+            "description": story, "contact": contact}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let code = res.json::<Value>().await.unwrap()["follow_up_code"].as_str().unwrap().to_owned();
+
+    // The same through the worker pages' form: nothing of it either, nor its token.
+    let form = http.get(format!("{base}/report?lang=bn")).send().await.unwrap().text().await.unwrap();
+    let at = form.find("name=\"csrf_token\" value=\"").unwrap() + "name=\"csrf_token\" value=\"".len();
+    let csrf = form[at..at + form[at..].find('"').unwrap()].to_owned();
+    let page_story = "the-agent-swapped-my-contract-at-the-airport";
+    let page_contact = "imo +880 1811 222333";
+    let res = http
+        .post(format!("{base}/report"))
+        .header("user-agent", "ItelA27/page-report-test")
+        .header("cookie", format!("csrf={csrf}"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("agency_name", "Dhaka Star Overseas"),
+            ("category", "contract_substitution"),
+            ("description", page_story),
+            ("contact", page_contact),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    let at = page.find("id=\"follow-up-code\">").unwrap() + "id=\"follow-up-code\">".len();
+    let page_code = page[at..at + page[at..].find('<').unwrap()].to_owned();
+
     // Let the last lines arrive, then stop the service.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let _ = child.kill();
@@ -108,7 +147,23 @@ async fn json_logs_carry_request_ids_and_no_secrets_or_personal_data() {
     assert_eq!(request_line["path"], "/v1/agencies");
     assert_eq!(request_line["status"], 201);
     let all = lines.join("\n");
-    for private in [secret, token.as_str(), email, phone, "fhs_guess-me", "query-not-logged"] {
+    for private in [
+        secret,
+        token.as_str(),
+        email,
+        phone,
+        "fhs_guess-me",
+        "query-not-logged",
+        story,
+        contact,
+        &code,
+        "NokiaX2",
+        page_story,
+        page_contact,
+        &page_code,
+        &csrf,
+        "ItelA27",
+    ] {
         assert!(!all.contains(private), "the logs contain {private:?}");
     }
 }

@@ -23,6 +23,7 @@ mod operations;
 mod pages;
 mod preconditions;
 mod public;
+mod reports;
 mod schema_parity;
 mod seed;
 mod standards;

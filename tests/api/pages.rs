@@ -564,6 +564,7 @@ async fn a_form_with_mistakes_comes_back_with_each_mistake_named_by_its_field() 
     let empty = post_form(&app, "/report", &form, &[("agency_name", "Some agency"), ("category", "other")], &[]).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.element("description-error").unwrap().contains("Fill in this field."));
+    assert!(empty.element("error-summary").unwrap().contains("Tell us what happened: Fill in this field."));
     assert_eq!(empty.element("error-summary").unwrap().matches("<li>").count(), 1);
     // An overlong body is a 413 page, read no further.
     let long = "x".repeat(70 * 1024);
@@ -574,8 +575,13 @@ async fn a_form_with_mistakes_comes_back_with_each_mistake_named_by_its_field() 
 
 #[tokio::test]
 async fn a_form_without_its_token_or_sent_from_another_site_is_refused() {
-    // Every refused form draws on the submission limit too.
-    let app = TestApp::spawn_with(|c| c.limits.reports_burst = 20).await;
+    // A refused form does not use up the submission allowance: the one accepted below is the
+    // only one it counts.
+    let app = TestApp::spawn_with(|c| {
+        c.limits.reports_per_hour = 1;
+        c.limits.reports_burst = 1;
+    })
+    .await;
     let (_, form) = open_form(&app, "/report", &[]).await;
     let (_, other) = open_form(&app, "/report", &[]).await;
     let report = [("agency_name", "Some agency"), ("category", "other"), ("description", "x")];
@@ -608,9 +614,14 @@ async fn a_form_without_its_token_or_sent_from_another_site_is_refused() {
         assert_is_page(&refused, "en");
         assert!(refused.body.contains("Please send the form again"), "{what}");
     }
-    // The same form, as sent from this site, is accepted.
+    // The same form, as sent from this site, is accepted; `Origin: null` (a browser under a
+    // strict referrer policy) leaves the decision to the token.
     let accepted = post_form(&app, "/report", &form, &report, &[("origin", &app.address)]).await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+    let (_, form) = open_form(&app, "/report", &[]).await;
+    let blank_origin = [("origin", "null"), ("sec-fetch-site", "same-origin")];
+    let refused = post_form(&app, "/report", &form, &[("category", "other")], &blank_origin).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "checked, not refused as cross-site");
     // A form shown again keeps the token it has, so two open tabs both work.
     let again = page(&app, Method::GET, "/report", &[("cookie", &form.cookie)]).await;
     assert!(again.cookie("csrf").is_none() && again.body.contains(&form.token));
@@ -625,10 +636,25 @@ async fn too_many_reports_from_one_connection_get_a_readable_429_page() {
     let app = TestApp::spawn_with(|c| {
         c.limits.reports_per_hour = 1;
         c.limits.reports_burst = 1;
+        c.limits.token_per_second = 1;
+        c.limits.token_burst = 1;
     })
     .await;
     let (_, form) = open_form(&app, "/report", &[]).await;
     let report = [("agency_name", "Some agency"), ("category", "deception"), ("description", "They lied.")];
+    // Guessing follow-up codes draws on the strict bucket, and its 429 is a page too.
+    let mut guesses = Vec::new();
+    for _ in 0..5 {
+        guesses.push(post_form(&app, "/report/R-0000-0000", &form, &[("code", "AAAA-BBBB-CCCC")], &[]).await);
+    }
+    let limited = guesses.iter().find(|g| g.status == StatusCode::TOO_MANY_REQUESTS).expect("guesses are limited");
+    assert_is_page(limited, "en");
+    assert!(!limited.header("retry-after").is_empty());
+    // Mistakes corrected on the form do not count.
+    for _ in 0..3 {
+        let mistaken = post_form(&app, "/report", &form, &report[..2], &[]).await;
+        assert_eq!(mistaken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
     let first = post_form(&app, "/report", &form, &report, &[]).await;
     assert_eq!(first.status, StatusCode::OK);
     let second = post_form(&app, "/report", &form, &report, &[("cookie", "lang=hi")]).await;
@@ -639,7 +665,8 @@ async fn too_many_reports_from_one_connection_get_a_readable_429_page() {
     assert!(second.element("error-text").unwrap().contains("60 मिनट"), "{}", second.body);
     // Reading pages is not limited by it, nor is the API's own limit turned into HTML.
     assert_eq!(get(&app, "/report").await.status, StatusCode::OK);
-    let api = app.send_anonymous(Method::POST, "/v1/public/reports", Some(json!({}))).await;
+    let body = json!({"agency_name": "Some agency", "category": "deception", "description": "They lied."});
+    let api = app.send_anonymous(Method::POST, "/v1/public/reports", Some(body)).await;
     assert_eq!(api.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(api.headers()["content-type"], "application/problem+json");
 }

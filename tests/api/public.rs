@@ -103,7 +103,8 @@ async fn the_public_registry_needs_no_token_and_shows_nothing_private() {
             "certification_status": "never_certified",
             "certificate": null,
             "last_audit_date": null,
-            "grade": null
+            "grade": null,
+            "substantiated_reports": null
         })
     );
 

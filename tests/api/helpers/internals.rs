@@ -464,3 +464,27 @@ impl TestApp {
         self.state.jobs.stop().await;
     }
 }
+
+/// A worker report's secret columns, as stored.
+pub struct StoredReport {
+    pub contact_sealed: Option<String>,
+    pub follow_up_hash: String,
+}
+
+impl TestApp {
+    /// The report with this reference, as stored: to check that its contact is sealed and its
+    /// follow-up code hashed.
+    ///
+    /// Uses `store::reports::find_by_reference` (`ReportRow`).
+    pub async fn stored_report(&self, reference: &str) -> StoredReport {
+        let reference = reference.to_owned();
+        let row = self
+            .state
+            .db
+            .read(move |c| store::reports::find_by_reference(c, &reference))
+            .await
+            .unwrap()
+            .expect("report");
+        StoredReport { contact_sealed: row.contact_sealed, follow_up_hash: row.follow_up_hash }
+    }
+}
