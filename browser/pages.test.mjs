@@ -11,7 +11,7 @@
 // What it checks, after the worker pages' contract (URLs, element ids, form field names):
 // - with JavaScript off: search, open a status card, switch to Nepali and to Arabic (lang, dir,
 //   the cookie), submit a report (and a wrong one), follow it up with its code;
-// - with JavaScript on (axe-core needs it): axe-core's WCAG 2.x A/AA rules on every page in
+// - with JavaScript on, as most browsers have it: axe-core's WCAG 2.x A/AA rules on every page in
 //   English, Nepali and Arabic, with no violation allowed, and in Arabic the Latin legal name
 //   isolated from the right-to-left text; keyboard focus order and a visible focus ring;
 //   labels, landmarks, headings;
@@ -359,6 +359,7 @@ describe('with JavaScript off', () => {
     await assertPageShape(page, 'status card');
     const card = page.locator('section#status-card');
     assert.equal(await card.count(), 1, 'status card: <section id="status-card">');
+    assert.ok(STATUSES.includes(await card.getAttribute('data-status')), 'status card: data-status is one of the contract\'s');
     assert.equal(await card.getAttribute('data-status'), 'certified', 'status card: data-status');
     assert.equal((await page.locator('h1').innerText()).trim(), CERTIFIED.name, 'status card: the <h1> is the legal name');
     assert.ok(await card.locator('h1').count(), 'status card: the <h1> is in the card');
@@ -538,6 +539,15 @@ describe('with JavaScript off', () => {
     assert.match(forged.headers()['content-type'] || '', /^text\/html/, 'the 403 is an HTML page');
     const forgedFollow = await context.request.post(url(`/report/${reference}`), { form: { code }, maxRedirects: 0 });
     assert.equal(forgedFollow.status(), 403, 'a follow-up without its CSRF token: 403');
+    // From another site, even with this browser's token and cookie: 403.
+    await open(page, `/report?agency=${CERTIFIED.id}`);
+    const token = await page.locator('input[name=csrf_token]').inputValue();
+    const crossSite = await context.request.post(url('/report'), {
+      form: { csrf_token: token, agency_id: CERTIFIED.id, category: 'other', country: 'NP', description: 'from elsewhere' },
+      headers: { origin: 'https://elsewhere.example' },
+      maxRedirects: 0,
+    });
+    assert.equal(crossSite.status(), 403, 'a report posted with another site\'s Origin: 403');
     await context.close();
   });
 
