@@ -36,6 +36,13 @@ const STATES = ['received', 'under_review', 'substantiated', 'unsubstantiated', 
 const DEVANAGARI = /[\u0900-\u097F]/;
 const ARABIC = /[\u0600-\u06FF]/;
 
+// A hung browser must not hang `cargo test`: the whole run has five minutes (it takes under one).
+const WATCHDOG_MS = Number(process.env.FAIRHIRE_BROWSER_TIMEOUT_MS || 300_000);
+setTimeout(() => {
+  console.error(`browser tests: still running after ${WATCHDOG_MS} ms; giving up`);
+  process.exit(1);
+}, WATCHDOG_MS).unref();
+
 let browser;
 /** Every request any page made that left the site. */
 const offsite = [];
@@ -81,7 +88,7 @@ async function open(page, path, expectedStatus = 200) {
 async function navigateBy(page, locator, what) {
   const policy = lastReferrerPolicy.get(page);
   const [response] = await Promise.all([
-    page.waitForEvent('response', { predicate: (r) => r.request().isNavigationRequest() && r.request().frame() === page.mainFrame(), timeout: 10_000 }),
+    page.waitForEvent('response', { predicate: (r) => r.request().isNavigationRequest() && r.request().frame() === page.mainFrame(), timeout: 30_000 }),
     locator.click(),
   ]);
   await page.waitForLoadState('load');
