@@ -1,7 +1,8 @@
 //! The worker pages in a real browser: this app, on this backend, with a certified and a
 //! suspended agency, and `browser/pages.test.mjs` run against it in Debian's headless Chromium
-//! (search, status cards in three languages, a report and its follow-up with JavaScript off,
-//! axe-core on every page, keyboard focus order, bytes over the wire).
+//! (search, status cards in three languages, a report and its follow-up with JavaScript off;
+//! on every page axe-core's WCAG 2.x A/AA rules, reflow at 320 px and, in Arabic, isolated Latin
+//! names; keyboard focus order; bytes over the wire; the 429 page).
 //!
 //! It needs Node.js, `npm ci --prefix browser` and Chromium (`apt-get install chromium`). Without
 //! them the test says so loudly and passes, so that a bare `cargo test` works on any machine;
