@@ -8,6 +8,9 @@
 #
 #   bench/status-card.sh               # release build, SQLite demo registry, 3 runs
 #   RUNS=5 PROFILE=debug bench/status-card.sh
+#   # PostgreSQL, in an empty schema made for it (seed-demo wants an empty registry):
+#   psql "$PG" -c 'create schema bench_pages'
+#   DATABASE_URL="$PG?options=-c%20search_path%3Dbench_pages" bench/status-card.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f browser/node_modules/playwright-core/package.json ] \
