@@ -175,12 +175,17 @@ async function assertPageShape(page, where) {
 
 /**
  * The elements in <main> that show `name` (left-to-right text) in a right-to-left page without
- * isolating it (`<bdi>`, or an own `dir`): there the bidi algorithm moves its neutral characters,
- * so that "Example Manpower Ltd." reads ".Example Manpower Ltd".
+ * isolating it (`<bdi>`, an own `dir`, or Unicode isolates U+2066/7/8 … U+2069 around it in the
+ * text): there the bidi algorithm moves its neutral characters, so that "Example Manpower Ltd."
+ * reads ".Example Manpower Ltd".
  */
 async function unisolatedNames(page, name) {
   return page.evaluate((name) => {
-    const holders = [...document.querySelectorAll('main *')].filter((e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.includes(name)));
+    const bare = (text) => text.split(name).slice(0, -1).some((before, i) => {
+      const after = text.split(name)[i + 1];
+      return !(/[\u2066\u2067\u2068]$/.test(before) && after.startsWith('\u2069'));
+    });
+    const holders = [...document.querySelectorAll('main *')].filter((e) => [...e.childNodes].some((n) => n.nodeType === 3 && bare(n.textContent)));
     return holders.filter((e) => !e.closest('bdi, main [dir]')).map((e) => e.outerHTML.slice(0, 120));
   }, name);
 }
