@@ -9,6 +9,9 @@
 #   bench/run.sh                       # SQLite, release build
 #   DATABASE_URL=postgres://root@127.0.0.1:5432/test?options=-c%20search_path%3Dbench bench/run.sh
 #   PROFILE=debug SECONDS_EACH=5 bench/run.sh
+#
+# The worker pages as a phone on a slow line sees them (Chromium, DevTools' "3G" throttling):
+# bench/status-card.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
