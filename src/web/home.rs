@@ -90,14 +90,17 @@ fn main(ctx: &Ctx, query: &str, results: Option<&[Found]>) -> Markup {
             p #too-short { (ctx.t("search-too-short")) }
         }
         @if let Some(found) = results {
+            // The query, in whatever script, keeps its own direction inside the sentence (first
+            // strong isolate … pop directional isolate).
+            @let isolated = format!("\u{2068}{query}\u{2069}");
             @if found.is_empty() {
-                p #no-results { (ctx.tr.t1("search-none", "query", query)) }
+                p #no-results { (ctx.tr.t1("search-none", "query", isolated)) }
             } @else {
-                h2 { (ctx.tr.t1("search-results", "query", query)) }
+                h2 { (ctx.tr.t1("search-results", "query", isolated)) }
                 ul #results {
                     @for agency in found.iter().take(SHOWN) {
                         li {
-                            a href={ "/agencies/" (agency.id) } { (agency.legal_name) }
+                            a href={ "/agencies/" (agency.id) } { bdi { (agency.legal_name) } }
                             " "
                             (status_badge(ctx, agency.status))
                             br;

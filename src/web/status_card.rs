@@ -53,7 +53,8 @@ fn card(ctx: &Ctx, agency: &PublicAgency, today: NaiveDate, address: &str) -> Ma
     let qr = qr::svg(address, &ctx.t("card-qr-label"));
     html! {
         section #status-card data-status=(name) aria-labelledby="agency-name" {
-            h1 #agency-name { (agency.legal_name) }
+            // A Latin name inside right-to-left text keeps its own direction.
+            h1 #agency-name { bdi { (agency.legal_name) } }
             @if !agency.trading_names.is_empty() {
                 p { (ctx.t("card-other-names")) ": " bdi { (agency.trading_names.join(", ")) } }
             }

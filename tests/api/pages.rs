@@ -145,7 +145,7 @@ async fn the_start_page_finds_agencies_by_name_or_licence_number() {
     let results = found.element("results").expect("a result list");
     for agency in [&first, &second] {
         assert!(results.contains(&format!(
-            "<a href=\"/agencies/{}\">{}</a>",
+            "<a href=\"/agencies/{}\"><bdi>{}</bdi></a>",
             id(agency),
             agency["legal_name"].as_str().unwrap()
         )));
@@ -242,7 +242,7 @@ async fn the_status_card_says_where_the_agency_stands_in_plain_words() {
     assert!(never.element("status-word").unwrap().contains("Not certified"));
     assert!(never.element("status-meaning").unwrap().contains("never checked"));
     assert!(never.element("certificate").unwrap().contains("no certificate"));
-    assert!(never.body.contains("<h1 id=\"agency-name\">Himalayan Overseas Manpower 1</h1>"));
+    assert!(never.body.contains("<h1 id=\"agency-name\"><bdi>Himalayan Overseas Manpower 1</bdi></h1>"));
     assert!(never.element("licence").unwrap().contains("DoFE-1/2075"));
     assert!(never.element("report-link").unwrap().contains(&format!("href=\"/report?agency={}\"", w.agency.id)));
     assert!(never.element("confirmed-reports").is_none());
