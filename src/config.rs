@@ -34,6 +34,11 @@ pub struct Config {
     /// Empty: `<data_dir>/data-key.bin`, generated on first start. Losing it makes every sealed
     /// value unreadable, so it is backed up with the database.
     pub data_key_file: String,
+    /// The service's public address (`https://check.example.org`), used where a page names
+    /// itself: the status card's QR code and written address. Empty: the address the request
+    /// came to. Set it behind a proxy, so that what a worker shows others is the real address
+    /// whatever `Host` or `X-Forwarded-Host` a request carried.
+    pub public_url: String,
     pub jwt: JwtConfig,
     pub limits: Limits,
     pub webhooks: WebhookConfig,
@@ -132,6 +137,7 @@ impl Default for Config {
             log_format: LogFormat::Pretty,
             sweep_interval_seconds: 3600,
             data_key_file: String::new(),
+            public_url: String::new(),
             jwt: JwtConfig::default(),
             limits: Limits::default(),
             webhooks: WebhookConfig::default(),
@@ -209,6 +215,29 @@ impl WebhookConfig {
 }
 
 impl Config {
+    /// `public_url`, when set, is an absolute http(s) address with no path, query or fragment.
+    fn validate_public_url(&self) -> Result<(), String> {
+        if self.public_url.is_empty() {
+            return Ok(());
+        }
+        let refuse = || {
+            format!(
+                "public_url must be an http(s) address such as https://check.example.org, not {:?}",
+                self.public_url
+            )
+        };
+        let parsed = url::Url::parse(&self.public_url).map_err(|_| refuse())?;
+        let bare = parsed.path() == "/" && parsed.query().is_none() && parsed.fragment().is_none();
+        if !matches!(parsed.scheme(), "http" | "https")
+            || parsed.host().is_none()
+            || !bare
+            || !parsed.username().is_empty()
+        {
+            return Err(refuse());
+        }
+        Ok(())
+    }
+
     /// Loads the settings. The TOML file is `FAIRHIRE_CONFIG` if set, which must exist, else
     /// `fairhire.toml` when present. Nested keys in the environment use `__`:
     /// `FAIRHIRE_JWT__ISSUER`.
@@ -233,6 +262,7 @@ impl Config {
         }
         let config: Config = figment.extract().map_err(Box::new)?;
         config.webhooks.validate().map_err(|e| Box::new(e.into()))?;
+        config.validate_public_url().map_err(|e| Box::new(e.into()))?;
         Ok(config)
     }
 
@@ -380,6 +410,23 @@ mod tests {
         assert_eq!(config.webhooks.batch_size, 5);
         assert_eq!(config.webhooks.claim_ttl_seconds, 120, "the keys not given keep their defaults");
         assert_eq!(config.data_key_path(), PathBuf::from("/keys/data.bin"));
+    }
+
+    #[test]
+    fn the_public_url_is_a_bare_http_address() {
+        let with = |url: &str| Config { public_url: url.into(), ..Config::default() }.validate_public_url();
+        assert!(with("").is_ok());
+        assert!(with("https://check.example.org").is_ok());
+        assert!(with("http://127.0.0.1:8080/").is_ok());
+        for bad in [
+            "check.example.org",
+            "ftp://x.example",
+            "https://x.example/path",
+            "https://x.example/?q=1",
+            "https://u@x.example",
+        ] {
+            assert!(with(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

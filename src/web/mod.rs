@@ -84,8 +84,15 @@ impl Ctx {
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .take(10)
             .collect();
-        let info = req.connection_info();
-        Ctx { tr: Tr::new(lang), chosen, query, origin: format!("{}://{}", info.scheme(), info.host()) }
+        let configured = req
+            .app_data::<web::Data<crate::state::AppState>>()
+            .map(|state| state.config.public_url.trim_end_matches('/').to_owned())
+            .filter(|url| !url.is_empty());
+        let origin = configured.unwrap_or_else(|| {
+            let info = req.connection_info();
+            format!("{}://{}", info.scheme(), info.host())
+        });
+        Ctx { tr: Tr::new(lang), chosen, query, origin }
     }
 
     /// Whether the reader chose the language (`?lang=` or the cookie), rather than the browser.

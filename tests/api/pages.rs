@@ -713,3 +713,17 @@ async fn the_report_pages_weigh_at_most_30_kb_and_fetch_nothing_from_elsewhere()
         }
     }
 }
+
+#[tokio::test]
+async fn the_status_card_names_the_configured_public_address_whatever_the_request_says() {
+    let app = TestApp::spawn_with(|c| c.public_url = "https://check.example.org/".into()).await;
+    let admin = app.admin().await;
+    let agency = app.agency(&admin, 1).await;
+    let path = format!("/agencies/{}", agency.id);
+    let spoofed =
+        page(&app, Method::GET, &path, &[("x-forwarded-host", "evil.example"), ("host", "evil.example")]).await;
+    assert_eq!(spoofed.status, StatusCode::OK);
+    let expected = format!("<bdi id=\"page-address\">https://check.example.org{path}");
+    assert_eq!(spoofed.element("page-address").unwrap(), expected);
+    assert!(!spoofed.body.contains("evil.example"));
+}
