@@ -28,6 +28,12 @@ use crate::store::reports::ReportRow;
 /// Who files a report, in the log: nobody in particular.
 pub const REPORTER: &str = "reporter";
 
+/// The longest agency name, text and contact a report takes, in characters; the form says the
+/// same limits in the reader's language.
+pub const AGENCY_NAME_MAX: u64 = 300;
+pub const DESCRIPTION_MAX: u64 = 5000;
+pub const CONTACT_MAX: u64 = 300;
+
 fn language_tag(tag: &str) -> Result<(), ValidationError> {
     let mut parts = tag.split('-');
     let primary_ok =
@@ -61,7 +67,7 @@ pub struct ReportInput {
     pub agency_id: Option<String>,
     /// The agency's name as the worker knows it, when it is not in the registry (or as well).
     #[serde(default)]
-    #[validate(length(min = 1, max = 300), custom(function = "not_blank"))]
+    #[validate(length(min = 1, max = AGENCY_NAME_MAX), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 300, pattern = r"[^\s\u0085]")]
     pub agency_name: Option<String>,
     pub category: ReportCategory,
@@ -80,12 +86,12 @@ pub struct ReportInput {
     #[validate(custom(function = "plausible_date"))]
     pub occurred_on: Option<NaiveDate>,
     /// What happened, in the worker's own words and language.
-    #[validate(length(min = 1, max = 5000), custom(function = "not_blank"))]
+    #[validate(length(min = 1, max = DESCRIPTION_MAX), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 5000, pattern = r"[^\s\u0085]")]
     pub description: String,
     /// How a moderator may reach the worker, if they wish. Stored encrypted; shown to admins only.
     #[serde(default)]
-    #[validate(length(min = 1, max = 300), custom(function = "not_blank"))]
+    #[validate(length(min = 1, max = CONTACT_MAX), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 300, pattern = r"[^\s\u0085]")]
     pub contact: Option<String>,
     /// The language the worker wrote in (BCP 47), so a moderator can find a translator.
@@ -352,6 +358,21 @@ mod tests {
         assert_eq!(normalize_code("HOZD-82NC-WQ5L"), "H0ZD-82NC-WQ51");
         assert_eq!(normalize_reference("r-7k3m-q9px"), "R-7K3M-Q9PX");
         assert_eq!(normalize_reference("R7K3MQ9PX"), "R-7K3M-Q9PX");
+    }
+
+    #[test]
+    fn the_documented_limits_are_the_checked_ones() {
+        use utoipa::PartialSchema;
+        let schema = serde_json::to_value(ReportInput::schema()).unwrap();
+        for (field, max) in
+            [("agency_name", AGENCY_NAME_MAX), ("description", DESCRIPTION_MAX), ("contact", CONTACT_MAX)]
+        {
+            let documented = &schema["properties"][field];
+            let documented = documented["maxLength"]
+                .as_u64()
+                .or_else(|| documented["oneOf"].as_array()?.iter().find_map(|s| s["maxLength"].as_u64()));
+            assert_eq!(documented, Some(max), "{field}: {schema}");
+        }
     }
 
     #[test]

@@ -25,9 +25,10 @@ use crate::state::AppState;
 /// The longest form body read: the description's 5,000 characters, percent-encoded from UTF-8,
 /// and the rest.
 const MAX_BODY_BYTES: usize = 64 * 1024;
-pub const DESCRIPTION_MAX: usize = 5000;
-const NAME_MAX: usize = 300;
-const CONTACT_MAX: usize = 300;
+// The service's limits, counted the same way (characters) for the form's own messages.
+pub const DESCRIPTION_MAX: usize = reports::DESCRIPTION_MAX as usize;
+const NAME_MAX: usize = reports::AGENCY_NAME_MAX as usize;
+const CONTACT_MAX: usize = reports::CONTACT_MAX as usize;
 const AMOUNT_MAX_CHARS: usize = 20;
 
 /// The categories, in the order the form offers them: the harms without a fee first, then the
@@ -271,11 +272,12 @@ async fn read_body(mut payload: web::Payload) -> Result<Option<Vec<(String, Stri
     Ok(Some(url::form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()))
 }
 
-/// The agency a form is about (`?agency=`), when it names one: its id and name.
+/// The agency a form is about (`?agency=`), when it names one: its id and name (one query: the
+/// form needs nothing else of it).
 async fn agency_of(state: &AppState, id: Option<&str>) -> Option<(String, String)> {
     let id = uuid::Uuid::parse_str(id?).ok()?.hyphenated().to_string();
-    let agency = crate::api::public::load(state, id).await.ok()?;
-    Some((agency.id, agency.legal_name))
+    let row = state.db.read(move |conn| crate::store::agencies::find(conn, &id)).await.ok()??;
+    Some((row.id, row.legal_name))
 }
 
 fn now_secs(state: &AppState) -> i64 {
