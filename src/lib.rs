@@ -9,6 +9,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod jobs;
+pub mod search;
 pub mod seed;
 pub mod services;
 pub mod state;
@@ -64,6 +65,7 @@ pub fn prepare(config: Config, clock: SharedClock) -> Result<AppState, String> {
         config: Arc::new(config),
         clock,
         jobs: jobs::Jobs::default(),
+        search: Arc::default(),
     })
 }
 
@@ -74,6 +76,15 @@ pub fn prepare(config: Config, clock: SharedClock) -> Result<AppState, String> {
 /// (the sweeper, the webhook dispatcher). Once the server has stopped, call `state.jobs.stop()`
 /// and await it: the dispatcher finishes its attempts in flight and gives back its claims.
 pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::Server, String> {
+    // The search index is built before the first request, not by it.
+    let started = std::time::Instant::now();
+    state
+        .db
+        .conn()
+        .and_then(|mut c| state.search.catch_up(&mut c))
+        .map_err(|e| format!("building the search index: {e}"))?;
+    let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    tracing::info!(agencies = state.search.len(), ms, "built the search index");
     let doc = api::openapi();
     let routes = Data::new(RouteTable::from_openapi(&doc));
     let limits = Data::new(RateLimits::new(&state.config.limits));

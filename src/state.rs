@@ -8,6 +8,7 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::jobs::Jobs;
+use crate::search::SearchIndex;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -20,4 +21,6 @@ pub struct AppState {
     /// The background jobs `fairhire::start` spawned (the webhook dispatcher, the sweeper) and
     /// the signal that stops them.
     pub jobs: Jobs,
+    /// The registry's name search, kept current from the event log.
+    pub search: Arc<SearchIndex>,
 }

@@ -24,12 +24,13 @@ fn with_etag(mut res: actix_web::HttpResponseBuilder, agency: &Agency) -> HttpRe
 
 /// Search the registry.
 ///
-/// Every filter is optional and they combine with AND. An agency caller sees only itself.
+/// Every filter is optional and they combine with AND. An agency caller sees only itself. With
+/// `q`, agencies come most relevant first; without it, in registration order.
 #[utoipa::path(
     operation_id = "list_agencies",
     tag = "agencies",
     params(AgencyQuery),
-    responses((status = 200, description = "A page of agencies, in registration order.", body = AgencyPage)),
+    responses((status = 200, description = "A page of agencies: by relevance with `q`, otherwise in registration order.", body = AgencyPage)),
     security(("bearer" = []))
 )]
 #[get("/agencies")]
@@ -42,9 +43,27 @@ pub async fn list_agencies(
     let q = query.0;
     let window = pagination::window(q.limit, q.cursor.as_deref())?;
     let filter = q.filter(agency_scope(&who).map(str::to_owned));
-    let (limit, after) = (window.fetch(), window.after.clone());
-    let rows = state.db.read(move |conn| store::agencies::search(conn, &filter, after.as_deref(), limit)).await?;
+    let (limit, after, text) = (window.fetch(), window.after.clone(), q.q.clone());
+    let index = state.search.clone();
+    let rows =
+        state.db.read(move |conn| search_page(conn, &index, text.as_deref(), &filter, after.as_deref(), limit)).await?;
     Ok(HttpResponse::Ok().json(Page::of(rows, window.limit, |r| &r.id, Agency::from)))
+}
+
+/// One page of a registry search: ranked by the search index when there is text to search for,
+/// otherwise straight from the registry in id order.
+pub(crate) fn search_page(
+    conn: &mut crate::db::DbConnection,
+    index: &crate::search::SearchIndex,
+    text: Option<&str>,
+    filter: &store::agencies::Filter,
+    after: Option<&str>,
+    limit: i64,
+) -> AppResult<Vec<store::agencies::AgencyRow>> {
+    match text {
+        Some(text) => index.search_rows(conn, text, filter, after, usize::try_from(limit).unwrap_or(usize::MAX)),
+        None => store::agencies::search(conn, filter, after, limit),
+    }
 }
 
 /// Register an agency.

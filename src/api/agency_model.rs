@@ -69,7 +69,10 @@ fn search_field_len(text: &str) -> Result<(), ValidationError> {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AgencyQuery {
-    /// Part of a legal or trading name; case and accents are ignored.
+    /// Words of a legal or trading name, or a licence number. Forgives case, accents,
+    /// punctuation, word order, legal forms (`Pvt Ltd`, `PT`, `WLL`, `LLC`) and one or two
+    /// misspelt letters per word; with `q` the results are ranked by relevance (the licence
+    /// number first, then the closest names) instead of registration order.
     #[validate(custom(function = "search_field_len"))]
     #[param(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
     pub q: Option<String>,
@@ -105,7 +108,6 @@ impl AgencyQuery {
     /// agency only. Text is folded the way stored names are.
     pub fn filter(&self, only_id: Option<String>) -> crate::store::agencies::Filter {
         crate::store::agencies::Filter {
-            name_contains: self.q.as_deref().map(agency::fold_for_search),
             licence_key: self.licence_number.as_deref().map(agency::licence_key),
             country: self.country.clone(),
             origin: self.origin.clone(),

@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::api::agencies::search_page;
 use crate::api::agency_model::AgencyQuery;
 use crate::api::extract::{AgencyId, ValidQuery};
 use crate::api::pagination::{self, Page};
@@ -219,13 +220,13 @@ pub(crate) async fn load(state: &AppState, id: String) -> AppResult<PublicAgency
 /// Search the public registry.
 ///
 /// No token needed. The same filters as `GET /v1/agencies`, combined with AND; each agency is
-/// shown without its contact details or address.
+/// shown without its contact details or address. With `q`, agencies come most relevant first.
 #[utoipa::path(
     operation_id = "list_public_agencies",
     tag = "public",
     params(AgencyQuery),
     responses(
-        (status = 200, description = "A page of agencies, in registration order.", body = PublicAgencyPage)
+        (status = 200, description = "A page of agencies: by relevance with `q`, otherwise in registration order.", body = PublicAgencyPage)
     )
 )]
 #[get("/public/agencies")]
@@ -236,10 +237,11 @@ pub async fn list_public_agencies(
     let q = query.0;
     let window = pagination::window(q.limit, q.cursor.as_deref())?;
     let filter = q.filter(None);
+    let (text, index) = (q.q.clone(), state.search.clone());
     let (page, certificates, mut endings, last_audits, reports) = state
         .db
         .read(move |conn| {
-            let rows = store::agencies::search(conn, &filter, window.after.as_deref(), window.fetch())?;
+            let rows = search_page(conn, &index, text.as_deref(), &filter, window.after.as_deref(), window.fetch())?;
             let page = Page::of(rows, window.limit, |r| &r.id, |r| r);
             let ids: Vec<String> = page.data.iter().map(|r| r.id.clone()).collect();
             let certificates = store::certifications::certificates_of(conn, &ids)?;

@@ -51,11 +51,10 @@ pub struct AgencyRow {
     pub licence_source: Option<String>,
 }
 
-/// What a registry search filters on. Text values are already folded by the caller.
+/// What a registry search filters on (names are searched by `crate::search`). Text values are
+/// already folded by the caller.
 #[derive(Debug, Default, Clone)]
 pub struct Filter {
-    /// Folded text found anywhere in the legal or trading names.
-    pub name_contains: Option<String>,
     pub licence_key: Option<String>,
     /// Licensed in, recruiting from or recruiting to this country.
     pub country: Option<String>,
@@ -127,9 +126,6 @@ pub(crate) fn element_pattern(code: &str) -> String {
 /// One page of agencies matching `filter`, in id (creation) order, after the id `after`.
 pub fn search(conn: &mut DbConnection, filter: &Filter, after: Option<&str>, limit: i64) -> AppResult<Vec<AgencyRow>> {
     let mut query = agencies::table.into_boxed::<MultiBackend>();
-    if let Some(text) = &filter.name_contains {
-        query = query.filter(agencies::search_text.like(contains_pattern(text)).escape('\\'));
-    }
     if let Some(key) = &filter.licence_key {
         query = query.filter(agencies::licence_key.eq(key.clone()));
     }
@@ -183,6 +179,15 @@ pub fn existing_ids(conn: &mut DbConnection, ids: &[String]) -> AppResult<Vec<St
     for chunk in ids.chunks(500) {
         let part: Vec<String> = agencies::table.filter(agencies::id.eq_any(chunk)).select(agencies::id).load(conn)?;
         found.extend(part);
+    }
+    Ok(found)
+}
+
+/// The agencies with these ids, in no particular order.
+pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> AppResult<Vec<AgencyRow>> {
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        found.extend(agencies::table.filter(agencies::id.eq_any(chunk)).load::<AgencyRow>(conn).in_table(TABLE)?);
     }
     Ok(found)
 }

@@ -208,3 +208,19 @@ pub fn exists_for(conn: &mut DbConnection, event_type: &str, subject_id: &str) -
         .get_result(conn)?;
     Ok(n > 0)
 }
+
+/// The sequence and agency of the events after `after`, in order: what the search index replays
+/// to stay current.
+pub fn agencies_touched_after(
+    conn: &mut DbConnection,
+    after: i64,
+    limit: i64,
+) -> AppResult<Vec<(i64, Option<String>)>> {
+    events::table
+        .filter(events::sequence.gt(after))
+        .order(events::sequence.asc())
+        .select((events::sequence, events::agency_id))
+        .limit(limit)
+        .load(conn)
+        .in_table(TABLE)
+}

@@ -6,10 +6,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
 
 use super::{Ctx, Page, app_error_page, status_card::status_badge};
-use crate::domain::agency::{self, CertificationStatus};
+use crate::domain::agency::CertificationStatus;
 use crate::error::AppResult;
 use crate::state::AppState;
-use crate::store;
 use crate::store::agencies::Filter;
 
 /// The most results a search shows.
@@ -25,22 +24,14 @@ pub struct Found {
     pub status: CertificationStatus,
 }
 
-/// Agencies whose licence number is `query` (first), then those whose names contain it; at most
-/// `SHOWN + 1`, so the page can tell there are more.
+/// The agency whose licence number is `query` first, then the closest names (the API's ranked
+/// search); at most `SHOWN + 1`, so the page can tell there are more.
 async fn search(state: &AppState, query: String) -> AppResult<Vec<Found>> {
-    let fetch = i64::try_from(SHOWN + 1).unwrap_or(i64::MAX);
+    let index = state.search.clone();
     state
         .db
         .read(move |conn| {
-            let by_licence = Filter { licence_key: Some(agency::licence_key(&query)), ..Filter::default() };
-            let by_name = Filter { name_contains: Some(agency::fold_for_search(&query)), ..Filter::default() };
-            let mut rows = store::agencies::search(conn, &by_licence, None, fetch)?;
-            for row in store::agencies::search(conn, &by_name, None, fetch)? {
-                if !rows.iter().any(|r| r.id == row.id) {
-                    rows.push(row);
-                }
-            }
-            rows.truncate(SHOWN + 1);
+            let rows = index.search_rows(conn, &query, &Filter::default(), None, SHOWN + 1)?;
             Ok(rows
                 .into_iter()
                 .map(|r| Found {

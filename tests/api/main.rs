@@ -25,6 +25,7 @@ mod preconditions;
 mod public;
 mod reports;
 mod schema_parity;
+mod search;
 mod seed;
 mod standards;
 mod typed_rows;
