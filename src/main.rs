@@ -39,7 +39,12 @@ enum Command {
     /// Apply the automatic certification rules (suspension, withdrawal, expiry) once, as of now.
     Sweep,
     /// Fill an empty database with a realistic demo registry and print what it made as JSON.
-    SeedDemo,
+    SeedDemo {
+        /// How many agencies in all: 300 tell the certification stories; past those, agencies
+        /// are registered only (never certified), as most of a national registry is.
+        #[arg(long, value_name = "N")]
+        agencies: Option<usize>,
+    },
     /// Re-walk the event log's hash chain; print the report as JSON. Exits 1, naming the first
     /// broken link, if the chain does not hold.
     VerifyLog,
@@ -163,12 +168,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
             Ok(())
         }
-        Command::SeedDemo => {
+        Command::SeedDemo { agencies } => {
             let mut config = load_config()?;
             config.db_pool_size = 1;
             let state = fairhire::prepare(config, Arc::new(SystemClock))?;
-            // One transaction: the whole demo registry, or nothing.
-            let summary = fairhire::seed::run(&state.db, SystemClock.now()).map_err(|e| match e {
+            // The storied registry in one transaction; registry-only agencies in batches after it.
+            let summary = fairhire::seed::run(&state.db, SystemClock.now(), agencies).map_err(|e| match e {
                 AppError::Conflict(reason) => reason,
                 other => other.to_string(),
             })?;

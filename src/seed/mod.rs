@@ -11,6 +11,7 @@
 //! real rules.
 
 mod audits;
+mod bulk;
 mod origins;
 mod registry;
 mod stories;
@@ -38,9 +39,9 @@ use crate::store;
 pub const NOT_EMPTY: &str = "the registry is not empty";
 
 /// The generator's seed: the same registry every time.
-const SEED: u64 = 2026;
+pub(super) const SEED: u64 = 2026;
 /// The actor the event log records for what the demo seed registers itself.
-const ACTOR: &str = "seed-demo";
+pub(super) const ACTOR: &str = "seed-demo";
 
 type Time = DateTime<Utc>;
 
@@ -49,6 +50,8 @@ type Time = DateTime<Utc>;
 pub struct Summary {
     pub as_of: Time,
     pub agencies: usize,
+    /// Of `agencies`, those registered only, past the ones with stories (`--agencies`).
+    pub registry_only: usize,
     pub certification_status: StatusCounts,
     pub certificates: usize,
     pub certification_bodies: BodyCounts,
@@ -106,14 +109,23 @@ pub struct SweepCounts {
     pub lapsed_applications: usize,
 }
 
-/// Seeds the registry in one transaction: all of it is kept, or none.
-pub fn run(db: &Db, now: Time) -> AppResult<Summary> {
-    db.write_blocking(|c| seed(c, now))
+/// Seeds the registry: the agencies with stories in one transaction (all of them are kept, or
+/// none), then, when `agencies` asks for more than those, registry-only agencies up to that
+/// total in batches (see `bulk`). Fewer than the storied agencies tells fewer stories.
+pub fn run(db: &Db, now: Time, agencies: Option<usize>) -> AppResult<Summary> {
+    let mut summary = db.write_blocking(|c| seed(c, now, agencies))?;
+    if let Some(more) = agencies.and_then(|n| n.checked_sub(summary.agencies)).filter(|n| *n > 0) {
+        let registered = bulk::register(db, now, more)?;
+        summary.agencies += registered;
+        summary.registry_only = registered;
+        summary.certification_status.never_certified += registered;
+    }
+    Ok(summary)
 }
 
-/// Seeds the registry inside the caller's transaction. Refuses (409) when it already holds an
-/// agency.
-pub fn seed(c: &mut DbConnection, now: Time) -> AppResult<Summary> {
+/// Seeds the storied registry (at most `limit` agencies) inside the caller's transaction.
+/// Refuses (409) when it already holds an agency.
+fn seed(c: &mut DbConnection, now: Time, limit: Option<usize>) -> AppResult<Summary> {
     if !store::agencies::search(c, &store::agencies::Filter::default(), None, 1)?.is_empty() {
         return Err(AppError::Conflict(NOT_EMPTY.into()));
     }
@@ -122,7 +134,8 @@ pub fn seed(c: &mut DbConnection, now: Time) -> AppResult<Summary> {
     let standard = standard.content.into_inner();
     let mut seeder = Seeder::new(now, standard);
     seeder.bodies(c)?;
-    let agencies = seeder.agencies()?;
+    let mut agencies = seeder.agencies()?;
+    agencies.truncate(limit.unwrap_or(usize::MAX));
     let stories = seeder.stories(agencies.len());
     for (agency, story) in agencies.into_iter().zip(stories) {
         seeder.tell(c, agency, story)?;
@@ -275,6 +288,7 @@ impl Seeder {
         Ok(Summary {
             as_of: self.now,
             agencies: agencies.len(),
+            registry_only: 0,
             certification_status: status,
             certificates,
             certification_bodies: BodyCounts { accredited: self.bodies.len(), pending: self.pending_bodies },

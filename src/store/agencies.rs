@@ -88,6 +88,27 @@ pub fn insert(conn: &mut DbConnection, row: &AgencyRow) -> AppResult<()> {
     Ok(())
 }
 
+/// Inserts many agencies: in statements of many rows on PostgreSQL (batch inserts do not compile
+/// over the two-backend connection, so on its own connection), one by one on SQLite, where a
+/// statement costs no round trip.
+pub fn insert_many(conn: &mut DbConnection, rows: &[AgencyRow]) -> AppResult<()> {
+    match conn {
+        DbConnection::Pg(pg) => {
+            // 31 columns: 1,000 rows stay under PostgreSQL's 65,535 parameters per statement.
+            for chunk in rows.chunks(1_000) {
+                diesel::insert_into(agencies::table).values(chunk.to_vec()).execute(pg).map_err(|e| match e {
+                    diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                        AppError::Conflict("a licence in the batch is already registered".into())
+                    }
+                    other => other.into(),
+                })?;
+            }
+            Ok(())
+        }
+        DbConnection::Sqlite(_) => rows.iter().try_for_each(|row| insert(conn, row)),
+    }
+}
+
 pub fn find(conn: &mut DbConnection, id: &str) -> AppResult<Option<AgencyRow>> {
     agencies::table.find(id).first::<AgencyRow>(conn).optional().in_table(TABLE)
 }

@@ -95,9 +95,20 @@ pub fn append(conn: &mut DbConnection, rows: &[EventRow]) -> AppResult<()> {
     let Some(last) = rows.last() else {
         return Ok(());
     };
-    // One statement per row: batch inserts do not compile over the two-backend connection.
-    for row in rows {
-        diesel::insert_into(events::table).values(row.clone()).execute(conn)?;
+    match conn {
+        // Batch inserts do not compile over the two-backend connection, so on PostgreSQL's own,
+        // where each statement is a round trip; 14 columns, so 2,000 rows stay under its
+        // 65,535 parameters per statement.
+        DbConnection::Pg(pg) => {
+            for chunk in rows.chunks(2_000) {
+                diesel::insert_into(events::table).values(chunk.to_vec()).execute(pg)?;
+            }
+        }
+        DbConnection::Sqlite(_) => {
+            for row in rows {
+                diesel::insert_into(events::table).values(row.clone()).execute(conn)?;
+            }
+        }
     }
     diesel::update(event_chain_head::table.find(1))
         .set((event_chain_head::last_sequence.eq(last.sequence), event_chain_head::last_hash.eq(&last.hash)))

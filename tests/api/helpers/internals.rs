@@ -137,7 +137,7 @@ impl TestApp {
     /// Uses `fairhire::seed::run` (returning `fairhire::seed::Summary`).
     pub async fn seed_demo(&self, now: DateTime<Utc>) -> AppResult<Summary> {
         let db = self.state.db.clone();
-        tokio::task::spawn_blocking(move || fairhire::seed::run(&db, now)).await.unwrap()
+        tokio::task::spawn_blocking(move || fairhire::seed::run(&db, now, None)).await.unwrap()
     }
 
     /// Every agency in the store, with its certificate and the last event of its history.
