@@ -387,124 +387,100 @@ const REGISTRY_CSV_EXAMPLE: &str = "id,legal_name,trading_names,licence_number,l
 
 const FEES_CSV_EXAMPLE: &str = "origin,destination,year,category,currency,observations,median_minor,min_minor,max_minor\r\nNP,QA,2026,recruitment_fee,NPR,3,15000000,9000000,21000000\r\n";
 
-/// Export the public registry as CSV.
-///
-/// No token needed. One record per agency, in id order, after a header line; the columns are
-/// those of `RegistryRecord` (the README's column dictionary describes each), lists joined by
-/// `|`, times in RFC 3339 UTC, an empty field for null. Streamed: the answer starts at once and
-/// uses the same memory whatever the registry's size. Data licence: CC BY 4.0 (`Link` with
-/// `rel="license"`, and `X-Data-License`). `X-Event-Cursor` is the event cursor the export is
-/// at least as fresh as: pass it as `since` to get only the agencies changed after it.
-#[utoipa::path(
-    operation_id = "export_registry_csv",
-    tag = "public",
-    params(
-        RegistryExportQuery,
-        ("If-None-Match" = Option<String>, Header, description = "The `ETag` of an export already held: 304 if it is still current.")
-    ),
-    responses(
-        (status = 200, description = "The registry (or the agencies changed after `since`), as RFC 4180 CSV with a header line.",
-            content((String = "text/csv", example = json!(REGISTRY_CSV_EXAMPLE))),
-            headers(
-                ("ETag" = String, description = "The export's version; it changes exactly when its content does."),
-                ("X-Event-Cursor" = i64, description = "Pass as `since` to get the agencies changed after this export."),
-                ("Link" = String, description = "`<https://creativecommons.org/licenses/by/4.0/>; rel=\"license\"`."),
-                ("X-Data-License" = String, description = "`CC-BY-4.0`."),
-                ("Cache-Control" = String, description = "`public, max-age=300`.")
-            )),
-        (status = 304, description = "Not modified: the `ETag` in `If-None-Match` is still current (same headers, no body).")
-    )
-)]
-#[get("/exports/registry.csv")]
-pub async fn export_registry_csv(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    query: ValidQuery<RegistryExportQuery>,
-) -> AppResult<HttpResponse> {
-    export_registry(req, state, query.0, Format::Csv).await
+/// Declares an export route: its documentation (the headers every export answers with, and the
+/// 304), and a handler that calls `$export`. A registry export also takes `since` and answers
+/// `X-Event-Cursor`.
+macro_rules! export_route {
+    (
+        $name:ident, $path:literal, $op:literal, $summary:literal, $doc:literal,
+        ok($ok:literal, $content:ty, $media:literal $(, $example:expr)?), etag($etag:literal), $(cursor($cursor:literal),)?
+        fn($req:ident, $state:ident $(, $query:ident: $qty:ident)?) => $call:expr
+    ) => {
+        #[doc = $summary]
+        #[doc = ""]
+        #[doc = $doc]
+        #[utoipa::path(
+            operation_id = $op,
+            tag = "public",
+            params(
+                $($qty,)?
+                ("If-None-Match" = Option<String>, Header,
+                    description = "The `ETag` of an export already held: 304 if it is still current.")
+            ),
+            responses(
+                (status = 200, description = $ok,
+                    content(($content = $media $(, example = $example)?)),
+                    headers(
+                        ("ETag" = String, description = $etag),
+                        $(("X-Event-Cursor" = i64, description = $cursor),)?
+                        ("Link" = String, description = "`<https://creativecommons.org/licenses/by/4.0/>; rel=\"license\"`: the data set's licence."),
+                        ("X-Data-License" = String, description = "`CC-BY-4.0`."),
+                        ("Cache-Control" = String, description = "`public, max-age=300`.")
+                    )),
+                (status = 304, description = "Not modified: the `ETag` in `If-None-Match` is still current (the same headers, no body).")
+            )
+        )]
+        #[get($path)]
+        pub async fn $name(
+            $req: HttpRequest,
+            $state: web::Data<AppState>,
+            $($query: ValidQuery<$qty>,)?
+        ) -> AppResult<HttpResponse> {
+            $call
+        }
+    };
 }
 
-/// Export the public registry as JSON Lines.
-///
-/// No token needed. The same records as the CSV export, one `RegistryRecord` JSON object per
-/// line (`application/x-ndjson`), lists as arrays and null as null. Streamed, licensed, versioned
-/// and delta-able like the CSV export.
-#[utoipa::path(
-    operation_id = "export_registry_json",
-    tag = "public",
-    params(
-        RegistryExportQuery,
-        ("If-None-Match" = Option<String>, Header, description = "The `ETag` of an export already held: 304 if it is still current.")
-    ),
-    responses(
-        (status = 200, description = "JSON Lines: one `RegistryRecord` per line.",
-            content((RegistryRecord = "application/x-ndjson")),
-            headers(
-                ("ETag" = String, description = "The export's version; it changes exactly when its content does."),
-                ("X-Event-Cursor" = i64, description = "Pass as `since` to get the agencies changed after this export."),
-                ("Link" = String, description = "`<https://creativecommons.org/licenses/by/4.0/>; rel=\"license\"`."),
-                ("X-Data-License" = String, description = "`CC-BY-4.0`."),
-                ("Cache-Control" = String, description = "`public, max-age=300`.")
-            )),
-        (status = 304, description = "Not modified: the `ETag` in `If-None-Match` is still current (same headers, no body).")
-    )
-)]
-#[get("/exports/registry.json")]
-pub async fn export_registry_json(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    query: ValidQuery<RegistryExportQuery>,
-) -> AppResult<HttpResponse> {
-    export_registry(req, state, query.0, Format::JsonLines).await
-}
-
-/// Export the fee evidence as CSV.
-///
-/// No token needed. Every cell of `GET /v1/public/fee-evidence`, unfiltered, after a header
-/// line: origin, destination (empty when not known), year, category, currency, observations,
-/// median and range in minor units. Cells under 3 observations are left out. Data licence:
-/// CC BY 4.0.
-#[utoipa::path(
-    operation_id = "export_fee_evidence_csv",
-    tag = "public",
-    params(("If-None-Match" = Option<String>, Header, description = "The `ETag` of an export already held: 304 if it is still current.")),
-    responses(
-        (status = 200, description = "The fee evidence, as RFC 4180 CSV with a header line.",
-            content((String = "text/csv", example = json!(FEES_CSV_EXAMPLE))),
-            headers(
-                ("ETag" = String, description = "A digest of the content: it changes exactly when a figure does."),
-                ("Link" = String, description = "`<https://creativecommons.org/licenses/by/4.0/>; rel=\"license\"`."),
-                ("X-Data-License" = String, description = "`CC-BY-4.0`."),
-                ("Cache-Control" = String, description = "`public, max-age=300`.")
-            )),
-        (status = 304, description = "Not modified: the `ETag` in `If-None-Match` is still current (same headers, no body).")
-    )
-)]
-#[get("/exports/fees.csv")]
-pub async fn export_fee_evidence_csv(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    export_fees(req, state, Format::Csv).await
-}
-
-/// Export the fee evidence as JSON Lines.
-///
-/// No token needed. One `FeeCell` per line (`application/x-ndjson`). Data licence: CC BY 4.0.
-#[utoipa::path(
-    operation_id = "export_fee_evidence_json",
-    tag = "public",
-    params(("If-None-Match" = Option<String>, Header, description = "The `ETag` of an export already held: 304 if it is still current.")),
-    responses(
-        (status = 200, description = "JSON Lines: one `FeeCell` per line.",
-            content((FeeCell = "application/x-ndjson")),
-            headers(
-                ("ETag" = String, description = "A digest of the content: it changes exactly when a figure does."),
-                ("Link" = String, description = "`<https://creativecommons.org/licenses/by/4.0/>; rel=\"license\"`."),
-                ("X-Data-License" = String, description = "`CC-BY-4.0`."),
-                ("Cache-Control" = String, description = "`public, max-age=300`.")
-            )),
-        (status = 304, description = "Not modified: the `ETag` in `If-None-Match` is still current (same headers, no body).")
-    )
-)]
-#[get("/exports/fees.json")]
-pub async fn export_fee_evidence_json(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    export_fees(req, state, Format::JsonLines).await
-}
+export_route!(
+    export_registry_csv,
+    "/exports/registry.csv",
+    "export_registry_csv",
+    "Export the public registry as CSV.",
+    "No token needed. One record per agency, in id order, after a header line; the columns are \
+     those of `RegistryRecord` (the README's column dictionary describes each), lists joined by \
+     `|`, times in RFC 3339 UTC, an empty field for null. Streamed: the answer starts at once and \
+     uses the same memory whatever the registry's size. Data licence: CC BY 4.0. \
+     `X-Event-Cursor` is the event cursor the export is at least as fresh as: pass it as `since` \
+     to get only the agencies whose record changed after it.",
+    ok("The registry (or the agencies changed after `since`), as RFC 4180 CSV with a header line.",
+        String, "text/csv", json!(REGISTRY_CSV_EXAMPLE)),
+    etag("The export's version: it changes exactly when its content does."),
+    cursor("Pass as `since` to get the agencies whose record changed after this export."),
+    fn(req, state, query: RegistryExportQuery) => export_registry(req, state, query.0, Format::Csv).await
+);
+export_route!(
+    export_registry_json,
+    "/exports/registry.json",
+    "export_registry_json",
+    "Export the public registry as JSON Lines.",
+    "No token needed. The same records as the CSV export, one `RegistryRecord` JSON object per \
+     line (`application/x-ndjson`), lists as arrays and null as null. Streamed, licensed, \
+     versioned and delta-able like the CSV export.",
+    ok("JSON Lines: one `RegistryRecord` per line.", RegistryRecord, "application/x-ndjson"),
+    etag("The export's version: it changes exactly when its content does."),
+    cursor("Pass as `since` to get the agencies whose record changed after this export."),
+    fn(req, state, query: RegistryExportQuery) => export_registry(req, state, query.0, Format::JsonLines).await
+);
+export_route!(
+    export_fee_evidence_csv,
+    "/exports/fees.csv",
+    "export_fee_evidence_csv",
+    "Export the fee evidence as CSV.",
+    "No token needed. Every cell of `GET /v1/public/fee-evidence`, unfiltered, after a header \
+     line: origin, destination (empty when not known), year, category, currency, observations, \
+     median and range in minor units. Cells under 3 observations are left out. Data licence: \
+     CC BY 4.0.",
+    ok("The fee evidence, as RFC 4180 CSV with a header line.", String, "text/csv", json!(FEES_CSV_EXAMPLE)),
+    etag("A digest of the content: it changes exactly when a figure does."),
+    fn(req, state) => export_fees(req, state, Format::Csv).await
+);
+export_route!(
+    export_fee_evidence_json,
+    "/exports/fees.json",
+    "export_fee_evidence_json",
+    "Export the fee evidence as JSON Lines.",
+    "No token needed. One `FeeCell` per line (`application/x-ndjson`). Data licence: CC BY 4.0.",
+    ok("JSON Lines: one `FeeCell` per line.", FeeCell, "application/x-ndjson"),
+    etag("A digest of the content: it changes exactly when a figure does."),
+    fn(req, state) => export_fees(req, state, Format::JsonLines).await
+);
