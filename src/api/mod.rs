@@ -12,8 +12,10 @@ pub(crate) mod clients;
 pub(crate) mod corrective_actions;
 pub(crate) mod event_model;
 pub(crate) mod events;
+pub(crate) mod exports;
 pub(crate) mod extract;
 pub(crate) mod fallback;
+pub(crate) mod fee_evidence;
 pub(crate) mod health;
 pub(crate) mod idempotency;
 pub(crate) mod middleware;
@@ -94,7 +96,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(webhooks::rotate_webhook_secret)
             .service(webhooks::enable_webhook)
             .service(webhooks::list_webhook_deliveries)
-            .service(webhooks::redeliver_webhook_delivery),
+            .service(webhooks::redeliver_webhook_delivery)
+            .service(fee_evidence::list_fee_evidence)
+            .service(exports::export_registry_csv)
+            .service(exports::export_registry_json)
+            .service(exports::export_fee_evidence_csv)
+            .service(exports::export_fee_evidence_json),
     );
 }
 

@@ -32,11 +32,6 @@ impl<T> Page<T> {
         };
         Page { data: rows.into_iter().map(shape).collect(), next_cursor }
     }
-
-    /// The same page with each item shaped anew.
-    pub fn map<U>(self, shape: impl FnMut(T) -> U) -> Page<U> {
-        Page { data: self.data.into_iter().map(shape).collect(), next_cursor: self.next_cursor }
-    }
 }
 
 /// Documents `Page<$item>` as the schema `$name` (`type $alias = Page<$item>` names it in a

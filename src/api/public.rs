@@ -16,6 +16,7 @@ use crate::api::extract::{AgencyId, ValidQuery};
 use crate::api::pagination::{self, Page};
 use crate::api::problems::NotAcceptable;
 use crate::auth::attestation::{self, AttestedStatus};
+use crate::db::DbConnection;
 use crate::domain::agency::{CertificationStatus, Grade, Licence, Sector};
 use crate::error::{AppError, AppResult};
 use crate::services::agencies::AgencyInput;
@@ -34,6 +35,16 @@ pub enum CertificateState {
     Suspended,
     /// Withdrawn or expired: it no longer certifies anything.
     Ended,
+}
+
+impl CertificateState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertificateState::InForce => "in_force",
+            CertificateState::Suspended => "suspended",
+            CertificateState::Ended => "ended",
+        }
+    }
 }
 
 /// The agency's last certificate and where it stands. An ended certificate is shown as ended,
@@ -217,6 +228,29 @@ pub(crate) async fn load(state: &AppState, id: String) -> AppResult<PublicAgency
     Ok(PublicAgency::build(row, certificate, ending, last_audit, reports))
 }
 
+/// The public view of these agencies, in their order: certificates, endings, last audits and
+/// report counts are read in one query each, whatever the number of agencies.
+pub(crate) fn public_view(conn: &mut DbConnection, rows: Vec<AgencyRow>) -> AppResult<Vec<PublicAgency>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut certificates: HashMap<String, CertificateRow> =
+        store::certifications::certificates_of(conn, &ids)?.into_iter().map(|c| (c.agency_id.clone(), c)).collect();
+    let ended: Vec<String> =
+        rows.iter().filter(|r| !r.certification_status.holds_certificate()).map(|r| r.id.clone()).collect();
+    let mut endings = store::certifications::endings(conn, &ended)?;
+    let last_audits = store::certifications::last_audits(conn, &ids)?;
+    let reports = store::reports::substantiated_counts(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let certificate = certificates.remove(&row.id);
+            let ending = endings.remove(&row.id);
+            let last_audit = last_audits.get(&row.id).copied();
+            let substantiated = reports.get(&row.id).copied().unwrap_or(0);
+            PublicAgency::build(row, certificate, ending, last_audit, substantiated)
+        })
+        .collect())
+}
+
 /// Search the public registry.
 ///
 /// No token needed. The same filters as `GET /v1/agencies`, combined with AND; each agency is
@@ -238,34 +272,15 @@ pub async fn list_public_agencies(
     let window = pagination::window(q.limit, q.cursor.as_deref())?;
     let filter = q.filter(None);
     let (text, index) = (q.q.clone(), state.search.clone());
-    let (page, certificates, mut endings, last_audits, reports) = state
+    let page = state
         .db
         .read(move |conn| {
             let rows = search_page(conn, &index, text.as_deref(), &filter, window.after.as_deref(), window.fetch())?;
             let page = Page::of(rows, window.limit, |r| &r.id, |r| r);
-            let ids: Vec<String> = page.data.iter().map(|r| r.id.clone()).collect();
-            let certificates = store::certifications::certificates_of(conn, &ids)?;
-            let ended: Vec<String> = page
-                .data
-                .iter()
-                .filter(|r| !r.certification_status.holds_certificate())
-                .map(|r| r.id.clone())
-                .collect();
-            let endings = store::certifications::endings(conn, &ended)?;
-            let last_audits = store::certifications::last_audits(conn, &ids)?;
-            let reports = store::reports::substantiated_counts(conn, &ids)?;
-            Ok((page, certificates, endings, last_audits, reports))
+            let data = public_view(conn, page.data)?;
+            Ok(Page { data, next_cursor: page.next_cursor })
         })
         .await?;
-    let mut certificates: HashMap<String, CertificateRow> =
-        certificates.into_iter().map(|c| (c.agency_id.clone(), c)).collect();
-    let page = page.map(|row| {
-        let certificate = certificates.remove(&row.id);
-        let ending = endings.remove(&row.id);
-        let last_audit = last_audits.get(&row.id).copied();
-        let substantiated = reports.get(&row.id).copied().unwrap_or(0);
-        PublicAgency::build(row, certificate, ending, last_audit, substantiated)
-    });
     Ok(HttpResponse::Ok().json(page))
 }
 

@@ -63,8 +63,11 @@ impl AssessmentStatus {
 }
 
 /// ILO's categories of recruitment fees and related costs (2019).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema, strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum FeeCategory {
     RecruitmentFee,
     Medical,
@@ -106,7 +109,7 @@ pub struct AuditMethods {
     pub sites_visited: u32,
 }
 
-fn currency(code: &str) -> Result<(), ValidationError> {
+pub fn currency(code: &str) -> Result<(), ValidationError> {
     if code.len() == 3 && iso_currency::Currency::from_code(code).is_some() {
         Ok(())
     } else {

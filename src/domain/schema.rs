@@ -64,3 +64,12 @@ pub fn cursor() -> ObjectBuilder {
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
         .description(Some("`next_cursor` from the previous page."))
 }
+
+/// A country code, or null (in answers where a side may not be known).
+pub fn nullable_country() -> RefOr<Schema> {
+    let either = utoipa::openapi::schema::OneOfBuilder::new()
+        .item(country())
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .build();
+    RefOr::T(Schema::OneOf(either))
+}

@@ -9,6 +9,8 @@ pub mod certifications;
 pub mod clients;
 pub mod corrective_actions;
 pub mod events;
+pub mod exports;
+pub mod fee_evidence;
 pub mod idempotency;
 pub mod outbox;
 pub mod reports;

@@ -15,6 +15,8 @@ mod clients;
 mod documented_errors;
 mod errors;
 mod events;
+mod exports;
+mod fee_evidence;
 mod helpers;
 mod http;
 mod logging;
