@@ -463,6 +463,8 @@ named!(
     WebhookRes => "webhook subscription",
     DeliveryRes => "delivery",
     ReportRes => "report",
+    SubAgentRes => "sub-agent link",
+    GrantRes => "sharing grant",
 );
 
 /// A path segment that must be a UUID naming an `R`: the id in canonical form, or 404.

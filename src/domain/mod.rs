@@ -3,11 +3,13 @@
 pub mod agency;
 pub mod assessment;
 pub mod certification;
+pub mod chain;
 pub mod certification_body;
 pub mod corrective;
 pub mod countries;
 pub mod events;
 pub mod fields;
+pub mod grants;
 pub mod reports;
 pub mod risk;
 pub mod roles;

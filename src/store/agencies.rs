@@ -186,3 +186,13 @@ pub fn existing_ids(conn: &mut DbConnection, ids: &[String]) -> AppResult<Vec<St
     }
     Ok(found)
 }
+
+/// The agencies with these ids, in one query per 500 ids.
+pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> AppResult<Vec<AgencyRow>> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(500) {
+        let part: Vec<AgencyRow> = agencies::table.filter(agencies::id.eq_any(chunk)).load(conn).in_table(TABLE)?;
+        found.extend(part);
+    }
+    Ok(found)
+}

@@ -9,10 +9,12 @@ pub mod certifications;
 pub mod clients;
 pub mod corrective_actions;
 pub mod events;
+pub mod grants;
 pub mod idempotency;
 pub mod outbox;
 pub mod reports;
 pub mod standards;
+pub mod sub_agents;
 pub mod watchlist;
 pub mod webhooks;
 

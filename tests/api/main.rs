@@ -27,6 +27,7 @@ mod reports;
 mod schema_parity;
 mod seed;
 mod standards;
+mod sub_agents;
 mod typed_rows;
 mod webhooks;
 mod webhooks_delivery;
