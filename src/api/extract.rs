@@ -520,6 +520,8 @@ mod tests {
             stand_in_is_accepted::<services::certification_bodies::BodyInput>(),
             stand_in_is_accepted::<services::certification_bodies::BodyPatch>(),
             stand_in_is_accepted::<services::clients::ClientInput>(),
+            stand_in_is_accepted::<services::sub_agents::SubAgentInput>(),
+            stand_in_is_accepted::<services::grants::GrantInput>(),
             stand_in_is_accepted::<services::watchlist::WatchlistChange>(),
             stand_in_is_accepted::<services::webhooks::SubscriptionInput>(),
             stand_in_is_accepted::<services::reports::ReportInput>(),

@@ -16,7 +16,7 @@ use crate::services::agencies;
 use crate::services::grants::{self as sharing, GrantInput};
 use crate::state::AppState;
 use crate::store;
-use crate::store::grants::{GrantRow, ReadRow};
+use crate::store::grants::{GrantRow, ReadRow, ReadSummary};
 
 crate::api::pagination::documented_page!(GrantPage, Grant, "sharing grants");
 crate::api::pagination::documented_page!(GrantReadPage, GrantRead, "reads under a sharing grant");
@@ -51,7 +51,7 @@ pub struct Grant {
 }
 
 impl Grant {
-    fn of(row: GrantRow, reads: (i64, Option<DateTime<Utc>>), now: DateTime<Utc>) -> Grant {
+    fn of(row: GrantRow, reads: ReadSummary, now: DateTime<Utc>) -> Grant {
         Grant {
             state: grants::state(row.valid_until, row.revoked_at, now),
             id: row.id,
@@ -172,10 +172,15 @@ pub async fn list_grants(
             Ok((rows, store::grants::read_summaries(c, &ids)?))
         })
         .await?;
-    let page = Page::of(rows, window.limit, |g| &g.id, |g| {
-        let summary = reads.remove(&g.id).unwrap_or((0, None));
-        Grant::of(g, summary, now)
-    });
+    let page = Page::of(
+        rows,
+        window.limit,
+        |g| &g.id,
+        |g| {
+            let summary = reads.remove(&g.id).unwrap_or((0, None));
+            Grant::of(g, summary, now)
+        },
+    );
     Ok(HttpResponse::Ok().json(page))
 }
 

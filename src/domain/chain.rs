@@ -99,9 +99,7 @@ pub fn unregistered_risk(licence_number: Option<&str>) -> (RiskLevel, Vec<RiskRe
 pub fn truncation_reason() -> RiskReason {
     RiskReason {
         level: RiskLevel::Medium,
-        reason: format!(
-            "the chain goes on beyond {MAX_DEPTH} links or {MAX_MEMBERS} members; the rest was not read"
-        ),
+        reason: format!("the chain goes on beyond {MAX_DEPTH} links or {MAX_MEMBERS} members; the rest was not read"),
     }
 }
 

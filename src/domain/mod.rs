@@ -3,8 +3,8 @@
 pub mod agency;
 pub mod assessment;
 pub mod certification;
-pub mod chain;
 pub mod certification_body;
+pub mod chain;
 pub mod corrective;
 pub mod countries;
 pub mod events;

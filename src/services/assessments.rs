@@ -16,8 +16,8 @@ use crate::domain::assessment::{
     AssessmentKind, AssessmentStatus, AuditMethods, FeeAmount, Step, criterion_takes_fees,
 };
 use crate::domain::certification_body::accreditation_problem;
-use crate::domain::events::EventType;
 use crate::domain::chain::{SUB_AGENT_CRITERION, criterion_takes_sub_agents};
+use crate::domain::events::EventType;
 use crate::domain::fields::{uuid, whole_u32};
 use crate::domain::scoring;
 use crate::domain::standard::{Severity, StandardStatus};

@@ -12,8 +12,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::DbConnection;
-use crate::domain::chain::{self, ChainStatus, MAX_DEPTH, MAX_MEMBERS, Standing, SubAgentKind};
 use crate::domain::certification_body::accreditation_problem;
+use crate::domain::chain::{self, ChainStatus, MAX_DEPTH, MAX_MEMBERS, Standing, SubAgentKind};
 use crate::domain::reports::risk_window_start;
 use crate::domain::risk::{self, RiskFacts, RiskLevel, RiskReason};
 use crate::domain::standard::Severity;
@@ -41,7 +41,9 @@ pub fn risk_facts(
     let body_ids: Vec<String> = issued_by.values().cloned().collect::<HashSet<_>>().into_iter().collect();
     let body_problems: HashMap<String, String> = store::certification_bodies::find_many(conn, &body_ids)?
         .into_iter()
-        .filter_map(|b| Some((b.id.clone(), accreditation_problem(&b.name, b.accreditation_status, b.accredited_until, now)?)))
+        .filter_map(|b| {
+            Some((b.id.clone(), accreditation_problem(&b.name, b.accreditation_status, b.accredited_until, now)?))
+        })
         .collect();
     let overdue = store::corrective_actions::overdue_by_agency(conn, &ids, now)?;
     let last_audits = store::certifications::last_audits(conn, &ids)?;
@@ -179,7 +181,8 @@ fn member(
 ) -> AppResult<ChainMember> {
     let (name, country, licence_number, status, (risk_level, risk_reasons)) = match &link.sub_agency_id {
         Some(id) => {
-            let agency = agencies.get(id).ok_or_else(|| AppError::internal(format!("sub-agent {id} is not registered")))?;
+            let agency =
+                agencies.get(id).ok_or_else(|| AppError::internal(format!("sub-agent {id} is not registered")))?;
             let facts = facts.remove(id).ok_or_else(|| AppError::internal(format!("no risk facts for {id}")))?;
             (
                 agency.legal_name.clone(),

@@ -123,7 +123,10 @@ pub fn add(
     {
         return Err(AppError::field(
             "licence_number",
-            format!("licence {number} issued in {country} is registered (agency {}): link it by agency_id", registered.id),
+            format!(
+                "licence {number} issued in {country} is registered (agency {}): link it by agency_id",
+                registered.id
+            ),
         ));
     }
     if store::sub_agents::standing_count(conn, agency_id)? >= MAX_LINKS {
@@ -144,8 +147,9 @@ pub fn add(
         removed_at: None,
     };
     store::sub_agents::insert(conn, &row)?;
-    let draft =
-        Draft::new(EventType::SubAgentAdded, "sub_agent_link", &row.id).agency(agency_id).values(None, Some(link_values(&row)));
+    let draft = Draft::new(EventType::SubAgentAdded, "sub_agent_link", &row.id)
+        .agency(agency_id)
+        .values(None, Some(link_values(&row)));
     events::record(&who.client_id, draft, now)?;
     Ok(row)
 }
@@ -185,7 +189,9 @@ pub fn check_links_of(conn: &mut DbConnection, agency_id: &str, ids: &[String]) 
         .iter()
         .enumerate()
         .filter(|(_, id)| !known.contains(*id))
-        .map(|(i, id)| FieldError::new(format!("sub_agent_ids[{i}]"), format!("{id} is no sub-agent link of this agency")))
+        .map(|(i, id)| {
+            FieldError::new(format!("sub_agent_ids[{i}]"), format!("{id} is no sub-agent link of this agency"))
+        })
         .collect();
     if faults.is_empty() { Ok(()) } else { Err(AppError::Validation(faults)) }
 }

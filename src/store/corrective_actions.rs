@@ -188,7 +188,10 @@ pub fn overdue_by_agency(
             .select((ca::agency_id, ca::severity, diesel::dsl::count_star()))
             .load(conn)
             .in_table(TABLE)?;
-        counts.extend(rows.into_iter().map(|(agency, severity, n)| ((agency, severity), usize::try_from(n).unwrap_or(usize::MAX))));
+        counts.extend(
+            rows.into_iter()
+                .map(|(agency, severity, n)| ((agency, severity), usize::try_from(n).unwrap_or(usize::MAX))),
+        );
     }
     Ok(counts)
 }

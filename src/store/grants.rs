@@ -53,7 +53,12 @@ pub fn find(conn: &mut DbConnection, id: &str) -> AppResult<Option<GrantRow>> {
 
 /// The agency's grant to this client that is in force at `now` (not revoked, last day not
 /// passed), if any.
-pub fn active(conn: &mut DbConnection, agency_id: &str, client_id: &str, now: DateTime<Utc>) -> AppResult<Option<GrantRow>> {
+pub fn active(
+    conn: &mut DbConnection,
+    agency_id: &str,
+    client_id: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Option<GrantRow>> {
     sharing_grants::table
         .filter(sharing_grants::agency_id.eq(agency_id))
         .filter(sharing_grants::client_id.eq(client_id))
@@ -87,11 +92,11 @@ pub fn insert_read(conn: &mut DbConnection, row: &ReadRow) -> AppResult<()> {
     Ok(())
 }
 
+/// How many reads a grant had, and when the last one was.
+pub type ReadSummary = (i64, Option<DateTime<Utc>>);
+
 /// For each of these grants with reads: how many, and the time of the last; in one query.
-pub fn read_summaries(
-    conn: &mut DbConnection,
-    grant_ids: &[String],
-) -> AppResult<HashMap<String, (i64, Option<DateTime<Utc>>)>> {
+pub fn read_summaries(conn: &mut DbConnection, grant_ids: &[String]) -> AppResult<HashMap<String, ReadSummary>> {
     if grant_ids.is_empty() {
         return Ok(HashMap::new());
     }

@@ -147,7 +147,9 @@ pub fn substantiated_since(
             .select((worker_reports::agency_id, diesel::dsl::count_star()))
             .load(conn)
             .in_table(TABLE)?;
-        counts.extend(rows.into_iter().filter_map(|(agency, n)| Some((agency?, usize::try_from(n).unwrap_or(usize::MAX)))));
+        counts.extend(
+            rows.into_iter().filter_map(|(agency, n)| Some((agency?, usize::try_from(n).unwrap_or(usize::MAX)))),
+        );
     }
     Ok(counts)
 }

@@ -15,6 +15,7 @@ mod clients;
 mod documented_errors;
 mod errors;
 mod events;
+mod grants;
 mod helpers;
 mod http;
 mod logging;

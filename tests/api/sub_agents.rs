@@ -98,7 +98,10 @@ async fn an_agency_records_registered_and_unregistered_sub_agents_and_removes_th
     };
     let events = feed(w.admin.clone()).await;
     let kinds: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["agency.sub_agent_added", "agency.sub_agent_added", "agency.sub_agent_removed", "agency.sub_agent_added"]);
+    assert_eq!(
+        kinds,
+        ["agency.sub_agent_added", "agency.sub_agent_added", "agency.sub_agent_removed", "agency.sub_agent_added"]
+    );
     assert!(events.iter().all(|e| e["agency_id"] == w.agency.id.as_str() && e["public"] == false));
     assert_eq!(events[0]["current"]["sub_agency_id"], sub.id.as_str());
     assert_eq!(events[2]["previous"]["name"], "Janakpur Job Link");
@@ -125,7 +128,10 @@ async fn a_sub_agent_that_is_not_valid_is_refused_field_by_field() {
     assert_eq!(fields(post(both).await).await, ["country", "name"]);
     let bad = json!({"kind": "branch", "name": " ", "country": "np", "licence_number": "x".repeat(65)});
     assert_eq!(fields(post(bad).await).await, ["country", "licence_number", "name"]);
-    assert_eq!(fields(post(json!({"kind": "branch", "name": "X", "country": "NP", "city": "Pokhara"})).await).await, ["city"]);
+    assert_eq!(
+        fields(post(json!({"kind": "branch", "name": "X", "country": "NP", "city": "Pokhara"})).await).await,
+        ["city"]
+    );
     // A licence the registry holds must be linked as the registered agency it is.
     let hiding = json!({"kind": "sub_agent", "name": "Other", "country": "NP", "licence_number": "dofe-2/2075"});
     let problem = assert_problem(post(hiding).await, 422, "validation").await;
@@ -175,14 +181,21 @@ async fn due_diligence_covers_the_chain_with_its_worst_status_and_risk_and_their
     let far = w.app.agency(&w.admin, 3).await;
 
     let empty = chain(&w.app, &w.integrator, &head.id).await;
-    assert_eq!(empty, json!({"worst_status": null, "worst_risk_level": null, "worst_reasons": [], "truncated": false, "max_depth": 3, "members": []}));
+    assert_eq!(
+        empty,
+        json!({"worst_status": null, "worst_risk_level": null, "worst_reasons": [], "truncated": false, "max_depth": 3, "members": []})
+    );
 
     let informal = link(&w.app, &head.token, &head.id, unregistered("Janakpur Job Link", None)).await;
     let c = chain(&w.app, &w.integrator, &head.id).await;
     assert_eq!(c["worst_status"], "unregistered");
     assert_eq!(c["worst_risk_level"], "high");
-    let reasons: Vec<&str> = c["worst_reasons"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap()).collect();
-    assert_eq!(reasons, ["Janakpur Job Link: not in the registry, cannot be verified", "Janakpur Job Link: no licence number recorded"]);
+    let reasons: Vec<&str> =
+        c["worst_reasons"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap()).collect();
+    assert_eq!(
+        reasons,
+        ["Janakpur Job Link: not in the registry, cannot be verified", "Janakpur Job Link: no licence number recorded"]
+    );
     assert_eq!(c["members"][0]["link_id"], informal.as_str());
     assert_eq!(c["members"][0]["status"], "unregistered");
     assert_eq!(c["members"][0]["agency_id"], Value::Null);
@@ -194,17 +207,20 @@ async fn due_diligence_covers_the_chain_with_its_worst_status_and_risk_and_their
     assert_eq!(c["worst_risk_level"], "critical");
     assert_eq!(
         member_names(&c),
-        [("Janakpur Job Link".into(), 1), ("Himalayan Overseas Manpower 1".into(), 1), ("Himalayan Overseas Manpower 3".into(), 2)]
+        [
+            ("Janakpur Job Link".into(), 1),
+            ("Himalayan Overseas Manpower 1".into(), 1),
+            ("Himalayan Overseas Manpower 3".into(), 2)
+        ]
     );
     let suspended = &c["members"][1];
     assert_eq!(suspended["status"], "suspended");
     assert_eq!(suspended["recruits_for"], head.id.as_str());
     assert_eq!(c["members"][2]["recruits_for"], w.agency.id.as_str());
     assert_eq!(c["members"][2]["status"], "never_certified");
-    assert!(c["worst_reasons"]
-        .as_array()
-        .unwrap()
-        .contains(&json!({"level": "critical", "reason": "Himalayan Overseas Manpower 1: the certificate is suspended"})));
+    assert!(c["worst_reasons"].as_array().unwrap().contains(
+        &json!({"level": "critical", "reason": "Himalayan Overseas Manpower 1: the certificate is suspended"})
+    ));
     // A registered member's risk is its own due diligence's.
     let own = w.app.get_json(&format!("/v1/agencies/{}/due-diligence", w.agency.id), Some(&w.integrator)).await;
     assert_eq!(suspended["risk_level"], own["risk_level"]);
@@ -287,6 +303,7 @@ async fn a_finding_on_the_sub_agent_criterion_names_the_agencys_sub_agents() {
 
     // The log keeps what the finding named.
     let history = w.app.get_json(&format!("/v1/assessments/{audit}/events"), Some(&w.admin)).await;
-    let recorded = history["data"].as_array().unwrap().iter().find(|e| e["type"] == "assessment.finding_recorded").unwrap();
+    let recorded =
+        history["data"].as_array().unwrap().iter().find(|e| e["type"] == "assessment.finding_recorded").unwrap();
     assert_eq!(recorded["current"]["sub_agent_ids"], json!([mine, dropped]));
 }
