@@ -21,6 +21,8 @@ pub struct Finding {
     pub evidence: String,
     pub workers_interviewed: u32,
     pub fees: Vec<FeeAmount>,
+    /// The sub-agent links the finding is about (the sub-agent due-diligence criterion only).
+    pub sub_agent_ids: Vec<String>,
     #[schema(format = Uuid)]
     pub recorded_by: String,
     pub updated_at: DateTime<Utc>,
@@ -99,6 +101,7 @@ impl From<FindingRow> for Finding {
             evidence: row.evidence,
             workers_interviewed: u32::try_from(row.workers_interviewed).unwrap_or(0),
             fees: row.fees.into_inner(),
+            sub_agent_ids: row.sub_agent_ids.into_inner(),
             recorded_by: row.recorded_by,
             updated_at: row.updated_at,
         }

@@ -15,27 +15,50 @@ use crate::auth::permissions::assessment_scope;
 use crate::auth::{Action, Principal, authorize};
 use crate::db::DbConnection;
 use crate::domain::assessment::{AssessmentKind, AssessmentStatus, Step};
+use crate::domain::grants::GrantedRead;
 use crate::domain::scoring;
 use crate::error::AppResult;
 use crate::services::assessments::{self, AssessmentInput, FindingInput};
 use crate::services::etag;
+use crate::services::grants::{self, FindingsAccess};
 use crate::state::AppState;
 use crate::store;
 use crate::store::assessments::AssessmentRow;
 
 crate::api::pagination::documented_page!(AssessmentPage, Assessment, "assessments");
 
-/// The full view of one assessment, with findings when the caller may see them.
+/// The full view of one assessment, with findings when the caller may see them by role.
 fn full_view(conn: &mut DbConnection, who: &Principal, row: AssessmentRow) -> AppResult<Assessment> {
-    let total = store::standards::content_of_version(conn, &row.standard_version)?.criteria.len();
-    let findings = store::assessments::findings_of(conn, &row.id)?;
-    let recorded = findings.len();
     let sees = authorize(
         who,
         Action::ReadFindings { agency_id: &row.agency_id, body_id: row.certification_body_id.as_deref() },
     )
     .is_ok();
+    view(conn, row, sees)
+}
+
+/// The view of one assessment, with its findings if `sees`.
+fn view(conn: &mut DbConnection, row: AssessmentRow, sees: bool) -> AppResult<Assessment> {
+    let total = store::standards::content_of_version(conn, &row.standard_version)?.criteria.len();
+    let findings = store::assessments::findings_of(conn, &row.id)?;
+    let recorded = findings.len();
     Ok(Assessment::of(row, sees.then_some(findings), total, recorded))
+}
+
+/// Records a read of `what` under a sharing grant before the answer leaves: a read that could
+/// not be recorded is not answered.
+async fn record_granted_read(
+    state: &AppState,
+    who: Principal,
+    grant_id: Option<String>,
+    assessment_id: String,
+    what: GrantedRead,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let Some(grant_id) = grant_id else {
+        return Ok(());
+    };
+    state.db.write(move |c| grants::record_read(c, &who, &grant_id, &assessment_id, what, now)).await
 }
 
 fn respond(status: actix_web::http::StatusCode, assessment: &Assessment) -> HttpResponse {
@@ -125,6 +148,11 @@ pub async fn create_assessment(
 }
 
 /// Read an assessment, with its findings for those allowed to see them.
+///
+/// Findings are shown to admins, the agency itself, and the staff of the assessing body; to an
+/// integrator only for a finalized assessment of an agency that granted it access
+/// (`POST /v1/agencies/{id}/grants`) and only while the grant is in force. Each such read is
+/// recorded for the agency to see.
 #[utoipa::path(
     operation_id = "get_assessment",
     tag = "assessments",
@@ -135,13 +163,21 @@ pub async fn create_assessment(
 #[get("/assessments/{id}")]
 pub async fn get_assessment(state: web::Data<AppState>, who: Principal, id: AssessmentId) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    let assessment = state
+    let (now, reader) = (state.clock.now(), who.clone());
+    let (assessment, grant) = state
         .db
         .read(move |c| {
             let row = assessments::find_visible(c, &who, &id)?;
-            full_view(c, &who, row)
+            let access = grants::findings_access(c, &who, &row, now)?;
+            let grant = match &access {
+                FindingsAccess::Granted(grant) => Some(grant.clone()),
+                _ => None,
+            };
+            let sees = !matches!(access, FindingsAccess::Denied(_));
+            Ok((view(c, row, sees)?, grant))
         })
         .await?;
+    record_granted_read(&state, reader, grant, assessment.id.clone(), GrantedRead::Findings, now).await?;
     Ok(respond(actix_web::http::StatusCode::OK, &assessment))
 }
 
@@ -262,7 +298,8 @@ workflow_route!(
 /// Every number that produced the score: per criterion (weight, credit, earned), per principle,
 /// overall, the grade band, and each cap that applied with its reason. Fixed once finalized;
 /// before, a preview of the findings recorded so far. Not for integrators, who see the overall
-/// score and grade on the assessment.
+/// score and grade on the assessment, unless the agency granted them access to its findings
+/// (then of finalized assessments, while the grant is in force; each read is recorded).
 #[utoipa::path(
     operation_id = "get_assessment_score",
     tag = "assessments",
@@ -277,14 +314,16 @@ pub async fn get_assessment_score(
     id: AssessmentId,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    let explanation = state
+    let (now, reader) = (state.clock.now(), who.clone());
+    let (explanation, grant) = state
         .db
         .read(move |c| {
             let row = assessments::find_visible(c, &who, &id)?;
-            authorize(
-                &who,
-                Action::ReadFindings { agency_id: &row.agency_id, body_id: row.certification_body_id.as_deref() },
-            )?;
+            let grant = match grants::findings_access(c, &who, &row, now)? {
+                FindingsAccess::Own => None,
+                FindingsAccess::Granted(grant) => Some(grant),
+                FindingsAccess::Denied(refusal) => return Err(refusal),
+            };
             let fixed = row.status == AssessmentStatus::Finalized;
             let score = match (&row.score, fixed) {
                 (Some(stored), true) => stored.0.clone(),
@@ -294,14 +333,17 @@ pub async fn get_assessment_score(
                     scoring::score(&standard, &assessments::severities(&findings))
                 }
             };
-            Ok(ScoreExplanation {
+            let explanation = ScoreExplanation {
                 assessment_id: row.id,
                 standard_version: row.standard_version,
                 status: row.status,
                 fixed,
                 score,
-            })
+            };
+            Ok((explanation, grant))
         })
         .await?;
+    let assessment_id = explanation.assessment_id.clone();
+    record_granted_read(&state, reader, grant, assessment_id, GrantedRead::ScoreExplanation, now).await?;
     Ok(HttpResponse::Ok().json(explanation))
 }

@@ -12,13 +12,13 @@ use crate::api::public::PublicCertificate;
 use crate::auth::{Action, Principal, authorize};
 use crate::db::DbConnection;
 use crate::domain::agency::{CertificationStatus, Grade};
-use crate::domain::certification_body::accreditation_problem;
 use crate::domain::reports::ReportCategory;
-use crate::domain::risk::{self, RiskFacts, RiskLevel, RiskReason};
+use crate::domain::risk::{self, RiskLevel, RiskReason};
 use crate::domain::standard::Severity;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::services::agencies;
 use crate::services::certification::{self as lifecycle, TransitionInput};
+use crate::services::due_diligence::{self, Chain};
 use crate::state::AppState;
 use crate::store;
 use crate::store::certifications::{CertificateRow, EventRow};
@@ -189,6 +189,10 @@ pub struct DueDiligence {
     /// them: the count shown publicly only from 3 on is given here whole). Those decided in
     /// the last 12 months weigh on the risk level.
     pub substantiated_reports: Vec<SubstantiatedReport>,
+    /// The sub-agents and branches that recruit for the agency, followed down registered
+    /// sub-agents' own, each with its status and risk, and the worst of them. The agency's own
+    /// `risk_level` above does not include the chain: read both.
+    pub chain: Chain,
 }
 
 /// A worker report the scheme substantiated: what it was about and when it was decided. Never
@@ -205,7 +209,10 @@ pub struct SubstantiatedReport {
 ///
 /// Certification status, grade, latest score, the risk level with its reasons, open and overdue
 /// corrective actions, the date of the last audit and the worker reports the scheme
-/// substantiated: enough to decide whether to work with the agency, and why.
+/// substantiated: enough to decide whether to work with the agency, and why. `chain` covers
+/// the sub-agents and branches that recruit for it: registered ones with their own status and
+/// risk, unregistered ones as `unregistered` and at least `high` risk (they cannot be
+/// verified), down to 3 links, with the chain's worst status and risk and the reasons.
 #[utoipa::path(
     operation_id = "get_due_diligence",
     tag = "certification",
@@ -237,33 +244,15 @@ fn due_diligence(c: &mut DbConnection, id: &str, now: DateTime<Utc>) -> AppResul
         }
         None => None,
     };
-    // A certificate stays valid when its body's accreditation lapses; risk says so.
-    let certifying_body_problem = match certificate.as_ref().filter(|c| c.current()) {
-        Some(cert) => store::certification_bodies::find(c, &cert.certification_body_id)?
-            .and_then(|b| accreditation_problem(&b.name, b.accreditation_status, b.accredited_until, now)),
-        None => None,
-    };
-    let mut overdue = |severity| store::corrective_actions::unverified(c, id, &[severity], Some(now));
-    let (overdue_critical, overdue_major, overdue_minor) =
-        (overdue(Severity::Critical)?, overdue(Severity::Major)?, overdue(Severity::Minor)?);
+    let facts = due_diligence::risk_facts(c, std::slice::from_ref(&agency), now)?
+        .remove(id)
+        .ok_or_else(|| AppError::internal("no risk facts for the agency"))?;
     let open =
         store::corrective_actions::unverified(c, id, &[Severity::Minor, Severity::Major, Severity::Critical], None)?;
     let last_audit = store::certifications::last_audit(c, id)?;
     let reports = store::reports::substantiated_of(c, id)?;
-    let window = crate::domain::reports::risk_window_start(now);
-    let recent_reports = reports.iter().filter(|r| r.decided_at.is_some_and(|at| at >= window)).count();
-    let (risk_level, risk_reasons) = risk::assess(&RiskFacts {
-        status: agency.certification_status,
-        grade: agency.grade,
-        last_audit_at: last_audit.map(|(_, at)| at),
-        overdue_critical_actions: overdue_critical,
-        overdue_major_actions: overdue_major,
-        overdue_minor_actions: overdue_minor,
-        substantiated_reports: recent_reports,
-        licence_valid_until: agency.licence_valid_until,
-        certifying_body_problem,
-        now,
-    });
+    let (risk_level, risk_reasons) = risk::assess(&facts);
+    let chain = due_diligence::chain(c, id, now)?;
     let current = certificate.as_ref().filter(|c| c.current());
     Ok(DueDiligence {
         agency_id: agency.id,
@@ -278,12 +267,15 @@ fn due_diligence(c: &mut DbConnection, id: &str, now: DateTime<Utc>) -> AppResul
         risk_level,
         risk_reasons,
         open_corrective_actions: open as i64,
-        overdue_corrective_actions: (overdue_critical + overdue_major + overdue_minor) as i64,
+        overdue_corrective_actions: (facts.overdue_critical_actions
+            + facts.overdue_major_actions
+            + facts.overdue_minor_actions) as i64,
         last_audit_at: last_audit.map(|(_, at)| at),
         last_audit_kind: last_audit.map(|(kind, _)| kind.to_string()),
         substantiated_reports: reports
             .into_iter()
             .map(|r| SubstantiatedReport { reference: r.reference, category: r.category, decided_at: r.decided_at })
             .collect(),
+        chain,
     })
 }

@@ -463,6 +463,8 @@ named!(
     WebhookRes => "webhook subscription",
     DeliveryRes => "delivery",
     ReportRes => "report",
+    SubAgentRes => "sub-agent link",
+    GrantRes => "sharing grant",
 );
 
 /// A path segment that must be a UUID naming an `R`: the id in canonical form, or 404.
@@ -518,6 +520,8 @@ mod tests {
             stand_in_is_accepted::<services::certification_bodies::BodyInput>(),
             stand_in_is_accepted::<services::certification_bodies::BodyPatch>(),
             stand_in_is_accepted::<services::clients::ClientInput>(),
+            stand_in_is_accepted::<services::sub_agents::SubAgentInput>(),
+            stand_in_is_accepted::<services::grants::GrantInput>(),
             stand_in_is_accepted::<services::watchlist::WatchlistChange>(),
             stand_in_is_accepted::<services::webhooks::SubscriptionInput>(),
             stand_in_is_accepted::<services::reports::ReportInput>(),

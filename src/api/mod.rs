@@ -16,6 +16,7 @@ pub(crate) mod exports;
 pub(crate) mod extract;
 pub(crate) mod fallback;
 pub(crate) mod fee_evidence;
+pub(crate) mod grants;
 pub(crate) mod health;
 pub(crate) mod idempotency;
 pub(crate) mod middleware;
@@ -26,6 +27,7 @@ pub(crate) mod problems;
 pub(crate) mod public;
 pub(crate) mod reports;
 pub(crate) mod standards;
+pub(crate) mod sub_agents;
 pub(crate) mod watchlist;
 pub(crate) mod webhooks;
 
@@ -60,6 +62,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(certification::get_certification)
             .service(certification::create_transition)
             .service(certification::get_due_diligence)
+            .service(sub_agents::list_sub_agents)
+            .service(sub_agents::create_sub_agent)
+            .service(sub_agents::delete_sub_agent)
+            .service(grants::create_grant)
+            .service(grants::list_grants)
+            .service(grants::revoke_grant)
+            .service(grants::list_grant_reads)
             .service(standards::list_standards)
             .service(standards::create_standard)
             .service(standards::get_standard)

@@ -91,6 +91,20 @@ pub enum Action<'a> {
     ManageWebhooks,
     /// Read and moderate worker reports: for the scheme's own staff, never an agency or a body.
     ModerateReports,
+    /// Record or remove the sub-agents and branches that recruit for an agency. Who may read
+    /// them is who may read the agency ([`Action::ReadAgency`]).
+    ManageSubAgents {
+        agency_id: &'a str,
+    },
+    /// Give, list and revoke the agency's sharing grants, and read who read what under them.
+    ManageGrants {
+        agency_id: &'a str,
+    },
+    /// Read a finalized assessment's findings under a sharing grant: integrators only. Whether
+    /// the agency granted this integrator access now is data, checked by `services::grants`.
+    ReadFindingsUnderGrant {
+        finalized: bool,
+    },
 }
 
 /// Allows `action` for `who`, or answers 403.
@@ -107,6 +121,10 @@ pub fn authorize(who: &Principal, action: Action<'_>) -> AppResult<()> {
         | Action::VerifyEventLog
         | Action::ModerateReports => who.is(Role::Admin),
         Action::ManageWatchlist | Action::ManageWebhooks => who.is(Role::Admin) || who.is(Role::Integrator),
+        Action::ManageSubAgents { agency_id } | Action::ManageGrants { agency_id } => {
+            who.is(Role::Admin) || own_agency(agency_id)
+        }
+        Action::ReadFindingsUnderGrant { finalized } => who.is(Role::Integrator) && finalized,
         Action::Apply { agency_id } => who.is(Role::Admin) || own_agency(agency_id),
         Action::CreateAssessment { agency_id, self_assessment } => match who.role {
             Role::Auditor => !self_assessment,
@@ -188,6 +206,11 @@ fn denial(role: Role, action: Action<'_>) -> String {
         Action::ModerateReports => "read or moderate worker reports; only the scheme's admins may",
         Action::ManageWatchlist => "keep a watchlist; it is for integrators",
         Action::ManageWebhooks => "manage webhook subscriptions; they are for integrators",
+        Action::ManageSubAgents { .. } => "record this agency's sub-agents; only the agency itself or an admin may",
+        Action::ManageGrants { .. } => "manage this agency's sharing grants; only the agency itself or an admin may",
+        Action::ReadFindingsUnderGrant { .. } => {
+            "read findings under a sharing grant; only integrators may, of finalized assessments"
+        }
         Action::JudgeCorrectiveAction { .. } => {
             "verify or reject this corrective action; only an auditor of the certification body that raised it may"
         }
@@ -262,6 +285,34 @@ mod tests {
         assert!(authorize(&me, Action::UpdateAgency { agency_id: "b", changes_identity: false }).is_err());
         assert_eq!(agency_scope(&me), Some("a"));
         assert_eq!(agency_scope(&who(Role::Integrator, None)), None);
+    }
+
+    #[test]
+    fn only_the_agency_itself_and_admins_manage_its_sub_agents_and_grants() {
+        let allowed = |p: &Principal| {
+            let sub = authorize(p, Action::ManageSubAgents { agency_id: "a" }).is_ok();
+            let grants = authorize(p, Action::ManageGrants { agency_id: "a" }).is_ok();
+            assert_eq!(sub, grants);
+            sub
+        };
+        assert!(allowed(&who(Role::Admin, None)));
+        assert!(allowed(&who(Role::Agency, Some("a"))));
+        assert!(!allowed(&who(Role::Agency, Some("b"))));
+        assert!(!allowed(&who(Role::Integrator, None)));
+        assert!(!allowed(&staff(Role::Auditor, "cb")));
+        assert!(!allowed(&staff(Role::Certifier, "cb")));
+        let denied = authorize(&who(Role::Integrator, None), Action::ManageGrants { agency_id: "a" }).unwrap_err();
+        assert!(matches!(denied, AppError::Forbidden(ref m) if m.contains("sharing grants")));
+    }
+
+    #[test]
+    fn only_integrators_read_findings_under_a_grant_and_only_finalized_ones() {
+        let read = |p: &Principal, finalized| authorize(p, Action::ReadFindingsUnderGrant { finalized }).is_ok();
+        assert!(read(&who(Role::Integrator, None), true));
+        assert!(!read(&who(Role::Integrator, None), false));
+        for role in [Role::Admin, Role::Agency, Role::Auditor, Role::Certifier] {
+            assert!(!read(&who(role, Some("a")), true), "{role:?}");
+        }
     }
 
     #[test]

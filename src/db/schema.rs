@@ -177,6 +177,8 @@ diesel::table! {
         fees -> Text,
         recorded_by -> Text,
         updated_at -> UtcTimestamp,
+        /// JSON array of the sub-agent link ids the finding names (the sub-agent criterion only).
+        sub_agent_ids -> Text,
     }
 }
 
@@ -403,7 +405,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
+    sub_agent_links (id) {
+        id -> Text,
+        /// The agency the sub-agent or branch recruits for.
+        agency_id -> Text,
+        kind -> Text,
+        /// The sub-agent when it is registered; null for one outside the registry.
+        sub_agency_id -> Nullable<Text>,
+        name -> Nullable<Text>,
+        country -> Nullable<Text>,
+        licence_number -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> UtcTimestamp,
+        removed_by -> Nullable<Text>,
+        removed_at -> Nullable<UtcTimestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
+    sharing_grants (id) {
+        id -> Text,
+        agency_id -> Text,
+        /// The integrator's API client.
+        client_id -> Text,
+        /// The last day (UTC) the grant gives access.
+        valid_until -> Date,
+        created_by -> Text,
+        created_at -> UtcTimestamp,
+        revoked_by -> Nullable<Text>,
+        revoked_at -> Nullable<UtcTimestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
+    grant_reads (id) {
+        id -> Text,
+        grant_id -> Text,
+        client_id -> Text,
+        assessment_id -> Text,
+        /// `findings` or `score_explanation`.
+        what -> Text,
+        read_at -> UtcTimestamp,
+    }
+}
+
 diesel::joinable!(api_clients -> agencies (agency_id));
+diesel::joinable!(grant_reads -> sharing_grants (grant_id));
 diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 diesel::joinable!(webhook_deliveries -> events (event_sequence));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
@@ -434,4 +491,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     webhook_attempts,
     worker_reports,
+    sub_agent_links,
+    sharing_grants,
+    grant_reads,
 );

@@ -241,6 +241,8 @@ text_enum!(
     crate::domain::certification::AutoRule,
     crate::domain::reports::ReportCategory,
     crate::domain::reports::ReportState,
+    crate::domain::chain::SubAgentKind,
+    crate::domain::grants::GrantedRead,
 );
 
 /// A value stored as JSON text. It dereferences to the value, so a row's `Json<Vec<String>>`
@@ -385,5 +387,7 @@ mod tests {
         same_names::<AccreditationStatus>();
         same_names::<ApplicationStatus>();
         same_names::<crate::domain::certification::AutoRule>();
+        same_names::<crate::domain::chain::SubAgentKind>();
+        same_names::<crate::domain::grants::GrantedRead>();
     }
 }

@@ -79,6 +79,16 @@ event_types! {
     ReportReceived = "report.received", public = false;
     /// A moderator moved a report on (under review, substantiated, unsubstantiated, referred).
     ReportStateChanged = "report.state_changed", public = false;
+    /// A sub-agent or branch was recorded as recruiting for the agency. Not public-level, like
+    /// `agency.updated`: integrators read the chain in due diligence.
+    SubAgentAdded = "agency.sub_agent_added", public = false;
+    /// A sub-agent or branch link was removed; the previous values keep what it said.
+    SubAgentRemoved = "agency.sub_agent_removed", public = false;
+    /// The agency let an integrator read its full findings until a date. For admins and the
+    /// agency only: whom an agency shares with is not other integrators' business.
+    GrantCreated = "grant.created", public = false;
+    /// The agency (or an admin) revoked a sharing grant.
+    GrantRevoked = "grant.revoked", public = false;
 }
 
 // By hand: utoipa's derive does not read a `rename` passed through a macro, and would document

@@ -310,7 +310,13 @@ impl Seeder {
             let fees = if self_assessed { Vec::new() } else { self.fees(a.origin, code, *severity) };
             let evidence = self.evidence(a, code, *severity, workers, files, &fees, self_assessed);
             let at = created + Duration::minutes(span * (i as i64 + 1) / keep as i64);
-            let finding = FindingInput { severity: *severity, evidence, workers_interviewed: workers, fees };
+            let finding = FindingInput {
+                severity: *severity,
+                evidence,
+                workers_interviewed: workers,
+                fees,
+                sub_agent_ids: Vec::new(),
+            };
             row = assessments::record_finding(c, &lead, &row.id, code, finding, None, at)?;
         }
         self.tally.findings += keep;

@@ -16,13 +16,14 @@ use crate::domain::assessment::{
     AssessmentKind, AssessmentStatus, AuditMethods, FeeAmount, Step, criterion_takes_fees,
 };
 use crate::domain::certification_body::accreditation_problem;
+use crate::domain::chain::{SUB_AGENT_CRITERION, criterion_takes_sub_agents};
 use crate::domain::events::EventType;
-use crate::domain::fields::whole_u32;
+use crate::domain::fields::{uuid, whole_u32};
 use crate::domain::scoring;
 use crate::domain::standard::{Severity, StandardStatus};
 use crate::error::{AppError, AppResult};
 use crate::services::events::{self, Draft};
-use crate::services::{certification, check_if_match, corrective_actions, new_id, validate};
+use crate::services::{certification, check_if_match, corrective_actions, new_id, sub_agents, validate};
 use crate::store;
 use crate::store::assessments::{AssessmentRow, FindingRow};
 
@@ -62,6 +63,16 @@ pub struct FindingInput {
     #[validate(length(max = 20), nested)]
     #[schema(max_items = 20)]
     pub fees: Vec<FeeAmount>,
+    /// Sub-agent links of the agency (`GET /v1/agencies/{id}/sub-agents`) the finding is
+    /// about; only on the sub-agent due-diligence criterion (`B.3` of `ers-1.0`).
+    #[serde(default)]
+    #[validate(length(max = 50), custom(function = "uuid_list"))]
+    #[schema(max_items = 50, value_type = Vec<String>)]
+    pub sub_agent_ids: Vec<String>,
+}
+
+fn uuid_list(ids: &[String]) -> Result<(), validator::ValidationError> {
+    ids.iter().try_for_each(|id| uuid(id))
 }
 
 fn not_found(id: &str) -> AppError {
@@ -81,6 +92,7 @@ fn finding_values(f: &FindingRow) -> AppResult<serde_json::Value> {
         "evidence": f.evidence,
         "workers_interviewed": f.workers_interviewed,
         "fees": events::to_value(&*f.fees)?,
+        "sub_agent_ids": *f.sub_agent_ids,
         "recorded_by": f.recorded_by,
     }))
 }
@@ -224,6 +236,18 @@ pub fn record_finding(
     if !input.fees.is_empty() && !matches!(input.severity, Severity::Minor | Severity::Major | Severity::Critical) {
         return Err(AppError::field("fees", "fee amounts are recorded only on minor, major or critical findings"));
     }
+    if !input.sub_agent_ids.is_empty() {
+        if !criterion_takes_sub_agents(code) {
+            return Err(AppError::field(
+                "sub_agent_ids",
+                format!("sub-agents are named only on the sub-agent due-diligence criterion, {SUB_AGENT_CRITERION}"),
+            ));
+        }
+        sub_agents::check_links_of(conn, &row.agency_id, &input.sub_agent_ids)?;
+    }
+    let mut sub_agent_ids = input.sub_agent_ids;
+    let mut seen = std::collections::HashSet::new();
+    sub_agent_ids.retain(|id| seen.insert(id.clone()));
     check_if_match(if_match, row.version)?;
     let earlier = store::assessments::findings_of(conn, &row.id)?.into_iter().find(|f| f.criterion_code == code);
     let finding = FindingRow {
@@ -235,6 +259,7 @@ pub fn record_finding(
         fees: Json(input.fees),
         recorded_by: who.client_id.clone(),
         updated_at: now,
+        sub_agent_ids: Json(sub_agent_ids),
     };
     store::assessments::put_finding(conn, &finding)?;
     // The earlier finding stays readable in the log, whole, after it is replaced.

@@ -17,10 +17,13 @@ pub mod certification_bodies;
 pub mod clients;
 pub mod corrective_actions;
 pub mod deliveries;
+pub mod due_diligence;
 pub mod events;
+pub mod grants;
 pub mod idempotency;
 pub mod reports;
 pub mod standards;
+pub mod sub_agents;
 pub mod watchlist;
 pub mod webhooks;
 

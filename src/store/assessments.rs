@@ -61,6 +61,9 @@ pub struct FindingRow {
     pub recorded_by: String,
     #[diesel(serialize_as = At)]
     pub updated_at: DateTime<Utc>,
+    /// Sub-agent links the finding names (the sub-agent criterion only).
+    #[diesel(serialize_as = JsonText)]
+    pub sub_agent_ids: Json<Vec<String>>,
 }
 
 /// Who may see which assessments: everything, one body's, one agency's, or only finalized ones.

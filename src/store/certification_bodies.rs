@@ -40,6 +40,14 @@ pub fn find(conn: &mut DbConnection, id: &str) -> AppResult<Option<BodyRow>> {
     certification_bodies::table.find(id).first(conn).optional().in_table(BODIES)
 }
 
+/// The bodies with these ids, in one query.
+pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> AppResult<Vec<BodyRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    certification_bodies::table.filter(certification_bodies::id.eq_any(ids)).load(conn).in_table(BODIES)
+}
+
 pub fn exists(conn: &mut DbConnection, id: &str) -> AppResult<bool> {
     let n: i64 = certification_bodies::table.filter(certification_bodies::id.eq(id)).count().get_result(conn)?;
     Ok(n > 0)

@@ -169,3 +169,29 @@ pub fn overdue_unreported(conn: &mut DbConnection, now: DateTime<Utc>, reported:
         .load(conn)
         .in_table(TABLE)
 }
+
+/// For each of these agencies, how many of its corrective actions of each severity are not
+/// verified and overdue at `now` (pairs with none are missing). One query per 500 agencies.
+pub fn overdue_by_agency(
+    conn: &mut DbConnection,
+    agency_ids: &[String],
+    now: DateTime<Utc>,
+) -> AppResult<std::collections::HashMap<(String, Severity), usize>> {
+    use corrective_actions as ca;
+    let mut counts = std::collections::HashMap::new();
+    for chunk in agency_ids.chunks(500) {
+        let rows: Vec<(String, Severity, i64)> = ca::table
+            .filter(ca::agency_id.eq_any(chunk))
+            .filter(ca::status.ne(ActionStatus::Verified))
+            .filter(overdue_at(now))
+            .group_by((ca::agency_id, ca::severity))
+            .select((ca::agency_id, ca::severity, diesel::dsl::count_star()))
+            .load(conn)
+            .in_table(TABLE)?;
+        counts.extend(
+            rows.into_iter()
+                .map(|(agency, severity, n)| ((agency, severity), usize::try_from(n).unwrap_or(usize::MAX))),
+        );
+    }
+    Ok(counts)
+}

@@ -11,10 +11,12 @@ pub mod corrective_actions;
 pub mod events;
 pub mod exports;
 pub mod fee_evidence;
+pub mod grants;
 pub mod idempotency;
 pub mod outbox;
 pub mod reports;
 pub mod standards;
+pub mod sub_agents;
 pub mod watchlist;
 pub mod webhooks;
 

@@ -1,0 +1,2 @@
+ALTER TABLE findings DROP COLUMN sub_agent_ids;
+DROP TABLE sub_agent_links;

@@ -1,0 +1,2 @@
+DROP TABLE grant_reads;
+DROP TABLE sharing_grants;
