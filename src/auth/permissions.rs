@@ -89,6 +89,8 @@ pub enum Action<'a> {
     /// Keep a watchlist of agencies, and webhook subscriptions: what an HR platform does.
     ManageWatchlist,
     ManageWebhooks,
+    /// Verify agencies in bulk (`POST /v1/verifications`): what an HR platform does.
+    VerifyAgencies,
     /// Read and moderate worker reports: for the scheme's own staff, never an agency or a body.
     ModerateReports,
 }
@@ -106,7 +108,9 @@ pub fn authorize(who: &Principal, action: Action<'_>) -> AppResult<()> {
         | Action::ManageCertificationBodies
         | Action::VerifyEventLog
         | Action::ModerateReports => who.is(Role::Admin),
-        Action::ManageWatchlist | Action::ManageWebhooks => who.is(Role::Admin) || who.is(Role::Integrator),
+        Action::ManageWatchlist | Action::ManageWebhooks | Action::VerifyAgencies => {
+            who.is(Role::Admin) || who.is(Role::Integrator)
+        }
         Action::Apply { agency_id } => who.is(Role::Admin) || own_agency(agency_id),
         Action::CreateAssessment { agency_id, self_assessment } => match who.role {
             Role::Auditor => !self_assessment,
@@ -188,6 +192,7 @@ fn denial(role: Role, action: Action<'_>) -> String {
         Action::ModerateReports => "read or moderate worker reports; only the scheme's admins may",
         Action::ManageWatchlist => "keep a watchlist; it is for integrators",
         Action::ManageWebhooks => "manage webhook subscriptions; they are for integrators",
+        Action::VerifyAgencies => "verify agencies in bulk; it is for integrators",
         Action::JudgeCorrectiveAction { .. } => {
             "verify or reject this corrective action; only an auditor of the certification body that raised it may"
         }
@@ -286,6 +291,18 @@ mod tests {
         assert!(!read(&who(Role::Integrator, None)));
         // A staff principal without a body reads nothing of any body.
         assert!(!read(&who(Role::Auditor, None)));
+    }
+
+    #[test]
+    fn only_integrators_and_admins_verify_in_bulk() {
+        assert!(authorize(&who(Role::Integrator, None), Action::VerifyAgencies).is_ok());
+        assert!(authorize(&who(Role::Admin, None), Action::VerifyAgencies).is_ok());
+        for p in [staff(Role::Auditor, "cb"), staff(Role::Certifier, "cb"), who(Role::Agency, Some("a"))] {
+            let denied = authorize(&p, Action::VerifyAgencies).unwrap_err();
+            assert!(
+                matches!(denied, AppError::Forbidden(ref m) if m.ends_with("may not verify agencies in bulk; it is for integrators"))
+            );
+        }
     }
 
     #[test]

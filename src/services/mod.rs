@@ -21,6 +21,7 @@ pub mod events;
 pub mod idempotency;
 pub mod reports;
 pub mod standards;
+pub mod verifications;
 pub mod watchlist;
 pub mod webhooks;
 

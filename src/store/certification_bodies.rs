@@ -179,3 +179,14 @@ pub fn close_applications(
         .execute(conn)?;
     Ok(closing)
 }
+
+/// The certification bodies with these ids (those that exist), in batches of 500.
+pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> AppResult<Vec<BodyRow>> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(500) {
+        found.extend(
+            certification_bodies::table.filter(certification_bodies::id.eq_any(chunk)).load(conn).in_table(BODIES)?,
+        );
+    }
+    Ok(found)
+}

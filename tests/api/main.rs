@@ -28,5 +28,6 @@ mod schema_parity;
 mod seed;
 mod standards;
 mod typed_rows;
+mod verifications;
 mod webhooks;
 mod webhooks_delivery;
