@@ -126,21 +126,25 @@ pub struct Candidate {
     pub similarity: f64,
 }
 
-/// Verifies `items` as of `now`: one result per item, in request order.
+/// Verifies `items` as of `now`: one result per item, in request order, all read from one
+/// snapshot of the database (an attestation covers one moment).
 pub fn verify(
     conn: &mut DbConnection,
     items: &[VerificationItem],
     now: DateTime<Utc>,
 ) -> AppResult<Vec<VerificationResult>> {
-    let resolved = resolve(conn, items)?;
-    let matched: Vec<&AgencyRow> = resolved
-        .iter()
-        .filter_map(|r| match r {
-            Resolved::Agency { agency: Some(row), .. } => Some(row.as_ref()),
-            _ => None,
-        })
-        .collect();
-    let standings = standings(conn, &matched, now)?;
+    let (resolved, standings) = store::snapshot(conn, |conn| {
+        let resolved = resolve(conn, items)?;
+        let matched: Vec<&AgencyRow> = resolved
+            .iter()
+            .filter_map(|r| match r {
+                Resolved::Agency { agency: Some(row), .. } => Some(row.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let standings = standings(conn, &matched, now)?;
+        Ok((resolved, standings))
+    })?;
     Ok(resolved
         .into_iter()
         .zip(items)
