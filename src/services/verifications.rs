@@ -194,8 +194,11 @@ fn country_message(given: Option<&str>) -> &'static str {
 /// and to list [`MAX_CANDIDATES`].
 const NAME_CANDIDATES: usize = MAX_CANDIDATES + 1;
 
-/// How many rows the interim name search reads before ranking them.
+/// How many rows the interim name search reads per word before ranking them.
 const NAME_SEARCH_WINDOW: i64 = 200;
+
+/// How many of a name's words the interim name search looks for, longest first.
+const NAME_SEARCH_WORDS: usize = 4;
 
 /// The agencies `name` may mean in `country` (licensed there, or recruiting from or to it),
 /// each with how alike its names are (0 to 1), best first, at most `limit`; none below a
@@ -203,9 +206,9 @@ const NAME_SEARCH_WINDOW: i64 = 200;
 ///
 /// The one place candidates are produced; the decision between `found` and `ambiguous` is
 /// `domain::verification::decide_name_match`, whatever produced them. For now it is the
-/// registry's folded-name search (`store::agencies::search`, `name_contains`) on the name's
-/// longest word, ranked by `name_similarity`: it forgives word order, case, accents,
-/// punctuation and legal form, not misspellings, and sees the first 200 agencies holding that
+/// registry's folded-name search (`store::agencies::search`, `name_contains`) on each of the
+/// name's 4 longest words, ranked by `name_similarity`: it forgives word order, case, accents,
+/// punctuation and legal form, not misspellings, and sees the first 200 agencies holding each
 /// word. The typo-tolerant search index replaces this body.
 pub fn name_candidates(
     conn: &mut DbConnection,
@@ -213,18 +216,24 @@ pub fn name_candidates(
     country: &str,
     limit: usize,
 ) -> AppResult<Vec<(AgencyRow, f64)>> {
-    let words = name_words(name);
-    let Some(longest) = words.iter().max_by_key(|w| w.len()) else {
-        return Ok(Vec::new());
-    };
-    let filter = store::agencies::Filter {
-        name_contains: Some(longest.clone()),
-        country: Some(country.to_owned()),
-        ..store::agencies::Filter::default()
-    };
-    let rows = store::agencies::search(conn, &filter, None, NAME_SEARCH_WINDOW)?;
+    // Each of the longest words on its own: a common one ("manpower") may hold more agencies
+    // than the window, but the telling one ("everest") then finds the agency.
+    let mut words = name_words(name);
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    // By id: registration order, and each agency once.
+    let mut rows: BTreeMap<String, AgencyRow> = BTreeMap::new();
+    for word in words.into_iter().take(NAME_SEARCH_WORDS) {
+        let filter = store::agencies::Filter {
+            name_contains: Some(word),
+            country: Some(country.to_owned()),
+            ..store::agencies::Filter::default()
+        };
+        for row in store::agencies::search(conn, &filter, None, NAME_SEARCH_WINDOW)? {
+            rows.entry(row.id.clone()).or_insert(row);
+        }
+    }
     let mut ranked: Vec<(AgencyRow, f64)> = rows
-        .into_iter()
+        .into_values()
         .map(|row| {
             let names: Vec<&str> =
                 std::iter::once(row.legal_name.as_str()).chain(row.trading_names.iter().map(String::as_str)).collect();
