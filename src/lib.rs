@@ -76,15 +76,17 @@ pub fn prepare(config: Config, clock: SharedClock) -> Result<AppState, String> {
 /// (the sweeper, the webhook dispatcher). Once the server has stopped, call `state.jobs.stop()`
 /// and await it: the dispatcher finishes its attempts in flight and gives back its claims.
 pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::Server, String> {
-    // The search index is built before the first request, not by it.
+    // The search index is built before the first request, not by it. A database that is down
+    // now must not keep the service from starting (it answers 503 until the database is back):
+    // the first search then builds the index.
     let started = std::time::Instant::now();
-    state
-        .db
-        .conn()
-        .and_then(|mut c| state.search.catch_up(&mut c))
-        .map_err(|e| format!("building the search index: {e}"))?;
-    let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    tracing::info!(agencies = state.search.len(), ms, "built the search index");
+    match state.db.conn().and_then(|mut c| state.search.catch_up(&mut c)) {
+        Ok(()) => {
+            let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            tracing::info!(agencies = state.search.len(), ms, "built the search index");
+        }
+        Err(e) => tracing::warn!(error = %e, "the search index will be built by the first search"),
+    }
     let doc = api::openapi();
     let routes = Data::new(RouteTable::from_openapi(&doc));
     let limits = Data::new(RateLimits::new(&state.config.limits));

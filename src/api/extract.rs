@@ -27,7 +27,7 @@ pub struct ValidJsonWithBytes<T> {
 /// Query parameters, deserialized and validated.
 pub struct ValidQuery<T>(pub T);
 
-fn is_json(headers: &HeaderMap) -> bool {
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     let Some(ct) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
         return false;
     };
@@ -523,6 +523,7 @@ mod tests {
             stand_in_is_accepted::<services::sub_agents::SubAgentInput>(),
             stand_in_is_accepted::<services::grants::GrantInput>(),
             stand_in_is_accepted::<services::watchlist::WatchlistChange>(),
+            stand_in_is_accepted::<services::verifications::VerificationRequest>(),
             stand_in_is_accepted::<services::webhooks::SubscriptionInput>(),
             stand_in_is_accepted::<services::reports::ReportInput>(),
             stand_in_is_accepted::<services::reports::Moderation>(),

@@ -149,6 +149,32 @@ pub fn take_report_allowance(req: &actix_web::HttpRequest) -> Result<(), AppErro
     limits.reports.check_key(&peer.ip()).map_err(too_many)
 }
 
+/// How many items of a bulk call cost as much as one request: a bulk call is cheaper per item
+/// than as many single calls (its lookups are batched), but never as cheap as one lookup.
+pub const ITEMS_PER_REQUEST: usize = 10;
+
+/// Takes what a bulk call of `items` costs beyond the one request the middleware already took
+/// from the caller's `api` bucket: one request per [`ITEMS_PER_REQUEST`] items, so 1,000 items
+/// cost 100 requests. A cost above the bucket's burst is capped at the burst (the call is
+/// possible, once the bucket is full). Over the limit: 429 with `Retry-After`.
+pub fn take_bulk_allowance(req: &actix_web::HttpRequest, items: usize) -> Result<(), AppError> {
+    let (Some(limits), Some(peer)) = (req.app_data::<web::Data<RateLimits>>(), req.peer_addr()) else {
+        return Ok(());
+    };
+    let extra = items.div_ceil(ITEMS_PER_REQUEST).saturating_sub(1);
+    let Some(cost) = NonZeroU32::new(u32::try_from(extra).unwrap_or(u32::MAX)) else {
+        return Ok(());
+    };
+    let taken = match limits.api.check_key_n(&peer.ip(), cost) {
+        Ok(taken) => taken,
+        Err(governor::InsufficientCapacity(burst)) => {
+            let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
+            limits.api.check_key_n(&peer.ip(), burst).unwrap_or(Ok(()))
+        }
+    };
+    taken.map_err(too_many)
+}
+
 fn too_many(not_until: governor::NotUntil<governor::clock::QuantaInstant>) -> AppError {
     let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
     AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) }

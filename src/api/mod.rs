@@ -28,6 +28,9 @@ pub(crate) mod public;
 pub(crate) mod reports;
 pub(crate) mod standards;
 pub(crate) mod sub_agents;
+pub(crate) mod verification_csv;
+pub(crate) mod verification_model;
+pub(crate) mod verifications;
 pub(crate) mod watchlist;
 pub(crate) mod webhooks;
 
@@ -98,6 +101,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(watchlist::list_watchlist)
             .service(watchlist::add_to_watchlist)
             .service(watchlist::remove_from_watchlist)
+            .service(verifications::verify_agencies)
             .service(webhooks::list_webhooks)
             .service(webhooks::create_webhook)
             .service(webhooks::get_webhook)

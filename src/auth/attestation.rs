@@ -78,6 +78,59 @@ pub fn sign(
     encode(&header, &claims, keys.encoding_key()).map_err(AppError::internal)
 }
 
+/// The `typ` header of a bulk verification's attestation: its own type, so that it is never
+/// taken for an agency's attestation or an access token.
+pub const VERIFICATION_TYPE: &str = "verification+jwt";
+
+/// What a bulk verification's attestation covers: the digest of the answer it was issued with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DigestOf {
+    /// SHA-256 of the canonical JSON (keys sorted, no spaces) of the answer's `results`.
+    CanonicalJsonResults,
+    /// SHA-256 of the CSV answer's body, byte for byte.
+    CsvBody,
+}
+
+/// The claims of a bulk verification's attestation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerificationClaims {
+    pub iss: String,
+    pub iat: u64,
+    pub exp: u64,
+    pub jti: String,
+    /// How many items the answer holds.
+    pub count: usize,
+    pub digest_of: DigestOf,
+    /// Lower-case hex.
+    pub sha256: String,
+}
+
+/// Signs an attestation that the answer whose digest is `sha256` is what the registry said at
+/// `now` (seconds since the epoch), valid for [`ATTESTATION_TTL_SECONDS`] like an agency's.
+pub fn sign_verification(
+    keys: &KeySet,
+    cfg: &JwtConfig,
+    count: usize,
+    digest_of: DigestOf,
+    sha256: String,
+    now: u64,
+) -> Result<String, AppError> {
+    let claims = VerificationClaims {
+        iss: cfg.issuer.clone(),
+        iat: now,
+        exp: now + ATTESTATION_TTL_SECONDS,
+        jti: Uuid::now_v7().to_string(),
+        count,
+        digest_of,
+        sha256,
+    };
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.kid = Some(keys.signing_kid().to_owned());
+    header.typ = Some(VERIFICATION_TYPE.to_owned());
+    encode(&header, &claims, keys.encoding_key()).map_err(AppError::internal)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -89,6 +89,8 @@ pub enum Action<'a> {
     /// Keep a watchlist of agencies, and webhook subscriptions: what an HR platform does.
     ManageWatchlist,
     ManageWebhooks,
+    /// Verify agencies in bulk (`POST /v1/verifications`): what an HR platform does.
+    VerifyAgencies,
     /// Read and moderate worker reports: for the scheme's own staff, never an agency or a body.
     ModerateReports,
     /// Record or remove the sub-agents and branches that recruit for an agency. Who may read
@@ -120,7 +122,9 @@ pub fn authorize(who: &Principal, action: Action<'_>) -> AppResult<()> {
         | Action::ManageCertificationBodies
         | Action::VerifyEventLog
         | Action::ModerateReports => who.is(Role::Admin),
-        Action::ManageWatchlist | Action::ManageWebhooks => who.is(Role::Admin) || who.is(Role::Integrator),
+        Action::ManageWatchlist | Action::ManageWebhooks | Action::VerifyAgencies => {
+            who.is(Role::Admin) || who.is(Role::Integrator)
+        }
         Action::ManageSubAgents { agency_id } | Action::ManageGrants { agency_id } => {
             who.is(Role::Admin) || own_agency(agency_id)
         }
@@ -211,6 +215,7 @@ fn denial(role: Role, action: Action<'_>) -> String {
         Action::ReadFindingsUnderGrant { .. } => {
             "read findings under a sharing grant; only integrators may, of finalized assessments"
         }
+        Action::VerifyAgencies => "verify agencies in bulk; it is for integrators",
         Action::JudgeCorrectiveAction { .. } => {
             "verify or reject this corrective action; only an auditor of the certification body that raised it may"
         }
@@ -337,6 +342,18 @@ mod tests {
         assert!(!read(&who(Role::Integrator, None)));
         // A staff principal without a body reads nothing of any body.
         assert!(!read(&who(Role::Auditor, None)));
+    }
+
+    #[test]
+    fn only_integrators_and_admins_verify_in_bulk() {
+        assert!(authorize(&who(Role::Integrator, None), Action::VerifyAgencies).is_ok());
+        assert!(authorize(&who(Role::Admin, None), Action::VerifyAgencies).is_ok());
+        for p in [staff(Role::Auditor, "cb"), staff(Role::Certifier, "cb"), who(Role::Agency, Some("a"))] {
+            let denied = authorize(&p, Action::VerifyAgencies).unwrap_err();
+            assert!(
+                matches!(denied, AppError::Forbidden(ref m) if m.ends_with("may not verify agencies in bulk; it is for integrators"))
+            );
+        }
     }
 
     #[test]

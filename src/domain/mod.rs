@@ -18,6 +18,7 @@ pub mod roles;
 pub mod schema;
 pub mod scoring;
 pub mod standard;
+pub mod verification;
 
 /// Declares an enum whose every value has one name on the wire and in the database: its
 /// variant name in snake_case (serde for JSON, strum for text columns). `db::types` stores the

@@ -49,8 +49,8 @@ fn country(code: &str) -> Country {
 
 struct Doc {
     id: String,
-    /// Vocabulary ids of the name words (not the joined pairs), for coverage.
-    words: Box<[u32]>,
+    /// Vocabulary ids of each name's words (not the joined pairs), for coverage.
+    names: Box<[Box<[u32]>]>,
     /// Every vocabulary id the agency is listed under.
     terms: Box<[u32]>,
     licence_key: Box<str>,
@@ -96,6 +96,17 @@ struct Term {
 pub struct Hit {
     pub id: String,
     pub relevance: f32,
+    /// The mean closeness of the query's words to their best matches (0 to 1; 0 for a match by
+    /// licence number alone).
+    pub closeness: f32,
+    /// The largest share of one of the agency's names that the query's words matched (0 to 1).
+    pub coverage: f32,
+}
+
+impl Hit {
+    fn by_licence(id: String) -> Hit {
+        Hit { id, relevance: LICENCE_MATCH, closeness: 0.0, coverage: 0.0 }
+    }
 }
 
 /// The ranking order: more relevant first, then by id, so equal scores page stably.
@@ -143,19 +154,16 @@ impl Index {
     /// Adds the agency, or replaces what the index knew of it.
     pub fn upsert(&mut self, entry: Entry) {
         self.remove(&entry.id);
-        let mut words: Vec<String> = Vec::new();
+        let mut names: Vec<Box<[u32]>> = Vec::with_capacity(entry.names.len());
         let mut terms: Vec<String> = Vec::new();
         for name in &entry.names {
             let w = text::words(name);
             terms.extend(text::joined(&w));
-            words.extend(w);
+            names.push(w.iter().map(|word| self.term_id(word)).collect());
+            terms.extend(w);
         }
-        words.sort();
-        words.dedup();
-        terms.extend(words.iter().cloned());
         terms.sort();
         terms.dedup();
-        let word_ids: Vec<u32> = words.iter().map(|w| self.term_id(w)).collect();
         let term_ids: Vec<u32> = terms.iter().map(|w| self.term_id(w)).collect();
         let slot = match self.free.pop() {
             Some(slot) => slot,
@@ -174,7 +182,7 @@ impl Index {
         self.slot_of.insert(entry.id.clone(), slot);
         self.docs[slot as usize] = Some(Doc {
             id: entry.id,
-            words: word_ids.into(),
+            names: names.into(),
             terms: term_ids.into(),
             licence_key: entry.licence_key.into(),
             licence_country: country(&entry.licence_country),
@@ -263,18 +271,32 @@ impl Index {
     /// Relevance: an agency whose licence number is the query gets [`LICENCE_MATCH`]. Otherwise
     /// each query word scores the closeness of its best match among the agency's words (exact
     /// 1, prefix 0.85, one edit 0.8, inside a word 0.7, two edits 0.6); relevance is 0.9 × the
-    /// mean over the query words + 0.1 × the share of the agency's words matched, so among
-    /// equally good matches the name with fewer other words comes first. An agency must match
+    /// mean over the query words + 0.1 × the largest share of one of its names matched, so
+    /// among equally good matches the name with fewer other words comes first. An agency must match
     /// every word of a one- or two-word query, and all but a third of a longer one (a word a
     /// recruiter added that the registry lacks should not hide the agency), and every word with
     /// a digit in it (`Himal HR 2` is not `Himal HR 1`).
     pub fn search(&self, query: &str, filter: &Filter, after: Option<&str>, limit: usize) -> Vec<Hit> {
-        let mut hits = self.matches(query, filter);
+        self.ranked(query, filter, true, after, limit)
+    }
+
+    /// As [`Index::search`], by names only: a licence number that happens to read like the
+    /// query is no match.
+    pub fn search_names(&self, query: &str, filter: &Filter, limit: usize) -> Vec<Hit> {
+        self.ranked(query, filter, false, None, limit)
+    }
+
+    fn ranked(&self, query: &str, filter: &Filter, by_licence: bool, after: Option<&str>, limit: usize) -> Vec<Hit> {
+        let mut hits = self.matches(query, filter, by_licence);
         hits.sort_by(ranked);
         let start = match after {
             Some(id) => {
-                let key =
-                    hits.iter().find(|h| h.id == id).cloned().unwrap_or(Hit { id: id.to_owned(), relevance: 0.0 });
+                let key = hits.iter().find(|h| h.id == id).cloned().unwrap_or(Hit {
+                    id: id.to_owned(),
+                    relevance: 0.0,
+                    closeness: 0.0,
+                    coverage: 0.0,
+                });
                 hits.partition_point(|h| ranked(h, &key) != Ordering::Greater)
             }
             None => 0,
@@ -283,16 +305,19 @@ impl Index {
     }
 
     /// Every agency matching, unordered.
-    fn matches(&self, query: &str, filter: &Filter) -> Vec<Hit> {
+    fn matches(&self, query: &str, filter: &Filter, licences: bool) -> Vec<Hit> {
         let mut words = text::words(query);
         words.truncate(MAX_QUERY_WORDS);
         let mut hits = Vec::new();
-        let licence = crate::domain::agency::licence_key(query);
-        let mut by_licence: Vec<u32> = self.licences.get(licence.as_str()).cloned().unwrap_or_default();
-        by_licence.sort_unstable();
+        let mut by_licence: Vec<u32> = Vec::new();
+        if licences {
+            let licence = crate::domain::agency::licence_key(query);
+            by_licence = self.licences.get(licence.as_str()).cloned().unwrap_or_default();
+            by_licence.sort_unstable();
+        }
         for &slot in &by_licence {
             if let Some(doc) = self.docs[slot as usize].as_ref().filter(|d| d.admits(filter)) {
-                hits.push(Hit { id: doc.id.clone(), relevance: LICENCE_MATCH });
+                hits.push(Hit::by_licence(doc.id.clone()));
             }
         }
         if words.is_empty() {
@@ -338,10 +363,17 @@ impl Index {
                 continue;
             }
             let Some(doc) = self.docs[s].as_ref().filter(|d| d.admits(filter)) else { continue };
-            let covered = doc.words.iter().filter(|w| matched_words.iter().any(|m| m.contains(w))).count();
-            let coverage = covered as f32 / doc.words.len().max(1) as f32;
-            let relevance = 0.9 * score[s] / k as f32 + 0.1 * coverage.min(1.0);
-            hits.push(Hit { id: doc.id.clone(), relevance });
+            let coverage = doc
+                .names
+                .iter()
+                .map(|name| {
+                    let covered = name.iter().filter(|w| matched_words.iter().any(|m| m.contains(w))).count();
+                    covered as f32 / name.len().max(1) as f32
+                })
+                .fold(0.0, f32::max);
+            let closeness = score[s] / k as f32;
+            let relevance = 0.9 * closeness + 0.1 * coverage;
+            hits.push(Hit { id: doc.id.clone(), relevance, closeness, coverage });
         }
         hits
     }
@@ -410,7 +442,8 @@ mod tests {
         let hits = find(&index, "himalayan");
         assert_eq!(ids(&hits), ["a2", "a1"], "both exact; the name with fewer other words first");
         let hits = find(&index, "dofe-3333 / 2080");
-        assert_eq!(hits[0], Hit { id: "a3".into(), relevance: LICENCE_MATCH });
+        assert_eq!(hits[0], Hit::by_licence("a3".into()));
+        assert!(index.search_names("dofe-3333 / 2080", &Filter::default(), 10).is_empty());
         let hits = find(&index, "himalayan overseas");
         assert_eq!(ids(&hits), ["a1"], "both words of a two-word query must match");
         let hits = find(&index, "himalayan overseas manpower nepal");

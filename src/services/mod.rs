@@ -24,6 +24,7 @@ pub mod idempotency;
 pub mod reports;
 pub mod standards;
 pub mod sub_agents;
+pub mod verifications;
 pub mod watchlist;
 pub mod webhooks;
 

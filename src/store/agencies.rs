@@ -212,3 +212,19 @@ pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> AppResult<Vec<Agenc
     }
     Ok(found)
 }
+
+/// The agencies holding these licence `keys` (see `domain::agency::licence_key`) issued in
+/// `country`, in batches of 500.
+pub fn find_by_licences(conn: &mut DbConnection, country: &str, keys: &[String]) -> AppResult<Vec<AgencyRow>> {
+    let mut found = Vec::new();
+    for chunk in keys.chunks(500) {
+        found.extend(
+            agencies::table
+                .filter(agencies::licence_country.eq(country))
+                .filter(agencies::licence_key.eq_any(chunk))
+                .load::<AgencyRow>(conn)
+                .in_table(TABLE)?,
+        );
+    }
+    Ok(found)
+}

@@ -40,12 +40,15 @@ pub fn find(conn: &mut DbConnection, id: &str) -> AppResult<Option<BodyRow>> {
     certification_bodies::table.find(id).first(conn).optional().in_table(BODIES)
 }
 
-/// The bodies with these ids, in one query.
+/// The bodies with these ids (those that exist), in one query per 500 ids.
 pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> AppResult<Vec<BodyRow>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
+    let mut found = Vec::new();
+    for chunk in ids.chunks(500) {
+        found.extend(
+            certification_bodies::table.filter(certification_bodies::id.eq_any(chunk)).load(conn).in_table(BODIES)?,
+        );
     }
-    certification_bodies::table.filter(certification_bodies::id.eq_any(ids)).load(conn).in_table(BODIES)
+    Ok(found)
 }
 
 pub fn exists(conn: &mut DbConnection, id: &str) -> AppResult<bool> {

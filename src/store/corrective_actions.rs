@@ -195,3 +195,58 @@ pub fn overdue_by_agency(
     }
     Ok(counts)
 }
+
+/// An agency's corrective actions not verified yet: how many in all (minor, major and
+/// critical), and how many of each severity are overdue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Unverified {
+    pub open: usize,
+    pub overdue_critical: usize,
+    pub overdue_major: usize,
+    pub overdue_minor: usize,
+}
+
+/// [`Unverified`] for each of these agencies that has any, overdue as of `now`: the counts
+/// [`unverified`] gives one agency at a time, in two grouped queries per batch of 500.
+pub fn unverified_by_agency(
+    conn: &mut DbConnection,
+    agency_ids: &[String],
+    now: DateTime<Utc>,
+) -> AppResult<std::collections::HashMap<String, Unverified>> {
+    use corrective_actions as ca;
+    let severities = [Severity::Minor, Severity::Major, Severity::Critical];
+    let mut counts: std::collections::HashMap<String, Unverified> = std::collections::HashMap::new();
+    for chunk in agency_ids.chunks(500) {
+        let open: Vec<(String, i64)> = ca::table
+            .filter(ca::agency_id.eq_any(chunk))
+            .filter(ca::severity.eq_any(severities))
+            .filter(ca::status.ne(ActionStatus::Verified))
+            .group_by(ca::agency_id)
+            .select((ca::agency_id, diesel::dsl::count_star()))
+            .load(conn)
+            .in_table(TABLE)?;
+        for (agency, n) in open {
+            counts.entry(agency).or_default().open = usize::try_from(n).unwrap_or(usize::MAX);
+        }
+        let overdue: Vec<(String, Severity, i64)> = ca::table
+            .filter(ca::agency_id.eq_any(chunk))
+            .filter(ca::severity.eq_any(severities))
+            .filter(ca::status.ne(ActionStatus::Verified))
+            .filter(overdue_at(now))
+            .group_by((ca::agency_id, ca::severity))
+            .select((ca::agency_id, ca::severity, diesel::dsl::count_star()))
+            .load(conn)
+            .in_table(TABLE)?;
+        for (agency, severity, n) in overdue {
+            let n = usize::try_from(n).unwrap_or(usize::MAX);
+            let entry = counts.entry(agency).or_default();
+            match severity {
+                Severity::Critical => entry.overdue_critical = n,
+                Severity::Major => entry.overdue_major = n,
+                Severity::Minor => entry.overdue_minor = n,
+                Severity::Conformant | Severity::Observation | Severity::NotApplicable => {}
+            }
+        }
+    }
+    Ok(counts)
+}

@@ -107,3 +107,17 @@ macro_rules! versioned {
     };
 }
 pub(crate) use versioned;
+
+/// Runs the reads of `f` on one snapshot of the database, so that an answer built from several
+/// queries describes one moment even while writers commit: a read-only `REPEATABLE READ`
+/// transaction on PostgreSQL (whose default gives each statement its own snapshot), a deferred
+/// transaction on SQLite (in WAL mode, its reads see the database as of their first read).
+pub fn snapshot<T>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection) -> AppResult<T>) -> AppResult<T> {
+    use diesel::{Connection, RunQueryDsl};
+    conn.transaction(|conn| {
+        if let DbConnection::Pg(pg) = conn {
+            diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(pg)?;
+        }
+        f(conn)
+    })
+}

@@ -33,5 +33,6 @@ mod seed;
 mod standards;
 mod sub_agents;
 mod typed_rows;
+mod verifications;
 mod webhooks;
 mod webhooks_delivery;
