@@ -50,24 +50,26 @@ const NOISE: &[&str] = &[
 ];
 
 /// The folded words of `text`: accents and case dropped, split at anything that is not a letter
-/// or digit, runs of single letters joined (`P.T.` is `pt`, `W.L.L.` is `wll`), and the words in
-/// [`NOISE`] left out unless nothing else is left.
+/// or digit, single letters written with points joined (`P.T.` is `pt`, `P.V.T. L.T.D.` is
+/// `pvt ltd`), and the words in [`NOISE`] left out unless nothing else is left.
 pub fn words(text: &str) -> Vec<String> {
     let folded = deunicode::deunicode(text).to_ascii_lowercase();
     let mut out: Vec<String> = Vec::new();
-    let mut letters = String::new();
-    for part in folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| !p.is_empty()) {
-        if part.len() == 1 {
-            letters.push_str(part);
-            continue;
+    for chunk in folded.split_whitespace() {
+        let mut letters = String::new();
+        for part in chunk.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| !p.is_empty()) {
+            if part.len() == 1 {
+                letters.push_str(part);
+                continue;
+            }
+            if !letters.is_empty() {
+                out.push(std::mem::take(&mut letters));
+            }
+            out.push(part.to_owned());
         }
         if !letters.is_empty() {
-            out.push(std::mem::take(&mut letters));
+            out.push(letters);
         }
-        out.push(part.to_owned());
-    }
-    if !letters.is_empty() {
-        out.push(letters);
     }
     let kept: Vec<String> = out.iter().filter(|w| !NOISE.contains(&w.as_str())).cloned().collect();
     let mut words = if kept.is_empty() { out } else { kept };
@@ -160,6 +162,7 @@ mod tests {
         assert_eq!(words("Himalayan Overseas Manpower Pvt. Ltd."), ["himalayan", "overseas", "manpower"]);
         assert_eq!(words("PT. Sinar Jaya Abadi"), ["sinar", "jaya", "abadi"]);
         assert_eq!(words("P.T. Sinar Jaya"), ["sinar", "jaya"]);
+        assert_eq!(words("Gulf Link P.V.T. L.T.D."), ["gulf", "link"]);
         assert_eq!(words("Al-Khaleej Manpower W.L.L."), ["al", "khaleej", "manpower"]);
         assert_eq!(words("SÃO JOSÉ Agência, LLC"), ["sao", "jose", "agencia"]);
         assert_eq!(words("Nepal & Gulf and Nepal"), ["nepal", "gulf"]);

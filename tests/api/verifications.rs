@@ -143,7 +143,7 @@ async fn every_outcome_is_answered_in_request_order_with_repeats_and_mixed_looku
     // A loose name: every agency serving QA is a candidate, best first, capped at 5.
     let candidates = results[7]["candidates"].as_array().unwrap();
     assert_eq!(candidates.len(), 5);
-    assert!(candidates.iter().all(|c| c["similarity"] == 0.5), "{candidates:?}");
+    assert!(candidates.iter().all(|c| c["similarity"] == 0.75), "{candidates:?}");
     assert_eq!(candidates[0]["agency_id"], w.agency.id.as_str(), "ties in registration order");
     assert_eq!(results[7]["agency"], Value::Null);
     // A name the same once word order and legal form are set aside is a match.
@@ -391,6 +391,33 @@ async fn a_malformed_upload_is_refused_naming_its_line_or_column() {
     assert_problem(send("text/csv", "\"agency_id\nx\n").await, 400, "bad-request").await;
     assert_problem(send("text/plain", "agency_id\nx\n").await, 415, "unsupported-media-type").await;
     assert_problem(send("application/json", "{\"items\": [").await, 400, "bad-request").await;
+}
+
+#[tokio::test]
+async fn a_misspelt_name_is_matched_and_a_part_of_a_name_only_proposed() {
+    let w = World::at_start().await;
+    let mut gulf = agency_body(7);
+    gulf["legal_name"] = json!("Sagarmatha Gulf Link Pvt. Ltd.");
+    gulf["trading_names"] = json!([]);
+    let gulf = w.app.create_agency(&w.admin, &gulf).await;
+    let items = json!([
+        {"name": "sagarmata gulf linc", "country": "NP"},
+        {"name": "Gulf Link Sagarmatha P.V.T. L.T.D.", "country": "QA"},
+        {"name": "Sagarmatha", "country": "NP"},
+        {"name": "Sagarmatha Gulf Link", "country": "SA"}
+    ]);
+    let answer = verify(&w.app, &w.integrator, json!({ "items": items })).await;
+    assert_eq!(outcomes(&answer), ["never_certified", "never_certified", "ambiguous", "not_found"]);
+    let results = answer["results"].as_array().unwrap();
+    for result in &results[..2] {
+        assert_eq!(result["agency"]["id"], id(&gulf));
+        assert!(result["name_similarity"].as_f64().unwrap() >= 0.9, "{result}");
+    }
+    // One word of three is a candidate to confirm by licence or id, never a match.
+    let candidates = results[2]["candidates"].as_array().unwrap();
+    assert_eq!(candidates.len(), 1);
+    assert_eq!(candidates[0]["agency_id"], id(&gulf));
+    assert!(candidates[0]["similarity"].as_f64().unwrap() < 0.9);
 }
 
 #[tokio::test]
