@@ -17,11 +17,9 @@ use crate::api::public::{CertificateState, PublicCertificate};
 use crate::db::DbConnection;
 use crate::domain::agency::{CertificationStatus, Grade};
 use crate::domain::certification::{expired, licence_expired};
-use crate::domain::certification_body::accreditation_problem;
-use crate::domain::reports;
-use crate::domain::risk::{self, RiskFacts, RiskLevel, RiskReason};
+use crate::domain::risk::{self, RiskLevel, RiskReason};
 use crate::domain::verification::{Outcome, outcome_of};
-use crate::error::{AppResult, FieldError};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::services::verifications::{Lookup, Resolved, VerificationItem, distinct, resolve};
 use crate::store;
 use crate::store::agencies::AgencyRow;
@@ -222,16 +220,9 @@ fn standings(
     for chunk in ended.chunks(500) {
         endings.extend(store::certifications::endings(conn, chunk)?);
     }
-    let body_ids = distinct(
-        agencies
-            .iter()
-            .filter(|a| a.certification_status.holds_certificate())
-            .filter_map(|a| certificates.get(&a.id).map(|c| c.certification_body_id.clone())),
-    );
-    let bodies: HashMap<String, store::certification_bodies::BodyRow> =
-        store::certification_bodies::find_many(conn, &body_ids)?.into_iter().map(|b| (b.id.clone(), b)).collect();
-    let actions = store::corrective_actions::unverified_by_agency(conn, &ids, now)?;
-    let recent_reports = store::reports::substantiated_since(conn, &ids, reports::risk_window_start(now))?;
+    // The same facts, read the same way, as the due-diligence summary judges.
+    let rows: Vec<AgencyRow> = agencies.iter().map(|a| (*a).clone()).collect();
+    let facts = crate::services::due_diligence::risk_facts(conn, &rows, now)?;
 
     let mut standings = HashMap::with_capacity(ids.len());
     for agency in agencies {
@@ -243,25 +234,8 @@ fn standings(
         let ended_as = ending.as_ref().map(|e| e.to_status);
         let certificate =
             certificates.get(&agency.id).cloned().map(|row| PublicCertificate::standing(status, row, ending));
-        // A certificate stays valid when its body's accreditation lapses; risk says so.
-        let certifying_body_problem = certificate
-            .as_ref()
-            .filter(|c| c.current())
-            .and_then(|c| bodies.get(&c.certification_body_id))
-            .and_then(|b| accreditation_problem(&b.name, b.accreditation_status, b.accredited_until, now));
-        let counts = actions.get(&agency.id).copied().unwrap_or_default();
-        let (risk_level, risk_reasons) = risk::assess(&RiskFacts {
-            status,
-            grade: agency.grade,
-            last_audit_at: last_audits.get(&agency.id).copied(),
-            overdue_critical_actions: counts.overdue_critical,
-            overdue_major_actions: counts.overdue_major,
-            overdue_minor_actions: counts.overdue_minor,
-            substantiated_reports: recent_reports.get(&agency.id).copied().unwrap_or(0),
-            licence_valid_until: agency.licence_valid_until,
-            certifying_body_problem,
-            now,
-        });
+        let facts = facts.get(&agency.id).ok_or_else(|| AppError::internal("risk facts of a matched agency"))?;
+        let (risk_level, risk_reasons) = risk::assess(facts);
         let outcome = outcome_of(status, certificate.as_ref().map(|c| c.valid_until), ended_as, now);
         let verified = VerifiedAgency {
             id: agency.id.clone(),
