@@ -60,9 +60,10 @@ pub struct VerificationItem {
     #[serde(default)]
     #[schema(example = "row-1")]
     pub reference: Option<String>,
-    /// The agency's id, in any UUID form.
+    /// The agency's id, a UUID in any form. Not declared `format: uuid`: anything else is
+    /// answered as an `invalid` item, like every other broken item, not refused whole.
     #[serde(default)]
-    #[schema(format = Uuid)]
+    #[schema(example = "0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90")]
     pub agency_id: Option<String>,
     /// ISO 3166-1 alpha-2 code of the licensing country (case is ignored).
     #[serde(default)]
