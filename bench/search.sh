@@ -51,7 +51,7 @@ for n in $sizes; do
   case "$backend" in
     postgres)
       db="fairhire_bench_$n"
-      psql "$pg_url" -qAtc "drop database if exists $db" -c "create database $db" >/dev/null
+      PGOPTIONS='--client-min-messages=warning' psql "$pg_url" -qAtc "drop database if exists $db" -c "create database $db" >/dev/null
       export DATABASE_URL="${pg_url%/*}/$db" ;;
     *) export DATABASE_URL="$work/bench-$n.db"; rm -f "$DATABASE_URL" ;;
   esac
@@ -71,10 +71,10 @@ for n in $sizes; do
   curl -fs "$base/v1/exports/registry.json" | awk -v k="$step" 'NR % k == 0' > "$work/sample.jsonl"
   python3 bench/search-queries.py 500 < "$work/sample.jsonl" > "$work/search.paths"
   python3 -c "
-import json, sys
-for line in open('$work/sample.jsonl'):
-    print('/v1/agencies/' + json.loads(line)['id'])
-" | head -500 > "$work/read.paths"
+import json
+lines = open('$work/sample.jsonl').readlines()[:500]
+print('\\n'.join('/v1/agencies/' + json.loads(line)['id'] for line in lines))
+" > "$work/read.paths"
   # Warm both paths once, then measure.
   PATHS_FILE="$work/search.paths" wrk -t1 -c1 -d2s -s bench/search.lua "$base/" >/dev/null
   base_line=$(run_wrk baseline "$work/read.paths" "$token")
@@ -93,7 +93,7 @@ for line in open('$work/sample.jsonl'):
   echo "          seeded in ${seeded}s; service up, search index built, in ${up}s"
   if grep -q panicked "$work/serve.log"; then echo "the service panicked; see $work/serve.log" >&2; exit 1; fi
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
-  [ "$backend" = postgres ] && psql "$pg_url" -qAtc "drop database if exists $db" >/dev/null
+  if [ "$backend" = postgres ]; then psql "$pg_url" -qAtc "drop database if exists $db" >/dev/null; fi
 done
 echo
 echo "connections: $connections  ${seconds}s each  cores: $(nproc)  (goal: search p95 under 20 ms at 1,000,000 on PostgreSQL)"

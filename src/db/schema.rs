@@ -11,7 +11,6 @@ diesel::table! {
         /// JSON array of strings.
         trading_names -> Text,
         /// Lower-case ASCII fold of the legal and trading names, one per line, for search.
-        search_text -> Text,
         licence_number -> Text,
         /// The licence number folded for comparison and uniqueness.
         licence_key -> Text,

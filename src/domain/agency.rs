@@ -176,20 +176,10 @@ pub struct Address {
     pub country: String,
 }
 
-/// Folds text for search: accents and other scripts to ASCII, lower case, runs of white space to
-/// one space. The same fold is applied to stored names and to queries, so matching is case- and
-/// accent-insensitive on both backends alike.
+/// Folds text for comparing names: accents and other scripts to ASCII, lower case, runs of white
+/// space to one space. (The search index folds names into words its own way: `search::text`.)
 pub fn fold_for_search(text: &str) -> String {
     deunicode::deunicode(text).to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The searchable form of an agency's names: one folded name per line.
-pub fn search_text(legal_name: &str, trading_names: &[String]) -> String {
-    std::iter::once(legal_name)
-        .chain(trading_names.iter().map(String::as_str))
-        .map(fold_for_search)
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// The form a licence number is compared in: upper case, without white space. `"pol 123/45"` and
@@ -220,12 +210,6 @@ mod tests {
     fn search_fold_ignores_case_accents_and_spacing() {
         assert_eq!(fold_for_search("  Agência   São JOSÉ "), "agencia sao jose");
         assert_eq!(fold_for_search("Überseeservice"), "uberseeservice");
-    }
-
-    #[test]
-    fn search_text_holds_every_name_on_its_own_line() {
-        let text = search_text("Himal Manpower", &["Himal HR".into(), "Éverest".into()]);
-        assert_eq!(text, "himal manpower\nhimal hr\neverest");
     }
 
     #[test]

@@ -209,7 +209,6 @@ impl AgencyInput {
             id,
             legal_name: String::new(),
             trading_names: Json::default(),
-            search_text: String::new(),
             licence_number: String::new(),
             licence_key: String::new(),
             licence_authority: String::new(),
@@ -240,7 +239,6 @@ impl AgencyInput {
     /// Copies the editable fields onto `row`.
     fn write_into(self, row: &mut AgencyRow) {
         let input = self.normalized();
-        row.search_text = agency::search_text(&input.legal_name, &input.trading_names);
         row.licence_key = agency::licence_key(&input.licence.number);
         row.legal_name = input.legal_name;
         row.trading_names = Json(input.trading_names);

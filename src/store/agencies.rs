@@ -19,7 +19,6 @@ pub struct AgencyRow {
     pub legal_name: String,
     #[diesel(serialize_as = JsonText)]
     pub trading_names: Json<Vec<String>>,
-    pub search_text: String,
     pub licence_number: String,
     pub licence_key: String,
     pub licence_authority: String,

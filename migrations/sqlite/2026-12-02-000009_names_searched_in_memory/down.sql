@@ -1,0 +1,1 @@
+ALTER TABLE agencies ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
