@@ -24,9 +24,13 @@ use crate::seed::texts::slug;
 use crate::seed::{ACTOR, SEED, Time, days};
 use crate::services;
 use crate::services::agencies::AgencyInput;
+use crate::store;
+use crate::store::agencies::Filter;
 
 /// Agencies per transaction.
 const BATCH: usize = 2_000;
+/// More than the storied registry holds.
+const STORIED_MAX: usize = 10_000;
 
 /// Syllables of the invented place and founder words.
 const SYLLABLES: &[&str] = &[
@@ -41,14 +45,20 @@ struct Bulk {
     licences: HashSet<String>,
 }
 
-/// Registers `count` more agencies, as of `now`, in batches; returns how many it registered.
+/// Registers `count` more agencies, as of `now`, in batches, after the storied ones (whose
+/// licences it leaves alone); returns how many it registered.
 pub(super) fn register(db: &Db, now: Time, count: usize) -> AppResult<usize> {
+    let mut licences = HashSet::with_capacity(count + STORIED_MAX);
+    let mut conn = db.conn()?;
+    let storied = store::agencies::search(&mut conn, &Filter::default(), None, STORIED_MAX as i64)?;
+    drop(conn);
+    licences.extend(storied.into_iter().map(|a| a.licence_key));
     let mut bulk = Bulk {
         rng: StdRng::seed_from_u64(SEED + 1),
         now,
         // Origins weighted as in the storied registry.
         origins: ORIGINS.iter().flat_map(|o| std::iter::repeat_n(o, o.agencies)).collect(),
-        licences: HashSet::with_capacity(count),
+        licences,
     };
     let mut done = 0;
     while done < count {

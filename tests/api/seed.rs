@@ -7,7 +7,9 @@ use crate::helpers::{TestApp, refused_as_not_empty};
 async fn the_demo_registry_reaches_every_status_and_is_seeded_only_once() {
     let app = TestApp::spawn().await;
     let now = app.state.clock.now();
-    let summary = app.seed_demo(now).await.expect("seeded");
+    // 300 agencies with their stories, and 700 registered only, as `--agencies 1000` makes them.
+    let summary = app.seed_demo(now, Some(1_000)).await.expect("seeded");
+    assert_eq!((summary.agencies, summary.registry_only), (1_000, 700), "{summary:?}");
 
     let s = &summary.certification_status;
     let statuses = [
@@ -59,6 +61,11 @@ async fn the_demo_registry_reaches_every_status_and_is_seeded_only_once() {
     let page = app.get_json("/v1/agencies?q=nino", Some(&admin)).await;
     assert!(page["data"].as_array().unwrap().iter().any(|a| a["legal_name"].as_str().unwrap().contains("Niño")));
 
-    let again = app.seed_demo(now).await;
+    // The search index caught up with the whole seed from the event log.
+    let last = &agencies.last().expect("agencies").legal_name;
+    let page = app.get_json(&format!("/v1/agencies?q={}", last.replace(' ', "+")), Some(&admin)).await;
+    assert_eq!(page["data"][0]["legal_name"], last.as_str());
+
+    let again = app.seed_demo(now, None).await;
     assert!(refused_as_not_empty(&again), "{again:?}");
 }

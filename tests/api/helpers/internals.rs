@@ -132,12 +132,12 @@ pub struct ForcedCertificate {
 // The demo registry
 
 impl TestApp {
-    /// Seeds the demo registry as of `now`, as `fairhire seed-demo` does.
+    /// Seeds the demo registry as of `now`, as `fairhire seed-demo [--agencies N]` does.
     ///
     /// Uses `fairhire::seed::run` (returning `fairhire::seed::Summary`).
-    pub async fn seed_demo(&self, now: DateTime<Utc>) -> AppResult<Summary> {
+    pub async fn seed_demo(&self, now: DateTime<Utc>, agencies: Option<usize>) -> AppResult<Summary> {
         let db = self.state.db.clone();
-        tokio::task::spawn_blocking(move || fairhire::seed::run(&db, now, None)).await.unwrap()
+        tokio::task::spawn_blocking(move || fairhire::seed::run(&db, now, agencies)).await.unwrap()
     }
 
     /// Every agency in the store, with its certificate and the last event of its history.
