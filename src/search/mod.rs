@@ -92,6 +92,11 @@ impl SearchIndex {
     /// Applies the events committed since the index last looked: every agency they touch is
     /// read again whole. The first call builds the index.
     pub fn catch_up(&self, conn: &mut DbConnection) -> AppResult<()> {
+        // Most searches find nothing new: they look without waiting for one another.
+        let seen = self.cursor.load(Ordering::Acquire);
+        if seen != NOT_BUILT && store::events::agencies_touched_after(conn, seen, 1)?.is_empty() {
+            return Ok(());
+        }
         let _turn = self.catching_up.lock().unwrap_or_else(|p| p.into_inner());
         if self.cursor.load(Ordering::Acquire) == NOT_BUILT {
             let (index, head) = Self::build(conn)?;
