@@ -76,17 +76,22 @@ pub fn prepare(config: Config, clock: SharedClock) -> Result<AppState, String> {
 /// (the sweeper, the webhook dispatcher). Once the server has stopped, call `state.jobs.stop()`
 /// and await it: the dispatcher finishes its attempts in flight and gives back its claims.
 pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::Server, String> {
-    // The search index is built before the first request, not by it. A database that is down
-    // now must not keep the service from starting (it answers 503 until the database is back):
-    // the first search then builds the index.
-    let started = std::time::Instant::now();
-    match state.db.conn().and_then(|mut c| state.search.catch_up(&mut c)) {
-        Ok(()) => {
-            let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            tracing::info!(agencies = state.search.len(), ms, "built the search index");
+    // The search index is built now, on a blocking thread, so that the first search need not
+    // (a search that comes sooner waits for it). Nothing here waits for the database: one that
+    // is down must not keep the service from starting, as it answers 503 until the database is
+    // back, and the first search then builds the index.
+    let index_state = state.clone();
+    tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        let index = index_state.search.clone();
+        match index_state.db.read(move |c| index.catch_up(c)).await {
+            Ok(()) => {
+                let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                tracing::info!(agencies = index_state.search.len(), ms, "built the search index");
+            }
+            Err(e) => tracing::warn!(error = %e, "the search index will be built by the first search"),
         }
-        Err(e) => tracing::warn!(error = %e, "the search index will be built by the first search"),
-    }
+    });
     let doc = api::openapi();
     let routes = Data::new(RouteTable::from_openapi(&doc));
     let limits = Data::new(RateLimits::new(&state.config.limits));
