@@ -63,6 +63,8 @@ for n in $sizes; do
   "$bin" serve --bind "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
   server=$!
   until curl -fs "$base/healthz" >/dev/null; do sleep 0.2; done
+  # The index is built in the background after start; the first search waits for it.
+  curl -fs "$base/v1/public/agencies?q=ready" >/dev/null
   up=$(( $(date +%s) - started ))
   token=$(curl -fs -u "$(printf '%s' "$admin" | field '["client_id"]'):$(printf '%s' "$admin" | field '["client_secret"]')" \
     -d grant_type=client_credentials "$base/v1/oauth/token" | field '["access_token"]')

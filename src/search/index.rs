@@ -103,15 +103,19 @@ pub struct Hit {
     pub coverage: f32,
 }
 
-impl Hit {
-    fn by_licence(id: String) -> Hit {
-        Hit { id, relevance: LICENCE_MATCH, closeness: 0.0, coverage: 0.0 }
-    }
+/// The ranking order of (relevance, id) pairs: more relevant first, then by id, so equal scores
+/// page stably.
+fn ranked(a: (f32, &str), b: (f32, &str)) -> Ordering {
+    b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1))
 }
 
-/// The ranking order: more relevant first, then by id, so equal scores page stably.
-fn ranked(a: &Hit, b: &Hit) -> Ordering {
-    b.relevance.total_cmp(&a.relevance).then_with(|| a.id.cmp(&b.id))
+/// An agency matched, before it is known to be on the page asked for.
+#[derive(Debug, Clone, Copy)]
+struct Scored {
+    slot: u32,
+    relevance: f32,
+    closeness: f32,
+    coverage: f32,
 }
 
 #[derive(Default)]
@@ -288,24 +292,34 @@ impl Index {
 
     fn ranked(&self, query: &str, filter: &Filter, by_licence: bool, after: Option<&str>, limit: usize) -> Vec<Hit> {
         let mut hits = self.matches(query, filter, by_licence);
-        hits.sort_by(ranked);
-        let start = match after {
-            Some(id) => {
-                let key = hits.iter().find(|h| h.id == id).cloned().unwrap_or(Hit {
-                    id: id.to_owned(),
-                    relevance: 0.0,
-                    closeness: 0.0,
-                    coverage: 0.0,
-                });
-                hits.partition_point(|h| ranked(h, &key) != Ordering::Greater)
-            }
-            None => 0,
-        };
-        hits.into_iter().skip(start).take(limit).collect()
+        if let Some(id) = after {
+            // An agency that no longer matches ranks below every match: the list has ended.
+            let relevance = hits.iter().find(|h| self.id(h.slot) == id).map_or(0.0, |h| h.relevance);
+            hits.retain(|h| ranked((relevance, id), (h.relevance, self.id(h.slot))) == Ordering::Less);
+        }
+        // Only the page is sorted: a common word can match a good part of the registry.
+        let order = |a: &Scored, b: &Scored| ranked((a.relevance, self.id(a.slot)), (b.relevance, self.id(b.slot)));
+        if limit < hits.len() {
+            hits.select_nth_unstable_by(limit, order);
+            hits.truncate(limit);
+        }
+        hits.sort_unstable_by(order);
+        hits.into_iter()
+            .map(|h| Hit {
+                id: self.id(h.slot).to_owned(),
+                relevance: h.relevance,
+                closeness: h.closeness,
+                coverage: h.coverage,
+            })
+            .collect()
+    }
+
+    fn id(&self, slot: u32) -> &str {
+        self.docs[slot as usize].as_ref().map_or("", |d| d.id.as_str())
     }
 
     /// Every agency matching, unordered.
-    fn matches(&self, query: &str, filter: &Filter, licences: bool) -> Vec<Hit> {
+    fn matches(&self, query: &str, filter: &Filter, licences: bool) -> Vec<Scored> {
         let mut words = text::words(query);
         words.truncate(MAX_QUERY_WORDS);
         let mut hits = Vec::new();
@@ -316,8 +330,8 @@ impl Index {
             by_licence.sort_unstable();
         }
         for &slot in &by_licence {
-            if let Some(doc) = self.docs[slot as usize].as_ref().filter(|d| d.admits(filter)) {
-                hits.push(Hit::by_licence(doc.id.clone()));
+            if self.docs[slot as usize].as_ref().is_some_and(|d| d.admits(filter)) {
+                hits.push(Scored { slot, relevance: LICENCE_MATCH, closeness: 0.0, coverage: 0.0 });
             }
         }
         if words.is_empty() {
@@ -331,7 +345,8 @@ impl Index {
         // Which query words each agency matched, one bit per word.
         let mut matched = vec![0u8; n];
         let mut touched: Vec<u32> = Vec::new();
-        let mut matched_words: Vec<Vec<u32>> = Vec::with_capacity(k);
+        // Every vocabulary word some query word matched, for coverage.
+        let mut matched_terms = vec![false; self.terms.len()];
         // A number in a name tells branches and successors apart: it must match.
         let mut must: u8 = 0;
         for (i, word) in words.iter().enumerate() {
@@ -340,7 +355,9 @@ impl Index {
                 must |= bit;
             }
             let expansion = self.expand(word);
-            matched_words.push(expansion.iter().map(|(id, _)| *id).collect());
+            for (term, _) in &expansion {
+                matched_terms[*term as usize] = true;
+            }
             // Closest first, so an agency's first match for this word is its best.
             for (term, closeness) in expansion {
                 for &slot in &self.terms[term as usize].slots {
@@ -367,13 +384,13 @@ impl Index {
                 .names
                 .iter()
                 .map(|name| {
-                    let covered = name.iter().filter(|w| matched_words.iter().any(|m| m.contains(w))).count();
+                    let covered = name.iter().filter(|w| matched_terms[**w as usize]).count();
                     covered as f32 / name.len().max(1) as f32
                 })
                 .fold(0.0, f32::max);
             let closeness = score[s] / k as f32;
             let relevance = 0.9 * closeness + 0.1 * coverage;
-            hits.push(Hit { id: doc.id.clone(), relevance, closeness, coverage });
+            hits.push(Scored { slot, relevance, closeness, coverage });
         }
         hits
     }
@@ -442,7 +459,7 @@ mod tests {
         let hits = find(&index, "himalayan");
         assert_eq!(ids(&hits), ["a2", "a1"], "both exact; the name with fewer other words first");
         let hits = find(&index, "dofe-3333 / 2080");
-        assert_eq!(hits[0], Hit::by_licence("a3".into()));
+        assert_eq!(hits[0], Hit { id: "a3".into(), relevance: LICENCE_MATCH, closeness: 0.0, coverage: 0.0 });
         assert!(index.search_names("dofe-3333 / 2080", &Filter::default(), 10).is_empty());
         let hits = find(&index, "himalayan overseas");
         assert_eq!(ids(&hits), ["a1"], "both words of a two-word query must match");
