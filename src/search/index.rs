@@ -103,10 +103,10 @@ pub struct Hit {
     pub coverage: f32,
 }
 
-/// The ranking order of (relevance, id) pairs: more relevant first, then by id, so equal scores
-/// page stably.
-fn ranked(a: (f32, &str), b: (f32, &str)) -> Ordering {
-    b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1))
+/// The ranking order of (relevance, slot) pairs: more relevant first, then in registration
+/// order (slots are given in id order, see [`Index::upsert`]), so equal scores page stably.
+fn ranked(a: (f32, u32), b: (f32, u32)) -> Ordering {
+    b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1))
 }
 
 /// An agency matched, before it is known to be on the page asked for.
@@ -115,7 +115,12 @@ struct Scored {
     slot: u32,
     relevance: f32,
     closeness: f32,
-    coverage: f32,
+}
+
+/// What a query matched: the candidates, and which vocabulary words.
+struct Matches {
+    candidates: Vec<Scored>,
+    matched_terms: Vec<bool>,
 }
 
 #[derive(Default)]
@@ -130,6 +135,9 @@ pub struct Index {
     /// Vocabulary ids by padded letter triple.
     grams: HashMap<u32, Vec<u32>>,
     licences: HashMap<Box<str>, Vec<u32>>,
+    /// Per slot, the number of words of the agency's shortest name: kept beside the records so
+    /// ranking reads no record.
+    shortest: Vec<u8>,
 }
 
 impl Index {
@@ -155,7 +163,9 @@ impl Index {
         id
     }
 
-    /// Adds the agency, or replaces what the index knew of it.
+    /// Adds the agency, or replaces what the index knew of it (in the slot it had). New agencies
+    /// get the next slot, so agencies added in id order sit in id order, which ranking uses to
+    /// break ties cheaply.
     pub fn upsert(&mut self, entry: Entry) {
         self.remove(&entry.id);
         let mut names: Vec<Box<[u32]>> = Vec::with_capacity(entry.names.len());
@@ -173,9 +183,12 @@ impl Index {
             Some(slot) => slot,
             None => {
                 self.docs.push(None);
+                self.shortest.push(0);
                 u32::try_from(self.docs.len() - 1).unwrap_or(u32::MAX)
             }
         };
+        let shortest = names.iter().map(|n| n.len()).filter(|n| *n > 0).min().unwrap_or(1);
+        self.shortest[slot as usize] = u8::try_from(shortest).unwrap_or(u8::MAX);
         for &t in &term_ids {
             let slots = &mut self.terms[t as usize].slots;
             if let Err(at) = slots.binary_search(&slot) {
@@ -291,38 +304,68 @@ impl Index {
     }
 
     fn ranked(&self, query: &str, filter: &Filter, by_licence: bool, after: Option<&str>, limit: usize) -> Vec<Hit> {
-        let mut hits = self.matches(query, filter, by_licence);
+        let Matches { mut candidates, matched_terms } = self.matches(query, by_licence);
         if let Some(id) = after {
             // An agency that no longer matches ranks below every match: the list has ended.
-            let relevance = hits.iter().find(|h| self.id(h.slot) == id).map_or(0.0, |h| h.relevance);
-            hits.retain(|h| ranked((relevance, id), (h.relevance, self.id(h.slot))) == Ordering::Less);
+            let key = match self.slot_of.get(id) {
+                Some(&slot) => (candidates.iter().find(|c| c.slot == slot).map_or(0.0, |c| c.relevance), slot),
+                None => (0.0, u32::MAX),
+            };
+            candidates.retain(|c| ranked(key, (c.relevance, c.slot)) == Ordering::Less);
         }
-        // Only the page is sorted: a common word can match a good part of the registry.
-        let order = |a: &Scored, b: &Scored| ranked((a.relevance, self.id(a.slot)), (b.relevance, self.id(b.slot)));
-        if limit < hits.len() {
-            hits.select_nth_unstable_by(limit, order);
-            hits.truncate(limit);
+        // The best first, a growing window at a time, checking the filters (which read each
+        // agency's record) only as far as the page needs: a common word can match a good part
+        // of the registry, but only the page is sorted and only its agencies are read whole.
+        let order = |a: &Scored, b: &Scored| ranked((a.relevance, a.slot), (b.relevance, b.slot));
+        let mut page = Vec::with_capacity(limit);
+        let mut rest = candidates.as_mut_slice();
+        let mut window = limit.max(16);
+        while page.len() < limit && !rest.is_empty() {
+            let take = window.min(rest.len());
+            if take < rest.len() {
+                rest.select_nth_unstable_by(take, order);
+            }
+            let (head, tail) = rest.split_at_mut(take);
+            head.sort_unstable_by(order);
+            for c in head.iter() {
+                if page.len() == limit {
+                    break;
+                }
+                if let Some(doc) = self.docs[c.slot as usize].as_ref().filter(|d| d.admits(filter)) {
+                    page.push(self.hit(doc, c, &matched_terms));
+                }
+            }
+            rest = tail;
+            window *= 4;
         }
-        hits.sort_unstable_by(order);
-        hits.into_iter()
-            .map(|h| Hit {
-                id: self.id(h.slot).to_owned(),
-                relevance: h.relevance,
-                closeness: h.closeness,
-                coverage: h.coverage,
-            })
-            .collect()
+        page
     }
 
-    fn id(&self, slot: u32) -> &str {
-        self.docs[slot as usize].as_ref().map_or("", |d| d.id.as_str())
+    /// The hit for a candidate, with the exact share of its best-covered name.
+    fn hit(&self, doc: &Doc, c: &Scored, matched_terms: &[bool]) -> Hit {
+        let coverage = doc
+            .names
+            .iter()
+            .map(|name| {
+                let covered = name.iter().filter(|w| matched_terms.get(**w as usize).copied().unwrap_or(false)).count();
+                covered as f32 / name.len().max(1) as f32
+            })
+            .fold(0.0, f32::max);
+        let closeness = if c.relevance == LICENCE_MATCH { 0.0 } else { c.closeness };
+        Hit {
+            id: doc.id.clone(),
+            relevance: c.relevance,
+            closeness,
+            coverage: if closeness == 0.0 { 0.0 } else { coverage },
+        }
     }
 
     /// Every agency matching, unordered.
-    fn matches(&self, query: &str, filter: &Filter, licences: bool) -> Vec<Scored> {
+    /// Every agency matching, unordered, with what it matched.
+    fn matches(&self, query: &str, licences: bool) -> Matches {
         let mut words = text::words(query);
         words.truncate(MAX_QUERY_WORDS);
-        let mut hits = Vec::new();
+        let mut candidates = Vec::new();
         let mut by_licence: Vec<u32> = Vec::new();
         if licences {
             let licence = crate::domain::agency::licence_key(query);
@@ -330,12 +373,12 @@ impl Index {
             by_licence.sort_unstable();
         }
         for &slot in &by_licence {
-            if self.docs[slot as usize].as_ref().is_some_and(|d| d.admits(filter)) {
-                hits.push(Scored { slot, relevance: LICENCE_MATCH, closeness: 0.0, coverage: 0.0 });
-            }
+            candidates.push(Scored { slot, relevance: LICENCE_MATCH, closeness: 0.0 });
         }
+        // Every vocabulary word some query word matched, for coverage.
+        let mut matched_terms = vec![false; self.terms.len()];
         if words.is_empty() {
-            return hits;
+            return Matches { candidates, matched_terms };
         }
         let k = words.len();
         let needed = if k <= 2 { k } else { k - k / 3 };
@@ -345,8 +388,6 @@ impl Index {
         // Which query words each agency matched, one bit per word.
         let mut matched = vec![0u8; n];
         let mut touched: Vec<u32> = Vec::new();
-        // Every vocabulary word some query word matched, for coverage.
-        let mut matched_terms = vec![false; self.terms.len()];
         // A number in a name tells branches and successors apart: it must match.
         let mut must: u8 = 0;
         for (i, word) in words.iter().enumerate() {
@@ -375,24 +416,18 @@ impl Index {
         }
         for slot in touched {
             let s = slot as usize;
-            let enough = matched[s].count_ones() as usize >= needed && matched[s] & must == must;
-            if !enough || by_licence.binary_search(&slot).is_ok() {
+            let hits = matched[s].count_ones();
+            if (hits as usize) < needed || matched[s] & must != must || by_licence.binary_search(&slot).is_ok() {
                 continue;
             }
-            let Some(doc) = self.docs[s].as_ref().filter(|d| d.admits(filter)) else { continue };
-            let coverage = doc
-                .names
-                .iter()
-                .map(|name| {
-                    let covered = name.iter().filter(|w| matched_terms[**w as usize]).count();
-                    covered as f32 / name.len().max(1) as f32
-                })
-                .fold(0.0, f32::max);
+            // Ranked on what the tallies hold, without reading the agency's record: the share
+            // of its shortest name the query's words can cover stands for the share they do
+            // (the same when each word matches one word of that name).
+            let coverage = (hits as f32 / f32::from(self.shortest[s].max(1))).min(1.0);
             let closeness = score[s] / k as f32;
-            let relevance = 0.9 * closeness + 0.1 * coverage;
-            hits.push(Scored { slot, relevance, closeness, coverage });
+            candidates.push(Scored { slot, relevance: 0.9 * closeness + 0.1 * coverage, closeness });
         }
-        hits
+        Matches { candidates, matched_terms }
     }
 }
 

@@ -110,7 +110,9 @@ impl SearchIndex {
             let mut ids: Vec<String> = changes.iter().filter_map(|(_, id)| id.clone()).collect();
             ids.sort();
             ids.dedup();
-            let rows = store::agencies::find_many(conn, &ids)?;
+            let mut rows = store::agencies::find_many(conn, &ids)?;
+            // New agencies take their slots in id order, as the build gave them (see `Index::upsert`).
+            rows.sort_by(|a, b| a.id.cmp(&b.id));
             {
                 let mut index = self.index.write().unwrap_or_else(|p| p.into_inner());
                 for row in &rows {
