@@ -12,6 +12,7 @@
 # Ratios against the baseline are what compare across machines.
 #
 #   bench/search.sh                                     # PostgreSQL (the goal's backend), 10k and 1M
+#   CONNECTIONS="1 4 16" bench/search.sh                # wrk connections (default "1 4")
 #   SIZES="10000" bench/search.sh                       # one size
 #   BACKEND=sqlite SIZES="10000 100000" bench/search.sh
 #   PG_URL=postgres://root@127.0.0.1:5432/test bench/search.sh  # server with databases to create
@@ -21,7 +22,7 @@ cd "$(dirname "$0")/.."
 sizes=${SIZES:-10000 1000000}
 backend=${BACKEND:-postgres}
 seconds=${SECONDS_EACH:-15}
-connections=${CONNECTIONS:-4}
+connections=${CONNECTIONS:-1 4}
 pg_url=${PG_URL:-postgres://root@127.0.0.1:5432/test}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 
@@ -41,12 +42,12 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 base="http://127.0.0.1:$port"
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
-run_wrk() { # name, paths file, token
-  PATHS_FILE="$2" TOKEN="$3" wrk -t2 -c"$connections" -d"${seconds}s" -s bench/search.lua "$base/" \
+run_wrk() { # name, connections, paths file, token
+  PATHS_FILE="$3" TOKEN="$4" wrk -t"$(( $2 < 2 ? 1 : 2 ))" -c"$2" -d"${seconds}s" -s bench/search.lua "$base/" \
     | awk -v name="$1" '/^RESULT/ {print name, $0}'
 }
 
-printf '\n%-9s %-9s %-10s %9s %8s %8s %8s %10s\n' agencies backend what requests "p50 ms" "p95 ms" "p99 ms" "p95 ratio"
+printf '\n%-9s %-9s %-6s %-10s %9s %8s %8s %8s %10s\n' agencies backend conns what requests "p50 ms" "p95 ms" "p99 ms" "p95 ratio"
 for n in $sizes; do
   case "$backend" in
     postgres)
@@ -79,18 +80,20 @@ print('\\n'.join('/v1/agencies/' + json.loads(line)['id'] for line in lines))
 " > "$work/read.paths"
   # Warm both paths once, then measure.
   PATHS_FILE="$work/search.paths" wrk -t1 -c1 -d2s -s bench/search.lua "$base/" >/dev/null
-  base_line=$(run_wrk baseline "$work/read.paths" "$token")
-  search_line=$(run_wrk search "$work/search.paths" "")
-  p95() { sed -E 's/.*p95=([0-9.]+).*/\1/' <<<"$1"; }
-  for line in "$base_line" "$search_line"; do
-    what=${line%% *}
-    req=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
-    err=$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$line")
-    [ "$err" = 0 ] || echo "warning: $what had $err failed requests" >&2
-    p50=$(sed -E 's/.*p50=([0-9.]+).*/\1/' <<<"$line")
-    p99=$(sed -E 's/.*p99=([0-9.]+).*/\1/' <<<"$line")
-    ratio=$(python3 -c "print(round($(p95 "$line") / max($(p95 "$base_line"), 0.001), 2))")
-    printf '%-9s %-9s %-10s %9s %8s %8s %8s %10s\n' "$n" "$backend" "$what" "$req" "$p50" "$(p95 "$line")" "$p99" "$ratio"
+  for c in $connections; do
+    base_line=$(run_wrk baseline "$c" "$work/read.paths" "$token")
+    search_line=$(run_wrk search "$c" "$work/search.paths" "")
+    p95() { sed -E 's/.*p95=([0-9.]+).*/\1/' <<<"$1"; }
+    for line in "$base_line" "$search_line"; do
+      what=${line%% *}
+      req=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
+      err=$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$line")
+      [ "$err" = 0 ] || echo "warning: $what had $err failed requests" >&2
+      p50=$(sed -E 's/.*p50=([0-9.]+).*/\1/' <<<"$line")
+      p99=$(sed -E 's/.*p99=([0-9.]+).*/\1/' <<<"$line")
+      ratio=$(python3 -c "print(round($(p95 "$line") / max($(p95 "$base_line"), 0.001), 2))")
+      printf '%-9s %-9s %-6s %-10s %9s %8s %8s %8s %10s\n' "$n" "$backend" "$c" "$what" "$req" "$p50" "$(p95 "$line")" "$p99" "$ratio"
+    done
   done
   echo "          seeded in ${seeded}s; service up, search index built, in ${up}s"
   if grep -q panicked "$work/serve.log"; then echo "the service panicked; see $work/serve.log" >&2; exit 1; fi
@@ -98,4 +101,4 @@ print('\\n'.join('/v1/agencies/' + json.loads(line)['id'] for line in lines))
   if [ "$backend" = postgres ]; then psql "$pg_url" -qAtc "drop database if exists $db" >/dev/null; fi
 done
 echo
-echo "connections: $connections  ${seconds}s each  cores: $(nproc)  (goal: search p95 under 20 ms at 1,000,000 on PostgreSQL)"
+echo "connections: $connections (wrk -c)  ${seconds}s each  cores: $(nproc)  (goal: search p95 under 20 ms at 1,000,000 on PostgreSQL)"

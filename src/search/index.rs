@@ -117,6 +117,28 @@ struct Scored {
     closeness: f32,
 }
 
+/// Per-agency tallies of one query, kept per thread and zeroed after each query: allocating them
+/// anew would fault in megabytes of fresh pages on every search of a large registry.
+#[derive(Default)]
+struct Tallies {
+    score: Vec<f32>,
+    /// Which query words each agency matched, one bit per word.
+    matched: Vec<u8>,
+}
+
+impl Tallies {
+    fn fit(&mut self, slots: usize) {
+        if self.score.len() < slots {
+            self.score.resize(slots, 0.0);
+            self.matched.resize(slots, 0);
+        }
+    }
+}
+
+thread_local! {
+    static TALLIES: std::cell::RefCell<Tallies> = std::cell::RefCell::new(Tallies::default());
+}
+
 /// What a query matched: the candidates, and which vocabulary words.
 struct Matches {
     candidates: Vec<Scored>,
@@ -288,7 +310,7 @@ impl Index {
     /// Relevance: an agency whose licence number is the query gets [`LICENCE_MATCH`]. Otherwise
     /// each query word scores the closeness of its best match among the agency's words (exact
     /// 1, prefix 0.85, one edit 0.8, inside a word 0.7, two edits 0.6); relevance is 0.9 × the
-    /// mean over the query words + 0.1 × the largest share of one of its names matched, so
+    /// mean over the query words + 0.1 × the share of its shortest name they can cover, so
     /// among equally good matches the name with fewer other words comes first. An agency must match
     /// every word of a one- or two-word query, and all but a third of a longer one (a word a
     /// recruiter added that the registry lacks should not hide the agency), and every word with
@@ -382,11 +404,26 @@ impl Index {
         }
         let k = words.len();
         let needed = if k <= 2 { k } else { k - k / 3 };
-        // Dense per-slot tallies: zeroed allocations cost nothing until touched.
-        let n = self.docs.len();
-        let mut score = vec![0f32; n];
-        // Which query words each agency matched, one bit per word.
-        let mut matched = vec![0u8; n];
+        TALLIES.with_borrow_mut(|tallies| {
+            tallies.fit(self.docs.len());
+            self.score(&words, needed, &by_licence, tallies, &mut candidates, &mut matched_terms);
+        });
+        Matches { candidates, matched_terms }
+    }
+
+    /// Tallies the query's words over the agencies they match, and turns those matching enough
+    /// into candidates. Leaves the tallies zeroed, as it found them.
+    fn score(
+        &self,
+        words: &[String],
+        needed: usize,
+        by_licence: &[u32],
+        tallies: &mut Tallies,
+        candidates: &mut Vec<Scored>,
+        matched_terms: &mut [bool],
+    ) {
+        let k = words.len();
+        let Tallies { score, matched } = tallies;
         let mut touched: Vec<u32> = Vec::new();
         // A number in a name tells branches and successors apart: it must match.
         let mut must: u8 = 0;
@@ -416,18 +453,18 @@ impl Index {
         }
         for slot in touched {
             let s = slot as usize;
-            let hits = matched[s].count_ones();
-            if (hits as usize) < needed || matched[s] & must != must || by_licence.binary_search(&slot).is_ok() {
+            let (hits, all, sum) = (matched[s].count_ones(), matched[s], score[s]);
+            (matched[s], score[s]) = (0, 0.0);
+            if (hits as usize) < needed || all & must != must || by_licence.binary_search(&slot).is_ok() {
                 continue;
             }
             // Ranked on what the tallies hold, without reading the agency's record: the share
             // of its shortest name the query's words can cover stands for the share they do
             // (the same when each word matches one word of that name).
             let coverage = (hits as f32 / f32::from(self.shortest[s].max(1))).min(1.0);
-            let closeness = score[s] / k as f32;
+            let closeness = sum / k as f32;
             candidates.push(Scored { slot, relevance: 0.9 * closeness + 0.1 * coverage, closeness });
         }
-        Matches { candidates, matched_terms }
     }
 }
 
