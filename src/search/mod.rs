@@ -140,16 +140,10 @@ impl SearchIndex {
         Ok(self.index.read().unwrap_or_else(|p| p.into_inner()).search(query, filter, after, limit))
     }
 
-    /// As [`Index::search_names`], as of every change committed before the call.
-    pub fn search_names(
-        &self,
-        conn: &mut DbConnection,
-        query: &str,
-        filter: &Filter,
-        limit: usize,
-    ) -> AppResult<Vec<Hit>> {
-        self.catch_up(conn)?;
-        Ok(self.index.read().unwrap_or_else(|p| p.into_inner()).search_names(query, filter, limit))
+    /// As [`Index::search_names`], as of the last [`SearchIndex::catch_up`]: a caller with many
+    /// names catches up once, then searches them all.
+    pub fn search_names(&self, query: &str, filter: &Filter, limit: usize) -> Vec<Hit> {
+        self.index.read().unwrap_or_else(|p| p.into_inner()).search_names(query, filter, limit)
     }
 
     /// The rows of the agencies matching, in ranking order.

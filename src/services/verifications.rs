@@ -6,7 +6,7 @@
 //! handful of queries whatever its size; only names are searched one by one, through
 //! [`name_candidates`].
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -199,8 +199,9 @@ const NAME_CANDIDATES: usize = MAX_CANDIDATES + 1;
 /// How many of the search index's best hits are weighed: plenty to find a tie at the top.
 const NAME_SEARCH_WINDOW: usize = 50;
 
-/// The agencies `name` may mean in `country` (licensed there, or recruiting from or to it),
-/// each with how alike its names are (0 to 1, two decimals), best first, at most `limit`.
+/// The agencies `name` may mean in `country` (licensed there, or recruiting from or to it), by
+/// id, each with how alike its names are (0 to 1, two decimals), best first, at most `limit`;
+/// as of the index's last catch-up.
 ///
 /// The one place candidates are produced; the decision between `found` and `ambiguous` is
 /// `domain::verification::decide_name_match`, whatever produced them. Candidates come from the
@@ -210,26 +211,17 @@ const NAME_SEARCH_WINDOW: usize = 50;
 /// for are to the agency's (the mean closeness), and how much of one of its names they cover.
 /// A part of a name (`Himalayan` for `Himalayan Overseas Manpower`) is therefore never a match
 /// on its own: it stays a candidate to confirm by licence or id.
-pub fn name_candidates(
-    conn: &mut DbConnection,
-    index: &SearchIndex,
-    name: &str,
-    country: &str,
-    limit: usize,
-) -> AppResult<Vec<(AgencyRow, f64)>> {
+pub fn name_candidates(index: &SearchIndex, name: &str, country: &str, limit: usize) -> Vec<(String, f64)> {
     let filter = store::agencies::Filter { country: Some(country.to_owned()), ..store::agencies::Filter::default() };
     let mut hits: Vec<(String, f64)> = index
-        .search_names(conn, name, &filter, NAME_SEARCH_WINDOW)?
+        .search_names(name, &filter, NAME_SEARCH_WINDOW)
         .into_iter()
         .map(|hit| (hit.id, (f64::from(hit.closeness + hit.coverage) * 50.0).round() / 100.0))
         .collect();
     // Stable: equally alike agencies stay in the index's ranking order.
     hits.sort_by(|a, b| b.1.total_cmp(&a.1));
     hits.truncate(limit);
-    let ids: Vec<String> = hits.iter().map(|(id, _)| id.clone()).collect();
-    let mut rows: HashMap<String, AgencyRow> =
-        store::agencies::find_many(conn, &ids)?.into_iter().map(|row| (row.id.clone(), row)).collect();
-    Ok(hits.into_iter().filter_map(|(id, similarity)| rows.remove(&id).map(|row| (row, similarity))).collect())
+    hits
 }
 
 /// What one item resolved to, before the matched agencies' standing is read.
@@ -268,7 +260,29 @@ pub fn resolve(conn: &mut DbConnection, index: &SearchIndex, items: &[Verificati
         }
     }
 
-    let mut searched: HashMap<(String, String), Vec<(AgencyRow, f64)>> = HashMap::new();
+    // Names: the index brought up to date once, every distinct name searched in memory, and
+    // the candidates' rows read together.
+    let names: BTreeSet<(String, String)> = queries
+        .iter()
+        .filter_map(|q| match q {
+            Ok(Query::Name { name, country }) => Some((fold_for_search(name), country.clone())),
+            _ => None,
+        })
+        .collect();
+    if !names.is_empty() {
+        index.catch_up(conn)?;
+    }
+    let by_name: HashMap<(String, String), Vec<(String, f64)>> = names
+        .into_iter()
+        .map(|key| {
+            let candidates = name_candidates(index, &key.0, &key.1, NAME_CANDIDATES);
+            (key, candidates)
+        })
+        .collect();
+    let candidate_ids = distinct(by_name.values().flatten().map(|(id, _)| id.clone()));
+    let candidate_rows: HashMap<String, AgencyRow> =
+        store::agencies::find_many(conn, &candidate_ids)?.into_iter().map(|row| (row.id.clone(), row)).collect();
+
     let mut resolved = Vec::with_capacity(items.len());
     for query in queries {
         let found = |lookup, row: Option<&AgencyRow>| Resolved::Agency {
@@ -282,14 +296,12 @@ pub fn resolve(conn: &mut DbConnection, index: &SearchIndex, items: &[Verificati
             Ok(Query::Licence { country, key }) => found(Lookup::Licence, by_licence.get(&(country, key))),
             Ok(Query::Name { name, country }) => {
                 let key = (fold_for_search(&name), country);
-                let candidates = match searched.get(&key) {
-                    Some(candidates) => candidates.clone(),
-                    None => {
-                        let candidates = name_candidates(conn, index, &name, &key.1, NAME_CANDIDATES)?;
-                        searched.insert(key, candidates.clone());
-                        candidates
-                    }
-                };
+                let candidates: Vec<(AgencyRow, f64)> = by_name
+                    .get(&key)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(id, similarity)| candidate_rows.get(id).map(|row| (row.clone(), *similarity)))
+                    .collect();
                 let similarities: Vec<f64> = candidates.iter().map(|(_, s)| *s).collect();
                 match decide_name_match(&similarities) {
                     NameMatch::One(i) => Resolved::Agency {
