@@ -148,7 +148,11 @@ pub async fn verify_agencies(
     let limit = state.config.limits.json_body_bytes.max(VERIFICATION_BODY_BYTES);
     let bytes = read_body(req.headers(), &mut payload.into_inner(), limit).await?;
     let request = match format {
-        Format::Json => parse_json::<VerificationRequest>(&bytes)?,
+        Format::Json => {
+            let request = parse_json::<VerificationRequest>(&bytes)?;
+            items_are_objects(&bytes)?;
+            request
+        }
         Format::Csv => VerificationRequest { items: verification_csv::read_items(&bytes)? },
     };
     crate::services::validate(&request)?;
@@ -216,3 +220,17 @@ const VERIFICATION_ATTESTATION_EXAMPLE: &str = concat!(
     "eyJpc3MiOiJmYWlyaGlyZSIsImlhdCI6MTc5NjA0MDAwMCwiZXhwIjoxNzk2MDQzNjAwLCJqdGkiOiIwMWEyMjVmMC05Njg5LTc3MjctYWViNS03NjhmYzZkMWE3NTEiLCJjb3VudCI6MSwiZGlnZXN0X29mIjoiY2Fub25pY2FsX2pzb25fcmVzdWx0cyIsInNoYTI1NiI6IjYzNDM4MTZjZDM5YmY0ZDI2OGI0MDNiZTY1NTUwNWJlZGU5NWUwYWI1YmJhNzc5NTVkMzQ2YTFkMjFlMmRkOTgifQ.",
     "RGNzM59lfKq_g1zI9fTHRxiZDnG-MTX-7eASUDHCfbTtmnb9zVeCSgo8hHncIjKg4JVNQZAICC_FdIIu-vDSAA"
 );
+
+/// Refuses (422) an item that is not a JSON object. An item breaking the naming rules is
+/// answered `invalid` among the others, but one of another type is a malformed request: serde
+/// would otherwise read an array such as `[null, null]` as an item's fields by position.
+fn items_are_objects(bytes: &[u8]) -> AppResult<()> {
+    let Ok(serde_json::Value::Object(body)) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return Ok(());
+    };
+    let items = body.get("items").and_then(serde_json::Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    match items.iter().position(|item| !item.is_object()) {
+        Some(i) => Err(AppError::field(format!("items[{i}]"), "must be an object")),
+        None => Ok(()),
+    }
+}

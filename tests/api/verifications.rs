@@ -267,6 +267,10 @@ async fn a_thousand_items_are_answered_and_more_or_none_refused() {
     // The body's shape is still the request's: an unknown field is refused whole.
     let res = w.app.send(Method::POST, PATH, &w.integrator, Some(json!({"items": [{"licence": "x"}]}))).await;
     assert_eq!(error_fields(&assert_problem(res, 422, "validation").await), ["items[0].licence"]);
+    // So is an item that is not an object, which serde would read as fields by position.
+    let body = json!({"items": [{"agency_id": MISSING}, [null, null]]});
+    let res = w.app.send(Method::POST, PATH, &w.integrator, Some(body)).await;
+    assert_eq!(error_fields(&assert_problem(res, 422, "validation").await), ["items[1]"]);
 }
 
 /// The canonical JSON of `value`: keys sorted at every level, no white space.
