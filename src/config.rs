@@ -42,6 +42,34 @@ pub struct Config {
     pub jwt: JwtConfig,
     pub limits: Limits,
     pub webhooks: WebhookConfig,
+    pub cache: CacheConfig,
+}
+
+/// The in-memory answers (public records, attestations, due diligence) and the event-log tail
+/// that keeps them current.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CacheConfig {
+    /// How often each instance reads the event log for changes made elsewhere, in
+    /// milliseconds: the longest a change another instance made takes to show here.
+    pub poll_ms: u64,
+    /// Memory the cached answers may take, in bytes, all kinds together.
+    pub max_bytes: u64,
+    /// How long a due-diligence answer is kept, in milliseconds (time alone moves its risk).
+    pub due_diligence_ttl_ms: u64,
+    /// How long one signed attestation is served again, in seconds; it stays valid for an hour.
+    pub attestation_reuse_seconds: u64,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig {
+            poll_ms: 250,
+            max_bytes: 64 * 1024 * 1024,
+            due_diligence_ttl_ms: 1_000,
+            attestation_reuse_seconds: 60,
+        }
+    }
 }
 
 /// Outgoing webhooks: how they are sent, retried and given up on.
@@ -140,6 +168,7 @@ impl Default for Config {
             public_url: String::new(),
             jwt: JwtConfig::default(),
             limits: Limits::default(),
+            cache: CacheConfig::default(),
             webhooks: WebhookConfig::default(),
         }
     }

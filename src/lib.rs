@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -58,6 +59,7 @@ pub fn prepare(config: Config, clock: SharedClock) -> Result<AppState, String> {
     }
     let keys = KeySet::load_or_generate(&config.signing_key_path(), &config.jwt.previous_public_key_files)?;
     let data_key = DataKey::load_or_generate(&config.data_key_path())?;
+    let config_cache = config.cache.clone();
     Ok(AppState {
         db,
         keys: Arc::new(keys),
@@ -66,6 +68,7 @@ pub fn prepare(config: Config, clock: SharedClock) -> Result<AppState, String> {
         clock,
         jobs: jobs::Jobs::default(),
         search: Arc::default(),
+        answers: Arc::new(api::answers::Answers::new(&config_cache)),
     })
 }
 
@@ -92,6 +95,9 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::S
             Err(e) => tracing::warn!(error = %e, "the search index will be built by the first search"),
         }
     });
+    // The read cache's tail: it reads the log's head now, then every `cache.poll_ms`.
+    let poll = std::time::Duration::from_millis(state.config.cache.poll_ms.max(1));
+    cache::spawn_tail(state.answers.tail.clone(), state.db.clone(), poll, &state.jobs);
     let doc = api::openapi();
     let routes = Data::new(RouteTable::from_openapi(&doc));
     let limits = Data::new(RateLimits::new(&state.config.limits));

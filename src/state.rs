@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::api::answers::Answers;
 use crate::auth::keys::KeySet;
 use crate::auth::sealing::DataKey;
 use crate::clock::SharedClock;
@@ -23,4 +24,6 @@ pub struct AppState {
     pub jobs: Jobs,
     /// The registry's name search, kept current from the event log.
     pub search: Arc<SearchIndex>,
+    /// Public records, attestations and due diligence kept in memory, current with the log.
+    pub(crate) answers: Arc<Answers>,
 }

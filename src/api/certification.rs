@@ -1,15 +1,18 @@
 //! The certification cycle over HTTP: certification decisions and their history, and the
 //! due-diligence summary integrators ask for first.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::api::conditional::{self, Caching, Rendered};
 use crate::api::extract::{AgencyId, ValidJson};
 use crate::api::problems::*;
 use crate::api::public::PublicCertificate;
 use crate::auth::{Action, Principal, authorize};
+use crate::cache::Dependencies;
+use crate::cache::stamps::Bodies;
 use crate::db::DbConnection;
 use crate::domain::agency::{CertificationStatus, Grade};
 use crate::domain::reports::ReportCategory;
@@ -216,17 +219,50 @@ pub struct SubstantiatedReport {
 #[utoipa::path(
     operation_id = "get_due_diligence",
     tag = "certification",
-    params(("id" = String, Path, format = Uuid, description = "Agency id.")),
-    responses((status = 200, description = "The summary.", body = DueDiligence), Forbidden),
+    params(
+        ("id" = String, Path, format = Uuid, description = "Agency id."),
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier answer: 304 while the summary is unchanged.")
+    ),
+    responses(
+        (status = 200, description = "The summary.", body = DueDiligence, headers(
+            ("ETag" = String, description = "Names this content, for `If-None-Match`."),
+            ("Cache-Control" = String, description = "`private, no-cache`: only the caller's cache may keep it, revalidating before each use.")
+        )),
+        (status = 304, description = "Unchanged since the `ETag` given in `If-None-Match`; no body.", headers(
+            ("ETag" = String, description = "The same tag."),
+            ("Cache-Control" = String, description = "`private, no-cache`.")
+        )),
+        Forbidden
+    ),
     security(("bearer" = []))
 )]
 #[get("/agencies/{id}/due-diligence")]
-pub async fn get_due_diligence(state: web::Data<AppState>, who: Principal, id: AgencyId) -> AppResult<HttpResponse> {
+pub async fn get_due_diligence(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Principal,
+    id: AgencyId,
+) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     authorize(&who, Action::ReadCertification { agency_id: &id })?;
+    let answers = &state.answers;
+    answers.tail.sync_local(&state.db).await?;
     let now = state.clock.now();
-    let summary = state.db.read(move |c| due_diligence(c, &id, now)).await?;
-    Ok(HttpResponse::Ok().json(summary))
+    if let Some(held) = answers.due_diligence.get(&answers.tail, &id, now) {
+        return Ok(conditional::answer(&req, &held.value, Caching::PrivateRevalidate, None));
+    }
+    let seen = answers.tail.position();
+    let lookup = id.clone();
+    let summary = state.db.read(move |c| due_diligence(c, &lookup, now)).await?;
+    // The agency, every registered member of its chain, and the bodies whose accreditation
+    // weighs on their risk: a change to any of them changes the summary.
+    let mut agencies: Vec<String> = summary.chain.members.iter().filter_map(|m| m.agency_id.clone()).collect();
+    agencies.push(id.clone());
+    let rendered = Rendered::json(&summary).map_err(AppError::internal)?;
+    let deps =
+        Dependencies { seen, agencies, bodies: Bodies::DependedOn, expires: Some(now + answers.due_diligence_ttl) };
+    let held = answers.due_diligence.keep(id, rendered, deps);
+    Ok(conditional::answer(&req, &held.value, Caching::PrivateRevalidate, None))
 }
 
 /// The due-diligence summary of agency `id` as of `now`, read in one go.

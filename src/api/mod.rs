@@ -3,12 +3,14 @@
 
 pub(crate) mod agencies;
 pub(crate) mod agency_model;
+pub(crate) mod answers;
 pub(crate) mod applications;
 pub(crate) mod assessment_model;
 pub(crate) mod assessments;
 pub(crate) mod certification;
 pub(crate) mod certification_bodies;
 pub(crate) mod clients;
+pub(crate) mod conditional;
 pub(crate) mod corrective_actions;
 pub(crate) mod event_model;
 pub(crate) mod events;

@@ -10,12 +10,18 @@ use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use std::sync::Arc;
+
 use crate::api::agencies::search_page;
 use crate::api::agency_model::AgencyQuery;
+use crate::api::answers::{AttestationAnswer, PublicAnswer};
+use crate::api::conditional::{self, Caching, Rendered};
 use crate::api::extract::{AgencyId, ValidQuery};
 use crate::api::pagination::{self, Page};
 use crate::api::problems::NotAcceptable;
 use crate::auth::attestation::{self, AttestedStatus};
+use crate::cache::stamps::Bodies;
+use crate::cache::{Cached, Dependencies};
 use crate::db::DbConnection;
 use crate::domain::agency::{CertificationStatus, Grade, Licence, Sector};
 use crate::error::{AppError, AppResult};
@@ -202,8 +208,16 @@ impl PublicAgency {
     }
 }
 
-/// The agency with its certificate and last audit, or 404.
-pub(crate) async fn load(state: &AppState, id: String) -> AppResult<PublicAgency> {
+/// The agency's public record, from memory when it is held and fresh, else read now (and kept);
+/// `value` is `None` when no agency has that id.
+pub(crate) async fn load(state: &AppState, id: String) -> AppResult<Arc<Cached<Option<PublicAnswer>>>> {
+    let answers = &state.answers;
+    answers.tail.sync_local(&state.db).await?;
+    let now = state.clock.now();
+    if let Some(held) = answers.public.get(&answers.tail, &id, now) {
+        return Ok(held);
+    }
+    let seen = answers.tail.position();
     let lookup = id.clone();
     let found = state
         .db
@@ -224,8 +238,21 @@ pub(crate) async fn load(state: &AppState, id: String) -> AppResult<PublicAgency
             Ok(Some((row, certificate, ending, last_audit, reports.get(&lookup).copied().unwrap_or(0))))
         })
         .await?;
-    let (row, certificate, ending, last_audit, reports) = found.ok_or_else(|| not_found(&id))?;
-    Ok(PublicAgency::build(row, certificate, ending, last_audit, reports))
+    let answer = match found {
+        Some((row, certificate, ending, last_audit, reports)) => {
+            let agency = PublicAgency::build(row, certificate, ending, last_audit, reports);
+            let json = Rendered::json(&agency).map_err(AppError::internal)?;
+            Some(PublicAnswer { agency, json })
+        }
+        None => None,
+    };
+    let deps = Dependencies { seen, agencies: vec![id.clone()], bodies: Bodies::Ignored, expires: None };
+    Ok(answers.public.keep(id, answer, deps))
+}
+
+/// The agency of a [`load`]ed answer, or 404.
+pub(crate) fn found<'a>(answer: &'a Cached<Option<PublicAnswer>>, id: &str) -> AppResult<&'a PublicAnswer> {
+    answer.value.as_ref().ok_or_else(|| not_found(id))
 }
 
 /// The public view of these agencies, in their order: certificates, endings, last audits and
@@ -290,15 +317,27 @@ pub async fn list_public_agencies(
 #[utoipa::path(
     operation_id = "get_public_agency",
     tag = "public",
-    params(("id" = String, Path, format = Uuid, description = "Agency id.")),
+    params(
+        ("id" = String, Path, format = Uuid, description = "Agency id."),
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier answer: 304 while the record is unchanged.")
+    ),
     responses(
-        (status = 200, description = "The agency's public record.", body = PublicAgency)
+        (status = 200, description = "The agency's public record.", body = PublicAgency, headers(
+            ("ETag" = String, description = "Names this content, for `If-None-Match`."),
+            ("Cache-Control" = String, description = "`public, no-cache`: any cache may keep it, revalidating before each use.")
+        )),
+        (status = 304, description = "Unchanged since the `ETag` given in `If-None-Match`; no body.", headers(
+            ("ETag" = String, description = "The same tag."),
+            ("Cache-Control" = String, description = "`public, no-cache`.")
+        ))
     )
 )]
 #[get("/public/agencies/{id}")]
-pub async fn get_public_agency(state: web::Data<AppState>, id: AgencyId) -> AppResult<HttpResponse> {
-    let agency = load(&state, id.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(agency))
+pub async fn get_public_agency(req: HttpRequest, state: web::Data<AppState>, id: AgencyId) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let answer = load(&state, id.clone()).await?;
+    let agency = found(&answer, &id)?;
+    Ok(conditional::answer(&req, &agency.json, Caching::PublicRevalidate, None))
 }
 
 /// A signed attestation with the times it states, for clients that read JSON only: the same
@@ -396,10 +435,16 @@ fn media_range(element: &str) -> Option<(String, String, f32)> {
 /// Served as `application/jose` (the JWS itself) by default, and as `application/json` (the JWS
 /// in a `SignedAttestation`) to a request whose `Accept` prefers it. An `Accept` that names
 /// neither (nor `application/*` or `*/*`) is a 406.
+///
+/// One attestation is served again for up to a minute (`iat` tells when it was signed), and
+/// never after the agency changed: a change to what it states gets a newly signed one at once.
 #[utoipa::path(
     operation_id = "get_attestation",
     tag = "public",
-    params(("id" = String, Path, format = Uuid, description = "Agency id.")),
+    params(
+        ("id" = String, Path, format = Uuid, description = "Agency id."),
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier answer: 304 while that attestation is still the one served.")
+    ),
     responses(
         (status = 200, description = "The attestation; decoded, the JWS's claims are as described above.",
             content(
@@ -407,9 +452,15 @@ fn media_range(element: &str) -> Option<(String, String, f32)> {
                 (String = "application/jose", example = json!(ATTESTATION_EXAMPLE))
             ),
             headers(
-                ("Cache-Control" = String, description = "`no-store`: ask again for a fresh attestation."),
+                ("ETag" = String, description = "Names this attestation in this media type, for `If-None-Match`."),
+                ("Cache-Control" = String, description = "`public, no-cache`: any cache may keep it, revalidating before each use."),
                 ("Vary" = String, description = "`Accept`: the media type follows it.")
             )),
+        (status = 304, description = "The attestation named in `If-None-Match` is still the one served; no body.", headers(
+            ("ETag" = String, description = "The same tag."),
+            ("Cache-Control" = String, description = "`public, no-cache`."),
+            ("Vary" = String, description = "`Accept`.")
+        )),
         NotAcceptable
     )
 )]
@@ -420,27 +471,46 @@ pub async fn get_attestation(req: HttpRequest, state: web::Data<AppState>, id: A
         AppError::NotAcceptable("an attestation is served as application/jose or application/json".into())
     })?;
     let id = id.into_inner();
-    let agency = load(&state, id.clone()).await?;
-    let now = state.clock.now();
-    let issued = u64::try_from(now.timestamp()).map_err(AppError::internal)?;
-    let jws = attestation::sign(&state.keys, &state.config.jwt, &id, agency.attested(), issued)?;
-    let mut answer = HttpResponse::Ok();
-    answer.insert_header((header::CACHE_CONTROL, "no-store")).insert_header((header::VARY, "Accept"));
-    Ok(match format {
+    let attestation = attestation_of(&state, id).await?;
+    let rendered = match format {
         // `application/jose`: a JWS in compact serialization (RFC 7515 §9.2.1).
-        AttestationFormat::Jose => answer.content_type("application/jose").body(jws),
-        AttestationFormat::Json => {
-            // The same instants as the JWS's `iat` and `exp`, which count whole seconds.
-            let issued_at = now.trunc_subsecs(0);
-            let ttl = i64::try_from(attestation::ATTESTATION_TTL_SECONDS).map_err(AppError::internal)?;
-            answer.json(SignedAttestation {
-                attestation: jws,
-                agency_id: id,
-                issued_at,
-                expires_at: issued_at + chrono::Duration::seconds(ttl),
-            })
-        }
+        AttestationFormat::Jose => &attestation.value.jose,
+        AttestationFormat::Json => &attestation.value.json,
+    };
+    Ok(conditional::answer(&req, rendered, Caching::PublicRevalidate, Some("Accept")))
+}
+
+/// The agency's attestation: the one signed last while it still holds and is young enough to
+/// reuse (see [`AttestationAnswer`]), else one signed now.
+async fn attestation_of(state: &AppState, id: String) -> AppResult<Arc<Cached<AttestationAnswer>>> {
+    let answers = &state.answers;
+    let record = load(state, id.clone()).await?;
+    let agency = &found(&record, &id)?.agency;
+    let now = state.clock.now();
+    if let Some(held) = answers.attestations.get(&answers.tail, &id, now) {
+        return Ok(held);
+    }
+    // The instants of the JWS's `iat` and `exp` count whole seconds.
+    let issued_at = now.trunc_subsecs(0);
+    let issued = u64::try_from(issued_at.timestamp()).map_err(AppError::internal)?;
+    let jws = attestation::sign(&state.keys, &state.config.jwt, &id, agency.attested(), issued)?;
+    let ttl = i64::try_from(attestation::ATTESTATION_TTL_SECONDS).map_err(AppError::internal)?;
+    let json = Rendered::json(&SignedAttestation {
+        attestation: jws.clone(),
+        agency_id: id.clone(),
+        issued_at,
+        expires_at: issued_at + chrono::Duration::seconds(ttl),
     })
+    .map_err(AppError::internal)?;
+    let answer = AttestationAnswer { jose: Rendered::new(jws.into_bytes(), "application/jose"), json };
+    // It holds as long as the record it was made from.
+    let deps = Dependencies {
+        seen: record.seen(),
+        agencies: vec![id.clone()],
+        bodies: Bodies::Ignored,
+        expires: Some(issued_at + answers.attestation_reuse),
+    };
+    Ok(answers.attestations.keep(id, answer, deps))
 }
 
 /// A real attestation, signed by a throw-away key, for the documentation.

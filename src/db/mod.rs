@@ -7,6 +7,7 @@ pub mod schema;
 pub(crate) mod types;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -196,6 +197,9 @@ pub struct Db {
     /// SQLite has one writer at a time. Taking writes in turn inside the process means writers of
     /// this process never wait on each other in SQLite's busy loop.
     sqlite_writer: Arc<Mutex<()>>,
+    /// Write transactions this process committed: the read cache catches up with the event log
+    /// when it moves, so that a change is visible at once where it was made.
+    commits: Arc<AtomicU64>,
 }
 
 impl Db {
@@ -225,7 +229,7 @@ impl Db {
             .max_size(options.size.max(1))
             .connection_timeout(options.checkout_timeout.max(Duration::from_millis(1)))
             .build_unchecked(manager);
-        Ok(Db { pool, backend, sqlite_writer: Arc::new(Mutex::new(())) })
+        Ok(Db { pool, backend, sqlite_writer: Arc::new(Mutex::new(())), commits: Arc::default() })
     }
 
     /// A connection for synchronous callers (the CLI, migrations, tests).
@@ -290,7 +294,14 @@ impl Db {
             Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
             Backend::Postgres => None,
         };
-        write_transaction(&mut conn, f)
+        let written = write_transaction(&mut conn, f)?;
+        self.commits.fetch_add(1, Ordering::AcqRel);
+        Ok(written)
+    }
+
+    /// How many write transactions this process has committed.
+    pub fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Acquire)
     }
 
     /// Succeeds when the database answers a query that reads it, within two seconds at most (a

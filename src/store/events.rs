@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 
-use crate::db::schema::{agencies, event_chain_head, events, watchlist_entries};
+use crate::db::schema::{agencies, event_chain_head, events, watchlist_entries, worker_reports};
 use crate::db::types::At;
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::events::{Link, Scope};
@@ -218,6 +218,42 @@ pub fn exists_for(conn: &mut DbConnection, event_type: &str, subject_id: &str) -
         .count()
         .get_result(conn)?;
     Ok(n > 0)
+}
+
+/// An event's place in the log and what it is about, for the read cache's tail.
+#[derive(Debug, Queryable)]
+pub struct Change {
+    pub sequence: i64,
+    pub agency_id: Option<String>,
+    pub body_id: Option<String>,
+    /// The agency a worker report is about: report events do not name it (the agency reported
+    /// must not read them in its feed), yet a decision on a report changes the agency's record.
+    pub reported_agency_id: Option<String>,
+}
+
+impl Change {
+    /// The agency whose answers the event changes, if any.
+    pub fn agency(&self) -> Option<&str> {
+        self.agency_id.as_deref().or(self.reported_agency_id.as_deref())
+    }
+}
+
+/// The events after `after`, in order, as [`Change`]s: what the read cache's tail applies.
+pub fn changed_after(conn: &mut DbConnection, after: i64, limit: i64) -> AppResult<Vec<Change>> {
+    let report = worker_reports::id.eq(events::subject_id).and(events::subject_type.eq("report"));
+    events::table
+        .left_join(worker_reports::table.on(report))
+        .filter(events::sequence.gt(after))
+        .order(events::sequence.asc())
+        .select((
+            events::sequence,
+            events::agency_id,
+            events::certification_body_id,
+            worker_reports::agency_id.nullable(),
+        ))
+        .limit(limit)
+        .load(conn)
+        .in_table(TABLE)
 }
 
 /// The sequence and agency of the events after `after`, in order: what the search index replays

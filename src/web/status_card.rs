@@ -24,13 +24,18 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>, id: web::Path<St
     let Ok(uuid) = uuid::Uuid::parse_str(&id) else {
         return error_page(&ctx, Failure::NotFound);
     };
-    let agency = match public::load(&state, uuid.hyphenated().to_string()).await {
-        Ok(agency) => agency,
+    let id = uuid.hyphenated().to_string();
+    let answer = match public::load(&state, id.clone()).await {
+        Ok(answer) => answer,
+        Err(err) => return app_error_page(&ctx, &err),
+    };
+    let agency = match public::found(&answer, &id) {
+        Ok(found) => &found.agency,
         Err(err) => return app_error_page(&ctx, &err),
     };
     let today = state.clock.now().date_naive();
     let address = ctx.absolute(&format!("/agencies/{}", agency.id));
-    let main = card(&ctx, &agency, today, &address);
+    let main = card(&ctx, agency, today, &address);
     Page::new(StatusCode::OK, agency.legal_name.clone(), main).render(&ctx)
 }
 

@@ -64,7 +64,7 @@ async fn head_is_answered_wherever_get_is_with_the_same_status_and_headers_and_n
     let res = app.http.head(app.url(&format!("/v1/public/agencies/{agency_id}/attestation"))).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "application/jose");
-    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert_eq!(res.headers()["cache-control"], "public, no-cache");
     assert!(res.bytes().await.unwrap().is_empty());
 }
 

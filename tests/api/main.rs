@@ -7,6 +7,7 @@ mod applications;
 mod assessments;
 mod auth;
 mod browser;
+mod caching;
 mod certification;
 mod certification_bodies;
 mod certification_rules;

@@ -15,7 +15,7 @@ async fn attestation(app: &TestApp, agency_id: &str) -> String {
     let res = app.send_anonymous(Method::GET, &format!("/v1/public/agencies/{agency_id}/attestation"), None).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "application/jose");
-    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert_eq!(res.headers()["cache-control"], "public, no-cache");
     res.text().await.unwrap()
 }
 
@@ -254,6 +254,9 @@ async fn a_certified_agency_is_attested_and_the_attestation_verifies_offline() {
             "last_audit_date": audit_day
         }))
     );
+    // The same attestation is served again for a minute; one signed later has its own id.
+    assert_eq!(attestation(&app, &agency_id).await, jws);
+    clock.set(now + Duration::seconds(61));
     let again = attestation(&app, &agency_id).await;
     assert_ne!(verify_offline(&app, &again).await.unwrap()["jti"], claims["jti"], "each attestation has its own id");
 
@@ -333,7 +336,7 @@ async fn the_attestation_is_served_as_json_to_whoever_prefers_it() {
         let res = attestation_as(&app, agency_id, accept).await;
         assert_eq!(res.status(), StatusCode::OK, "{accept}");
         assert_eq!(content_type(&res), "application/json", "{accept}");
-        assert_eq!(res.headers()["cache-control"], "no-store");
+        assert_eq!(res.headers()["cache-control"], "public, no-cache");
         assert_eq!(res.headers()["vary"], "Accept");
         let body: Value = res.json().await.unwrap();
         assert_eq!(body.as_object().unwrap().len(), 4, "{body}");

@@ -13,7 +13,9 @@ use fairhire::domain::events::EventType;
 use fairhire::domain::roles::Role;
 use fairhire::error::{AppError, AppResult};
 use fairhire::seed::Summary;
+use fairhire::services;
 use fairhire::services::certification::SweepReport;
+use fairhire::services::events::Draft;
 use fairhire::services::webhooks::{self, SubscriptionInput};
 use fairhire::store;
 use fairhire::store::agencies::Filter;
@@ -86,7 +88,8 @@ impl TestApp {
     /// without the certification rules: for tests of what is shown of a certification.
     ///
     /// Uses `store::certifications::{CertificateRow, put_certificate}`,
-    /// `store::agencies::find` and `store::save` (`AgencyRow::certification_status`).
+    /// `store::agencies::find` and `store::save` (`AgencyRow::certification_status`), and
+    /// records a `certification.status_changed` event.
     pub async fn force_certification(&self, certificate: &ForcedCertificate, status: &str) {
         let row = CertificateRow {
             agency_id: certificate.agency_id.clone(),
@@ -109,7 +112,12 @@ impl TestApp {
                 store::certifications::put_certificate(conn, &row)?;
                 let mut agency = store::agencies::find(conn, &row.agency_id)?.expect("agency");
                 agency.certification_status = status;
-                store::save(conn, &mut agency, now)
+                store::save(conn, &mut agency, now)?;
+                // Logged like every change, or the answers kept in memory would not see it.
+                let draft = Draft::new(EventType::CertificationStatusChanged, "agency", &row.agency_id)
+                    .agency(&row.agency_id)
+                    .values(None, Some(serde_json::json!({"status": status.to_string()})));
+                services::events::record("test", draft, now)
             })
             .await
             .unwrap();

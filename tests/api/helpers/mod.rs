@@ -128,6 +128,16 @@ impl TestApp {
         TestApp { address, http: reqwest::Client::new(), state, server: handle, _dir: dir, _schema: schema }
     }
 
+    /// A second instance of the service on the same database, keys and clock, as a load balancer
+    /// would have beside this one; `adjust` changes its settings.
+    pub async fn another_instance(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = (*self.state.config).clone();
+        config.migrate_on_start = false;
+        adjust(&mut config);
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::launch(config, self.state.clock.clone(), dir, None).await
+    }
+
     /// Stops the app as `fairhire serve` stops on SIGTERM: the HTTP server, then the background
     /// jobs (the webhook dispatcher finishes its attempts in flight and gives back its claims).
     pub async fn stop(&self) {
