@@ -53,7 +53,7 @@ pub struct CacheConfig {
     /// How often each instance reads the event log for changes made elsewhere, in
     /// milliseconds: the longest a change another instance made takes to show here.
     pub poll_ms: u64,
-    /// Memory the cached answers may take, in bytes, all kinds together.
+    /// Memory the cached answers may take, in bytes, all kinds together; 0 keeps none.
     pub max_bytes: u64,
     /// How long a due-diligence answer is kept, in milliseconds (time alone moves its risk).
     pub due_diligence_ttl_ms: u64,

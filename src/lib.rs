@@ -100,6 +100,8 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::S
     cache::spawn_tail(state.answers.tail.clone(), state.db.clone(), poll, &state.jobs);
     let doc = api::openapi();
     let routes = Data::new(RouteTable::from_openapi(&doc));
+    let document = actix_web::web::Bytes::from(doc.to_json().map_err(|e| format!("the OpenAPI document: {e}"))?);
+    drop(doc);
     let limits = Data::new(RateLimits::new(&state.config.limits));
     let sweep = limits.clone();
     tokio::spawn(async move {
@@ -112,10 +114,12 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::S
     let jobs_state = state.clone();
     let state = Data::new(state);
     let server = HttpServer::new(move || {
+        // The page only; the document it reads is served once for all workers (below), not
+        // kept and serialized again by each worker.
         let docs = SwaggerUi::new("/docs/{_:.*}")
-            .url("/openapi.json", doc.clone())
             // The default validator badge calls an outside service; the page must work offline.
             .config(utoipa_swagger_ui::Config::new(["/openapi.json"]).validator_url("none"));
+        let document = document.clone();
         App::new()
             .app_data(state.clone())
             .app_data(routes.clone())
@@ -123,6 +127,13 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::S
             .configure(|cfg| api::routes(&mut utoipa_actix_web::service_config::ServiceConfig::new(cfg)))
             .configure(web::routes)
             .service(docs)
+            .route(
+                "/openapi.json",
+                get().to(move || {
+                    let document = document.clone();
+                    async move { HttpResponse::Ok().content_type("application/json").body(document) }
+                }),
+            )
             .route(
                 "/docs",
                 get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }),

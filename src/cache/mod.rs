@@ -183,6 +183,8 @@ pub struct Dependencies {
 /// One kind of answer, by key (an agency id), bounded in memory by the bytes its answers weigh.
 pub struct View<T: Send + Sync + 'static> {
     entries: moka::sync::Cache<String, Arc<Cached<T>>>,
+    /// False when given no memory: every answer is then read from the database.
+    keeps: bool,
 }
 
 impl<T: Send + Sync + 'static> View<T> {
@@ -195,6 +197,7 @@ impl<T: Send + Sync + 'static> View<T> {
                     weight(&entry.value).saturating_add(u32::try_from(key.len()).unwrap_or(u32::MAX))
                 })
                 .build(),
+            keeps: max_bytes > 0,
         }
     }
 
@@ -204,7 +207,7 @@ impl<T: Send + Sync + 'static> View<T> {
     }
 
     /// Keeps an answer just read, unless the tail had not started when it was read (then
-    /// nothing says when it goes stale); returns it either way.
+    /// nothing says when it goes stale) or the view has no memory; returns it either way.
     pub fn keep(&self, key: String, value: T, deps: Dependencies) -> Arc<Cached<T>> {
         let entry = Arc::new(Cached {
             value,
@@ -213,7 +216,7 @@ impl<T: Send + Sync + 'static> View<T> {
             bodies: deps.bodies,
             expires: deps.expires,
         });
-        if deps.seen.is_some() {
+        if self.keeps && deps.seen.is_some() {
             self.entries.insert(key, entry.clone());
         }
         entry
@@ -244,4 +247,61 @@ pub fn spawn_tail(tail: Arc<Tail>, db: Db, every: std::time::Duration, jobs: &cr
             }
         }
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caught_up_at(position: i64) -> Tail {
+        let tail = Tail::new(Duration::from_millis(250));
+        tail.applied.store(position, Ordering::Release);
+        tail.caught_up_ms.store(tail.millis_since_start(), Ordering::Release);
+        tail
+    }
+
+    fn about(agency: &str, seen: Option<i64>) -> Dependencies {
+        Dependencies { seen, agencies: vec![agency.into()], bodies: Bodies::Ignored, expires: None }
+    }
+
+    #[test]
+    fn an_answer_is_served_until_its_agency_changes_or_the_tail_falls_behind() {
+        let tail = caught_up_at(10);
+        let view: View<u32> = View::new(1 << 20, |_| 1);
+        let now = Utc::now();
+        view.keep("a".into(), 7, about("a", tail.position()));
+        assert_eq!(view.get(&tail, "a", now).map(|e| e.value), Some(7));
+        tail.stamps.agency_changed("a", 11);
+        assert!(view.get(&tail, "a", now).is_none(), "stale once its agency changed");
+
+        view.keep("b".into(), 8, about("b", tail.position()));
+        assert!(view.get(&tail, "b", now).is_some());
+        let behind = Tail { stale_after: Duration::from_millis(1), ..caught_up_at(11) };
+        behind.caught_up_ms.store(0, Ordering::Release);
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(view.get(&behind, "b", now).is_none(), "not served by a tail that fell behind");
+    }
+
+    #[test]
+    fn nothing_is_kept_before_the_tail_started_or_without_memory() {
+        let tail = caught_up_at(3);
+        let now = Utc::now();
+        let view: View<u32> = View::new(1 << 20, |_| 1);
+        assert_eq!(view.keep("a".into(), 1, about("a", None)).value, 1);
+        assert!(view.get(&tail, "a", now).is_none());
+        let off: View<u32> = View::new(0, |_| 1);
+        off.keep("a".into(), 1, about("a", tail.position()));
+        assert!(off.get(&tail, "a", now).is_none());
+    }
+
+    #[test]
+    fn an_answer_that_time_alone_changes_expires() {
+        let tail = caught_up_at(3);
+        let view: View<u32> = View::new(1 << 20, |_| 1);
+        let now = Utc::now();
+        let deps = Dependencies { expires: Some(now + chrono::Duration::seconds(1)), ..about("a", tail.position()) };
+        view.keep("a".into(), 1, deps);
+        assert!(view.get(&tail, "a", now).is_some());
+        assert!(view.get(&tail, "a", now + chrono::Duration::seconds(1)).is_none());
+    }
 }
