@@ -94,7 +94,7 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::S
     });
     let doc = api::openapi();
     let routes = Data::new(RouteTable::from_openapi(&doc));
-    let limits = Data::new(RateLimits::new(&state.config.limits));
+    let limits = Data::new(RateLimits::new(&state.config));
     let sweep = limits.clone();
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
