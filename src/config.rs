@@ -47,6 +47,10 @@ pub struct Config {
     /// else `X-Forwarded-For`); from any other peer those headers are ignored, so that a client
     /// cannot choose whose allowance it uses. Empty: no proxy is trusted.
     pub trusted_proxies: Vec<Network>,
+    /// How long `serve` may take to stop after SIGTERM, in seconds: requests in progress and the
+    /// webhook deliveries in flight are given this long to finish; past it the process exits
+    /// anyway (an orchestrator kills it soon after: Kubernetes waits 30 s by default).
+    pub shutdown_timeout_seconds: u64,
     pub jwt: JwtConfig,
     pub limits: Limits,
     pub webhooks: WebhookConfig,
@@ -192,6 +196,7 @@ impl Default for Config {
             data_key_file: String::new(),
             public_url: String::new(),
             trusted_proxies: Vec::new(),
+            shutdown_timeout_seconds: 30,
             jwt: JwtConfig::default(),
             limits: Limits::default(),
             webhooks: WebhookConfig::default(),
@@ -512,6 +517,13 @@ mod tests {
         let err = from_toml("trusted_proxies = [\"10.0.0.0/33\"]\n").unwrap_err();
         assert!(err.to_string().contains("10.0.0.0/33"), "{err}");
         assert!(from_toml("trusted_proxies = [\"proxy.internal\"]\n").is_err());
+    }
+
+    #[test]
+    fn the_shutdown_timeout_has_its_default_and_can_be_set() {
+        assert_eq!(Config::default().shutdown_timeout_seconds, 30);
+        assert_eq!(from_toml("shutdown_timeout_seconds = 5\n").unwrap().shutdown_timeout_seconds, 5);
+        assert!(Config::keys().unwrap().iter().any(|k| k == "shutdown_timeout_seconds"));
     }
 
     #[test]

@@ -104,6 +104,7 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::S
         }
     });
     let jobs_state = state.clone();
+    let shutdown_timeout = state.config.shutdown_timeout_seconds;
     let state = Data::new(state);
     let server = HttpServer::new(move || {
         let docs = SwaggerUi::new("/docs/{_:.*}")
@@ -128,6 +129,9 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::S
             .wrap(from_fn(cross_origin))
     })
     .disable_signals()
+    // A graceful stop waits this long at most for the requests in progress (idle keep-alive
+    // connections are closed at once); past it they are cut.
+    .shutdown_timeout(shutdown_timeout)
     .listen(listener)
     .map_err(|e| format!("cannot listen: {e}"))?
     .run();
