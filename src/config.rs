@@ -1,11 +1,14 @@
 //! Typed settings: built-in defaults < an optional TOML file < `FAIRHIRE_*` environment variables.
 //! `DATABASE_URL` is honoured as well, as api.md promises.
 
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::value::{Dict, Value};
+use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 
 // Unknown keys are refused so that a misspelt setting in the TOML file stops the start instead of
@@ -39,6 +42,15 @@ pub struct Config {
     /// came to. Set it behind a proxy, so that what a worker shows others is the real address
     /// whatever `Host` or `X-Forwarded-Host` a request carried.
     pub public_url: String,
+    /// The networks of the reverse proxies in front of the service. A request whose TCP peer is
+    /// in one of them is counted against the client address the proxy reports (`Forwarded`,
+    /// else `X-Forwarded-For`); from any other peer those headers are ignored, so that a client
+    /// cannot choose whose allowance it uses. Empty: no proxy is trusted.
+    pub trusted_proxies: Vec<Network>,
+    /// How long `serve` may take to stop after SIGTERM, in seconds: requests in progress and the
+    /// webhook deliveries in flight are given this long to finish; past it the process exits
+    /// anyway (an orchestrator kills it soon after: Kubernetes waits 30 s by default).
+    pub shutdown_timeout_seconds: u64,
     pub jwt: JwtConfig,
     pub limits: Limits,
     pub webhooks: WebhookConfig,
@@ -112,6 +124,51 @@ pub struct WebhookConfig {
     pub dispatch: bool,
 }
 
+/// A network in CIDR notation (`10.0.0.0/8`, `fc00::/7`), or one address (`10.1.2.3`, the
+/// network of that address alone). Written as a string in the settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Network(IpNet);
+
+impl Network {
+    /// Whether `addr` is in the network. An IPv4 address seen as IPv6 (`::ffff:10.1.2.3`, as a
+    /// dual-stack socket reports it) is taken as the IPv4 address it is.
+    pub fn contains(&self, addr: IpAddr) -> bool {
+        self.0.contains(&addr.to_canonical())
+    }
+}
+
+/// Whether `addr` is in any of `networks`.
+pub fn in_any(networks: &[Network], addr: IpAddr) -> bool {
+    networks.iter().any(|n| n.contains(addr))
+}
+
+impl FromStr for Network {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        s.parse::<IpNet>()
+            .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
+            .map(|net| Network(net.trunc()))
+            .map_err(|_| format!("{s:?} is neither a network such as 10.0.0.0/8 nor an IP address"))
+    }
+}
+
+impl TryFrom<String> for Network {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+impl From<Network> for String {
+    fn from(network: Network) -> String {
+        network.0.to_string()
+    }
+}
+
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
@@ -166,6 +223,8 @@ impl Default for Config {
             sweep_interval_seconds: 3600,
             data_key_file: String::new(),
             public_url: String::new(),
+            trusted_proxies: Vec::new(),
+            shutdown_timeout_seconds: 30,
             jwt: JwtConfig::default(),
             limits: Limits::default(),
             cache: CacheConfig::default(),
@@ -471,6 +530,43 @@ mod tests {
         for key in ["data_key_file", "webhooks", "webhooks.allow_private_targets", "webhooks.claim_ttl_seconds"] {
             assert!(keys.iter().any(|k| k == key), "{key} is not in {keys:?}");
         }
+    }
+
+    #[test]
+    fn networks_are_read_as_cidrs_or_single_addresses() {
+        let config = from_toml("trusted_proxies = [\"10.0.0.0/8\", \"192.0.2.7\", \"2001:db8::/32\"]\n").unwrap();
+        let contains = |addr: &str| in_any(&config.trusted_proxies, addr.parse().unwrap());
+        assert!(contains("10.200.3.4"));
+        assert!(contains("192.0.2.7") && !contains("192.0.2.8"));
+        assert!(contains("2001:db8:1::5"));
+        assert!(contains("::ffff:10.0.0.1"), "an IPv4 address seen through a dual-stack socket");
+        assert!(!contains("11.0.0.1"));
+        // A network written with host bits is the network they belong to.
+        assert_eq!(String::from("10.1.2.3/8".parse::<Network>().unwrap()), "10.0.0.0/8");
+        let err = from_toml("trusted_proxies = [\"10.0.0.0/33\"]\n").unwrap_err();
+        assert!(err.to_string().contains("10.0.0.0/33"), "{err}");
+        assert!(from_toml("trusted_proxies = [\"proxy.internal\"]\n").is_err());
+    }
+
+    #[test]
+    fn the_shutdown_timeout_has_its_default_and_can_be_set() {
+        assert_eq!(Config::default().shutdown_timeout_seconds, 30);
+        assert_eq!(from_toml("shutdown_timeout_seconds = 5\n").unwrap().shutdown_timeout_seconds, 5);
+        assert!(Config::keys().unwrap().iter().any(|k| k == "shutdown_timeout_seconds"));
+    }
+
+    #[test]
+    fn the_trusted_proxies_can_come_from_the_environment() {
+        assert!(Config::default().trusted_proxies.is_empty());
+        // `load` gives an environment variable's text to figment, which parses it as this does:
+        // FAIRHIRE_TRUSTED_PROXIES='["10.0.0.0/8","172.28.0.0/16"]' is a list.
+        let from_env: Value = r#"["10.0.0.0/8","172.28.0.0/16"]"#.parse().unwrap();
+        let config: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Serialized::default("trusted_proxies", from_env))
+            .extract()
+            .unwrap();
+        assert_eq!(config.trusted_proxies, vec!["10.0.0.0/8".parse().unwrap(), "172.28.0.0/16".parse().unwrap()]);
+        assert!(Config::keys().unwrap().iter().any(|k| k == "trusted_proxies"));
     }
 
     #[test]

@@ -311,7 +311,7 @@ fn lost_database(e: &diesel::result::Error) -> bool {
     }
 }
 
-fn unavailable() -> AppError {
+pub(crate) fn unavailable() -> AppError {
     AppError::Unavailable("the database is not reachable; try again shortly".into())
 }
 

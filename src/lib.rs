@@ -102,7 +102,7 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::S
     let routes = Data::new(RouteTable::from_openapi(&doc));
     let document = actix_web::web::Bytes::from(doc.to_json().map_err(|e| format!("the OpenAPI document: {e}"))?);
     drop(doc);
-    let limits = Data::new(RateLimits::new(&state.config.limits));
+    let limits = Data::new(RateLimits::new(&state.config));
     let sweep = limits.clone();
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -112,6 +112,7 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::S
         }
     });
     let jobs_state = state.clone();
+    let shutdown_timeout = state.config.shutdown_timeout_seconds;
     let state = Data::new(state);
     let server = HttpServer::new(move || {
         // The page only; the document it reads is served once for all workers (below), not
@@ -145,6 +146,9 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<actix_web::dev::S
             .wrap(from_fn(cross_origin))
     })
     .disable_signals()
+    // A graceful stop waits this long at most for the requests in progress (idle keep-alive
+    // connections are closed at once); past it they are cut.
+    .shutdown_timeout(shutdown_timeout)
     .listen(listener)
     .map_err(|e| format!("cannot listen: {e}"))?
     .run();

@@ -3,6 +3,7 @@
 use std::net::TcpListener;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
@@ -211,29 +212,42 @@ fn serve(config: Config) -> Result<(), String> {
     let state = fairhire::prepare(config, Arc::new(SystemClock))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(address = %addr, "fairhire listening");
+    let bound = Duration::from_secs(state.config.shutdown_timeout_seconds);
     runtime.block_on(async move {
         // Listening before anything starts: a signal that came while nothing handled it yet
         // would end the process at once, with webhook deliveries left claimed.
         let signals = StopSignals::listen()?;
         let jobs = state.jobs.clone();
+        // `start` gives the HTTP server the same bound (`shutdown_timeout`) for its requests.
         let server = fairhire::start(state, listener)?;
         let handle = server.handle();
+        let (deadline_tx, mut deadline_rx) = tokio::sync::oneshot::channel();
         tokio::spawn(async move {
             let graceful = signals.stop_requested().await;
+            let _ = deadline_tx.send(tokio::time::Instant::now() + bound);
             handle.stop(graceful).await;
         });
         let served = server.await.map_err(|e| format!("server stopped: {e}"));
         // Before the process exits: the dispatcher finishes the attempts in flight and gives
-        // back its claims, so that no delivery waits for a claim to expire.
-        jobs.stop().await;
+        // back its claims, so that no delivery waits for a claim to expire; with what is left
+        // of the bound, counted from the signal (sent before the server was told to stop).
+        let deadline = deadline_rx.try_recv().unwrap_or_else(|_| tokio::time::Instant::now() + bound);
+        if tokio::time::timeout_at(deadline, jobs.stop()).await.is_err() {
+            tracing::warn!(
+                shutdown_timeout_seconds = bound.as_secs(),
+                "the background jobs did not finish within the shutdown timeout; the webhook claims still held \
+                 expire by themselves"
+            );
+        }
         served
     })
 }
 
 /// The signals that stop `fairhire serve`: SIGTERM (what an orchestrator sends) stops the HTTP
 /// server gracefully, letting the requests in progress finish; SIGINT and SIGQUIT stop it at
-/// once. Either way the background jobs then finish what they are doing. A second signal ends
-/// the process there and then.
+/// once. Either way the background jobs then finish what they are doing. All of it within
+/// `shutdown_timeout_seconds` of the signal; the process then exits 0. A second signal ends
+/// the process there and then (exit 1).
 #[cfg(unix)]
 struct StopSignals {
     terminate: tokio::signal::unix::Signal,

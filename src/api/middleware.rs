@@ -1,26 +1,32 @@
 //! Cross-cutting request handling, outermost first: CORS headers on the public paths; a request
 //! id on every request, its log line and response header; every error rendered as problem+json
 //! naming its `instance`; a panic turned into a 500 instead of a dropped connection;
-//! per-address rate limits; `HEAD` answered as `GET`.
+//! rate limits per client (API client or address); `HEAD` answered as `GET`.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::panic::AssertUnwindSafe;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpMessage, HttpResponse, web};
 use futures_util::FutureExt;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::clock::{Clock, DefaultClock, QuantaInstant};
+use governor::middleware::{StateInformationMiddleware, StateSnapshot};
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{NotUntil, Quota, RateLimiter};
 use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::config::Limits;
+use crate::api::forwarded::client_address;
+use crate::auth::principal::{VerifiedToken, verify_bearer};
+use crate::config::{Config, Network};
 use crate::error::{AppError, problem_response};
+use crate::state::AppState;
 
 pub const REQUEST_ID: &str = "x-request-id";
 
@@ -83,11 +89,11 @@ pub async fn request_context(
                 if let Some(err) = app_error {
                     // Render again, now that the path is known.
                     let body = span.in_scope(|| problem_response(err, Some(path.clone())));
-                    res.into_response(body)
+                    keeping_headers(res, body)
                 } else if !is_problem {
                     let err = problem_for_status(res.status());
                     let body = span.in_scope(|| problem_response(&err, Some(path.clone())));
-                    res.into_response(body)
+                    keeping_headers(res, body)
                 } else {
                     res
                 }
@@ -121,15 +127,125 @@ pub async fn request_context(
     Ok(res)
 }
 
-/// Per-address token buckets: a strict one for the token endpoint and report follow-ups
-/// (guessing secrets, each try an argon2 hash), one per hour for filing worker reports, a
-/// generous one for everything else. The addresses live in memory only, never in a log or the
-/// database.
-pub struct RateLimits {
-    token: DefaultKeyedRateLimiter<IpAddr>,
-    reports: DefaultKeyedRateLimiter<IpAddr>,
-    api: DefaultKeyedRateLimiter<IpAddr>,
+/// `res` answered with `problem` instead, keeping the headers the layers inside added to it
+/// (the rate limit's) unless the problem sets them itself.
+fn keeping_headers(res: ServiceResponse<BoxBody>, mut problem: HttpResponse) -> ServiceResponse<BoxBody> {
+    for (name, value) in res.headers() {
+        if !problem.headers().contains_key(name) {
+            problem.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    res.into_response(problem)
 }
+
+/// Who a request counts against: the API client whose valid bearer token it carries, else the
+/// address it came from (behind a trusted proxy, the address the proxy reports).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ClientKey {
+    Client(String),
+    Address(IpAddr),
+}
+
+/// The address a request came from, as [`client_address`] finds it behind trusted proxies. Put
+/// in the request's extensions by [`rate_limit`], for the handlers that decide by address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub IpAddr);
+
+type Limiter = RateLimiter<ClientKey, DefaultKeyedStateStore<ClientKey>, DefaultClock, StateInformationMiddleware>;
+
+/// The token buckets, one per client (see [`ClientKey`]): a strict one for the token endpoint
+/// and report follow-ups (guessing secrets, each try an argon2 hash), one per hour for filing
+/// worker reports, a generous one for everything else. Clients and addresses live in memory
+/// only, never in a log or the database.
+pub struct RateLimits {
+    token: Limiter,
+    reports: Limiter,
+    api: Limiter,
+    trusted_proxies: Vec<Network>,
+}
+
+/// A bucket, as the `RateLimit-Policy` and `RateLimit` headers name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Policy {
+    Api,
+    Token,
+    Reports,
+}
+
+impl Policy {
+    fn name(self) -> &'static str {
+        match self {
+            Policy::Api => "api",
+            Policy::Token => "token",
+            Policy::Reports => "reports",
+        }
+    }
+}
+
+/// What a request left in one bucket: how many more it holds, and how long until it is full.
+#[derive(Debug, Clone, Copy)]
+struct Taken {
+    policy: Policy,
+    quota: Quota,
+    remaining: u32,
+    full_in: Duration,
+}
+
+impl Taken {
+    fn allowed(policy: Policy, state: &StateSnapshot) -> Taken {
+        let quota = state.quota();
+        let remaining = state.remaining_burst_capacity();
+        // An upper bound: the part of a cell already refilled is not counted.
+        let full_in = quota.replenish_interval() * quota.burst_size().get().saturating_sub(remaining);
+        Taken { policy, quota, remaining, full_in }
+    }
+
+    /// The bucket of a refused request, and how long until it would take one.
+    fn refused(policy: Policy, not_until: &NotUntil<QuantaInstant>, limiter: &Limiter) -> (Taken, Duration) {
+        let quota = not_until.quota();
+        let wait = not_until.wait_time_from(limiter.clock().now());
+        let full_in = wait + quota.replenish_interval() * (quota.burst_size().get() - 1);
+        (Taken { policy, quota, remaining: 0, full_in }, wait)
+    }
+}
+
+/// The buckets a request drew from, kept in its extensions for the `RateLimit` headers of its
+/// answer: the one the middleware took from (`api` or `token`; a bulk call takes more from it),
+/// and the hourly one once a report was filed.
+#[derive(Debug, Clone, Copy)]
+struct Drawn {
+    request: Taken,
+    reports: Option<Taken>,
+}
+
+/// Whole seconds, rounded up: a client told to wait less would be refused again.
+fn whole_seconds(d: Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_nanos() > 0)
+}
+
+/// `RateLimit-Policy` (each bucket's size `q` and the seconds `w` it takes to refill it whole)
+/// and `RateLimit` (what is left, `r`, and the seconds `t` until the bucket is full again), as
+/// draft-ietf-httpapi-ratelimit-headers writes them: lists of structured-field items.
+fn write_rate_limit_headers(headers: &mut header::HeaderMap, drawn: &Drawn) {
+    let mut policy = String::new();
+    let mut state = String::new();
+    for taken in std::iter::once(&drawn.request).chain(&drawn.reports) {
+        let separator = if policy.is_empty() { "" } else { ", " };
+        let (name, burst) = (taken.policy.name(), taken.quota.burst_size().get());
+        let refill = whole_seconds(taken.quota.burst_size_replenished_in());
+        policy.push_str(&format!("{separator}\"{name}\";q={burst};w={refill}"));
+        let (remaining, full_in) = (taken.remaining, whole_seconds(taken.full_in));
+        state.push_str(&format!("{separator}\"{name}\";r={remaining};t={full_in}"));
+    }
+    for (name, value) in [(RATELIMIT_POLICY, policy), (RATELIMIT, state)] {
+        if let Ok(value) = HeaderValue::try_from(value) {
+            headers.insert(name, value);
+        }
+    }
+}
+
+const RATELIMIT_POLICY: header::HeaderName = header::HeaderName::from_static("ratelimit-policy");
+const RATELIMIT: header::HeaderName = header::HeaderName::from_static("ratelimit");
 
 /// Whether a request draws from the strict bucket: asking for a token, or trying a report's
 /// follow-up code (by the API or the form).
@@ -139,14 +255,29 @@ fn is_guess(method: &Method, path: &str) -> bool {
         || (method == Method::POST && path.starts_with("/report/"))
 }
 
+/// Who `req` counts against, as [`rate_limit`] decided.
+fn client_key(req: &actix_web::HttpRequest) -> Option<ClientKey> {
+    req.extensions().get::<ClientKey>().cloned().or_else(|| req.peer_addr().map(|peer| ClientKey::Address(peer.ip())))
+}
+
 /// Takes one report from the caller's hourly allowance, or answers 429. Called by the handlers
 /// once a report has passed validation, not by the middleware: a worker correcting a mistake
 /// on the form must not use up the allowance.
 pub fn take_report_allowance(req: &actix_web::HttpRequest) -> Result<(), AppError> {
-    let (Some(limits), Some(peer)) = (req.app_data::<web::Data<RateLimits>>(), req.peer_addr()) else {
+    let (Some(limits), Some(key)) = (req.app_data::<web::Data<RateLimits>>(), client_key(req)) else {
         return Ok(());
     };
-    limits.reports.check_key(&peer.ip()).map_err(too_many)
+    let (taken, outcome) = match limits.reports.check_key(&key) {
+        Ok(state) => (Taken::allowed(Policy::Reports, &state), Ok(())),
+        Err(not_until) => {
+            let (taken, wait) = Taken::refused(Policy::Reports, &not_until, &limits.reports);
+            (taken, Err(too_many(wait)))
+        }
+    };
+    if let Some(drawn) = req.extensions_mut().get_mut::<Drawn>() {
+        drawn.reports = Some(taken);
+    }
+    outcome
 }
 
 /// How many items of a bulk call cost as much as one request: a bulk call is cheaper per item
@@ -158,26 +289,38 @@ pub const ITEMS_PER_REQUEST: usize = 10;
 /// cost 100 requests. A cost above the bucket's burst is capped at the burst (the call is
 /// possible, once the bucket is full). Over the limit: 429 with `Retry-After`.
 pub fn take_bulk_allowance(req: &actix_web::HttpRequest, items: usize) -> Result<(), AppError> {
-    let (Some(limits), Some(peer)) = (req.app_data::<web::Data<RateLimits>>(), req.peer_addr()) else {
+    let (Some(limits), Some(key)) = (req.app_data::<web::Data<RateLimits>>(), client_key(req)) else {
         return Ok(());
     };
     let extra = items.div_ceil(ITEMS_PER_REQUEST).saturating_sub(1);
     let Some(cost) = NonZeroU32::new(u32::try_from(extra).unwrap_or(u32::MAX)) else {
         return Ok(());
     };
-    let taken = match limits.api.check_key_n(&peer.ip(), cost) {
-        Ok(taken) => taken,
+    let checked = match limits.api.check_key_n(&key, cost) {
+        Ok(checked) => checked,
         Err(governor::InsufficientCapacity(burst)) => {
             let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
-            limits.api.check_key_n(&peer.ip(), burst).unwrap_or(Ok(()))
+            match limits.api.check_key_n(&key, burst) {
+                Ok(checked) => checked,
+                // The burst always fits a bucket of that burst.
+                Err(_) => return Ok(()),
+            }
         }
     };
-    taken.map_err(too_many)
+    match checked {
+        Ok(state) => {
+            if let Some(drawn) = req.extensions_mut().get_mut::<Drawn>() {
+                drawn.request = Taken::allowed(Policy::Api, &state);
+            }
+            Ok(())
+        }
+        // Nothing was taken: what the middleware saw left is still left, only not enough.
+        Err(not_until) => Err(too_many(not_until.wait_time_from(limits.api.clock().now()))),
+    }
 }
 
-fn too_many(not_until: governor::NotUntil<governor::clock::QuantaInstant>) -> AppError {
-    let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
-    AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) }
+fn too_many(wait: Duration) -> AppError {
+    AppError::TooManyRequests { retry_after_secs: whole_seconds(wait).max(1) }
 }
 
 fn quota(per_second: u32, burst: u32) -> Quota {
@@ -187,21 +330,24 @@ fn quota(per_second: u32, burst: u32) -> Quota {
 }
 
 fn hourly(per_hour: u32, burst: u32) -> Quota {
-    let period = std::time::Duration::from_secs(3600) / per_hour.max(1);
+    let period = Duration::from_secs(3600) / per_hour.max(1);
     let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
     Quota::with_period(period).unwrap_or_else(|| Quota::per_hour(NonZeroU32::MIN)).allow_burst(burst)
 }
 
 impl RateLimits {
-    pub fn new(limits: &Limits) -> RateLimits {
+    pub fn new(config: &Config) -> RateLimits {
+        let limits = &config.limits;
+        let limiter = |quota| RateLimiter::keyed(quota).with_middleware::<StateInformationMiddleware>();
         RateLimits {
-            token: RateLimiter::keyed(quota(limits.token_per_second, limits.token_burst)),
-            reports: RateLimiter::keyed(hourly(limits.reports_per_hour, limits.reports_burst)),
-            api: RateLimiter::keyed(quota(limits.api_per_second, limits.api_burst)),
+            token: limiter(quota(limits.token_per_second, limits.token_burst)),
+            reports: limiter(hourly(limits.reports_per_hour, limits.reports_burst)),
+            api: limiter(quota(limits.api_per_second, limits.api_burst)),
+            trusted_proxies: config.trusted_proxies.clone(),
         }
     }
 
-    /// Forgets addresses whose buckets are full again, so the tables do not grow without bound.
+    /// Forgets clients whose buckets are full again, so the tables do not grow without bound.
     pub fn forget_idle(&self) {
         for limiter in [&self.token, &self.reports, &self.api] {
             limiter.retain_recent();
@@ -210,27 +356,64 @@ impl RateLimits {
     }
 }
 
+/// Finds the client's address (behind trusted proxies, the one they report), and takes one
+/// request from the client's bucket or answers 429; every answer that drew from a bucket says
+/// what is left in `RateLimit-Policy` and `RateLimit`. A request with a valid bearer token
+/// counts against its API client, wherever it goes; the token is verified here once, and the
+/// [`Principal`](crate::auth::principal::Principal) extractor takes it as verified. A request
+/// without one, or with one that does not verify (which the extractor then answers 401),
+/// counts against its address. `/metrics` is not limited: its allow-list guards it, and the
+/// monitoring system scrapes it at its own pace.
 pub async fn rate_limit(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let limits = req.app_data::<web::Data<RateLimits>>().cloned();
-    let ip = req.peer_addr().map(|a| a.ip());
-    if let (Some(limits), Some(ip)) = (limits, ip) {
-        let limiter = if is_guess(req.method(), req.path()) { &limits.token } else { &limits.api };
-        if let Err(not_until) = limiter.check_key(&ip) {
-            let err = too_many(not_until);
+    let Some(limits) = req.app_data::<web::Data<RateLimits>>().cloned() else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let address = req.peer_addr().map(|peer| client_address(peer.ip(), req.headers(), &limits.trusted_proxies));
+    if let Some(address) = address {
+        req.extensions_mut().insert(ClientAddress(address));
+    }
+    if req.path() == "/metrics" {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    let claims = req.app_data::<web::Data<AppState>>().and_then(|state| verify_bearer(req.request(), state));
+    let key = match (claims, address) {
+        (Some(claims), _) => {
+            let key = ClientKey::Client(claims.sub.clone());
+            req.extensions_mut().insert(VerifiedToken(claims));
+            key
+        }
+        (None, Some(address)) => ClientKey::Address(address),
+        (None, None) => return Ok(next.call(req).await?.map_into_boxed_body()),
+    };
+    let policy = if is_guess(req.method(), req.path()) { Policy::Token } else { Policy::Api };
+    let limiter = if policy == Policy::Token { &limits.token } else { &limits.api };
+    let taken = match limiter.check_key(&key) {
+        Ok(state) => Taken::allowed(policy, &state),
+        Err(not_until) => {
+            let (taken, wait) = Taken::refused(policy, &not_until, limiter);
+            let err = too_many(wait);
             // A page's 429 is a page, in the reader's language, with the same `Retry-After`.
-            let res: HttpResponse = match &err {
+            let mut res: HttpResponse = match &err {
                 AppError::TooManyRequests { retry_after_secs } if crate::web::is_page_path(req.path()) => {
                     crate::web::too_many_requests(req.request(), *retry_after_secs)
                 }
                 _ => problem_response(&err, Some(req.path().to_owned())),
             };
+            write_rate_limit_headers(res.headers_mut(), &Drawn { request: taken, reports: None });
             return Ok(req.into_response(res));
         }
+    };
+    req.extensions_mut().insert(key);
+    req.extensions_mut().insert(Drawn { request: taken, reports: None });
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    let drawn = res.request().extensions().get::<Drawn>().copied();
+    if let Some(drawn) = drawn {
+        write_rate_limit_headers(res.headers_mut(), &drawn);
     }
-    Ok(next.call(req).await?.map_into_boxed_body())
+    Ok(res)
 }
 
 /// Answers `HEAD` wherever `GET` is answered, with the same status and headers (RFC 9110
@@ -261,8 +444,8 @@ pub fn is_cross_origin(path: &str) -> bool {
 const CORS_ALLOW_HEADERS: &str = "Accept, Content-Type, X-Request-Id";
 
 /// The response headers a page may read besides the safelisted ones: the request id that a 500
-/// asks to quote, and how long a rate-limited caller should wait.
-const CORS_EXPOSE_HEADERS: &str = "X-Request-Id, Retry-After";
+/// asks to quote, how long a rate-limited caller should wait, and what is left of its limits.
+const CORS_EXPOSE_HEADERS: &str = "X-Request-Id, Retry-After, RateLimit, RateLimit-Policy";
 
 /// How long a browser may reuse a preflight answer, in seconds (Chromium caps it at 7200).
 const CORS_MAX_AGE: &str = "7200";

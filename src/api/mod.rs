@@ -18,6 +18,7 @@ pub(crate) mod exports;
 pub(crate) mod extract;
 pub(crate) mod fallback;
 pub(crate) mod fee_evidence;
+pub(crate) mod forwarded;
 pub(crate) mod grants;
 pub(crate) mod health;
 pub(crate) mod idempotency;

@@ -7,9 +7,9 @@ pub mod schema;
 pub(crate) mod types;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
@@ -181,6 +181,19 @@ pub const DEFAULT_CHECKOUT_TIMEOUT: Duration = Duration::from_secs(2);
 /// A readiness probe never waits longer than this, whatever the checkout timeout.
 const PING_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// Once a caller has waited out the checkout timeout because the database could not be reached,
+/// the callers after it are answered 503 at once for this long instead of each waiting as long.
+/// Then one caller at a time probes (see [`PROBE_TIMEOUT`]) while the others are still answered
+/// at once, until a probe gets a connection. A second is short next to the 503's `Retry-After`
+/// (2 s), so a database that is back is noticed before the clients retry, and long enough that
+/// an outage holds at most one request per second.
+const FAIL_FAST_FOR: Duration = Duration::from_secs(1);
+
+/// How long a probe waits for a connection. The pool keeps trying to connect in the background
+/// (every half checkout timeout at most), so a probe only has to find a connection it made, and
+/// the request making the probe is not kept long.
+const PROBE_TIMEOUT: Duration = Duration::from_millis(250);
+
 /// The size of the pool and how long a caller waits for one of its connections.
 #[derive(Debug, Clone, Copy)]
 pub struct PoolOptions {
@@ -200,6 +213,133 @@ pub struct Db {
     /// Write transactions this process committed: the read cache catches up with the event log
     /// when it moves, so that a change is visible at once where it was made.
     commits: Arc<AtomicU64>,
+    watch: Arc<Watch>,
+}
+
+/// What the pool has been through, for the metrics, and whether the database could be reached
+/// a moment ago, which lets callers fail fast while it cannot (see [`FAIL_FAST_FOR`]).
+#[derive(Debug)]
+struct Watch {
+    /// The origin of the times below, which are milliseconds after it plus one (0: never).
+    opened: Instant,
+    /// When a checkout last timed out because the database could not be reached; 0 while it can.
+    unreachable_at: AtomicU64,
+    /// When a connection last failed to open, or failed its check on checkout.
+    connect_failed_at: AtomicU64,
+    /// Whether a caller is probing the database.
+    probing: AtomicBool,
+    /// Callers waiting for a connection now.
+    waiting: AtomicU64,
+    /// Checkouts that waited out their timeout.
+    timeouts: AtomicU64,
+}
+
+/// How the pool stands, for the metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    pub idle: u32,
+    pub in_use: u32,
+    /// Callers waiting for a connection.
+    pub waiting: u64,
+    /// Checkouts that waited out their timeout since the pool opened.
+    pub checkout_timeouts: u64,
+}
+
+/// How a caller may ask the pool for a connection.
+enum Admission<'a> {
+    /// The database answers: wait up to the timeout.
+    Wait,
+    /// The database could not be reached a moment ago, and this caller probes it: wait at most
+    /// [`PROBE_TIMEOUT`]. The probe ends when this is dropped.
+    Probe(ProbeTurn<'a>),
+    /// The database could not be reached a moment ago: answer 503 now.
+    Refuse,
+}
+
+/// The one probe at a time; dropping it lets another caller probe.
+struct ProbeTurn<'a>(&'a Watch);
+
+impl Drop for ProbeTurn<'_> {
+    fn drop(&mut self) {
+        self.0.probing.store(false, Ordering::Release);
+    }
+}
+
+/// A caller counted as waiting for a connection until it is dropped.
+struct Waiting<'a>(&'a Watch);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.waiting.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl Watch {
+    fn new() -> Watch {
+        Watch {
+            opened: Instant::now(),
+            unreachable_at: AtomicU64::new(0),
+            connect_failed_at: AtomicU64::new(0),
+            probing: AtomicBool::new(false),
+            waiting: AtomicU64::new(0),
+            timeouts: AtomicU64::new(0),
+        }
+    }
+
+    fn now(&self) -> u64 {
+        u64::try_from(self.opened.elapsed().as_millis()).unwrap_or(u64::MAX - 1) + 1
+    }
+
+    fn admit(&self) -> Admission<'_> {
+        let unreachable_at = self.unreachable_at.load(Ordering::Acquire);
+        if unreachable_at == 0 {
+            return Admission::Wait;
+        }
+        let window = u64::try_from(FAIL_FAST_FOR.as_millis()).unwrap_or(u64::MAX);
+        if self.now().saturating_sub(unreachable_at) < window {
+            return Admission::Refuse;
+        }
+        match self.probing.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => Admission::Probe(ProbeTurn(self)),
+            Err(_) => Admission::Refuse,
+        }
+    }
+
+    fn wait(&self) -> Waiting<'_> {
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        Waiting(self)
+    }
+
+    /// A caller got a connection: the database answers.
+    fn reached(&self) {
+        if self.unreachable_at.load(Ordering::Relaxed) != 0 && self.unreachable_at.swap(0, Ordering::AcqRel) != 0 {
+            tracing::info!("the database answers again");
+        }
+    }
+
+    /// A caller could not get a connection because the database could not be reached.
+    fn unreachable(&self) {
+        if self.unreachable_at.swap(self.now(), Ordering::AcqRel) == 0 {
+            tracing::warn!(
+                fail_fast_ms = u64::try_from(FAIL_FAST_FOR.as_millis()).unwrap_or(u64::MAX),
+                "the database cannot be reached: requests that need it are answered 503 at once, and it is \
+                 probed once per interval until it answers"
+            );
+        }
+    }
+}
+
+/// Tells the watch when a connection fails to open or fails its check on checkout. These are
+/// logged at debug level only: while the database is away the pool retries every second or so,
+/// and the watch logs the outage once.
+#[derive(Debug)]
+struct NoteFailures(Arc<Watch>);
+
+impl r2d2::HandleError<ConnectionError> for NoteFailures {
+    fn handle_error(&self, error: ConnectionError) {
+        self.0.connect_failed_at.store(self.0.now(), Ordering::Release);
+        tracing::debug!(error = %error, "a database connection could not be opened or failed its check");
+    }
 }
 
 impl Db {
@@ -224,17 +364,73 @@ impl Db {
         manager.make_private_files()?;
         Target::of(manager.backend, &manager.url).log();
         let backend = manager.backend;
-        // r2d2 refuses a zero size or timeout with a panic.
+        let watch = Arc::new(Watch::new());
+        // r2d2 refuses a zero size or timeout with a panic. It keeps the pool full (no
+        // `min_idle`): connections are opened ahead of need, and again in the background after
+        // the database restarts. Each checkout checks its connection first (`SELECT 1`), so that
+        // the connections a restart broke are replaced instead of failing the requests that draw
+        // them (a query cannot be retried here, and a PostgreSQL connection that lost its server
+        // outside a transaction does not know it is broken until it is used). The check costs
+        // a round trip per checkout: 22 to 34 µs more per checkout and query (40 to 46 µs
+        // without it) on a local PostgreSQL, measured on the 2-core development machine.
         let pool = r2d2::Pool::builder()
             .max_size(options.size.max(1))
             .connection_timeout(options.checkout_timeout.max(Duration::from_millis(1)))
+            .test_on_check_out(true)
+            .error_handler(Box::new(NoteFailures(watch.clone())))
             .build_unchecked(manager);
-        Ok(Db { pool, backend, sqlite_writer: Arc::new(Mutex::new(())), commits: Arc::default() })
+        Ok(Db { pool, backend, sqlite_writer: Arc::new(Mutex::new(())), commits: Arc::default(), watch })
+    }
+
+    /// How the pool stands: its connections idle and in use, the callers waiting for one, and
+    /// the checkouts that timed out.
+    pub fn stats(&self) -> PoolStats {
+        let state = self.pool.state();
+        PoolStats {
+            idle: state.idle_connections,
+            in_use: state.connections.saturating_sub(state.idle_connections),
+            waiting: self.watch.waiting.load(Ordering::Relaxed),
+            checkout_timeouts: self.watch.timeouts.load(Ordering::Relaxed),
+        }
     }
 
     /// A connection for synchronous callers (the CLI, migrations, tests).
     pub fn conn(&self) -> AppResult<PooledConn> {
-        Ok(self.pool.get()?)
+        self.checkout(self.pool.connection_timeout())
+    }
+
+    /// A connection from the pool, waiting at most `timeout`; or 503 at once while the database
+    /// could not be reached a moment ago (see [`FAIL_FAST_FOR`]).
+    fn checkout(&self, timeout: Duration) -> AppResult<PooledConn> {
+        let (timeout, probe) = match self.watch.admit() {
+            Admission::Wait => (timeout, None),
+            Admission::Probe(turn) => (timeout.min(PROBE_TIMEOUT), Some(turn)),
+            Admission::Refuse => {
+                return Err(crate::error::unavailable());
+            }
+        };
+        let asked_at = self.watch.now();
+        let waiting = self.watch.wait();
+        let got = self.pool.get_timeout(timeout);
+        drop(waiting);
+        match got {
+            Ok(conn) => {
+                self.watch.reached();
+                Ok(conn)
+            }
+            Err(e) => {
+                self.watch.timeouts.fetch_add(1, Ordering::Relaxed);
+                // Unreachable, rather than every connection busy: a connection failed to open
+                // (or failed its check) while this caller waited, or there is none at all (one
+                // that hangs while connecting fails nothing). A failed probe keeps it so.
+                let failed = self.watch.connect_failed_at.load(Ordering::Acquire) >= asked_at;
+                if failed || probe.is_some() || self.pool.state().connections == 0 {
+                    self.watch.unreachable();
+                }
+                drop(probe);
+                Err(e.into())
+            }
+        }
     }
 
     /// Applies pending migrations for this backend. Two processes may start on one database at
@@ -266,9 +462,9 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
     {
-        let pool = self.pool.clone();
+        let db = self.clone();
         run_blocking(move || {
-            let mut conn = pool.get()?;
+            let mut conn = db.conn()?;
             f(&mut conn)
         })
         .await
@@ -289,7 +485,7 @@ impl Db {
     where
         F: FnOnce(&mut DbConnection) -> AppResult<T>,
     {
-        let mut conn = self.pool.get()?;
+        let mut conn = self.conn()?;
         let _turn = match self.backend {
             Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
             Backend::Postgres => None,
@@ -305,11 +501,11 @@ impl Db {
     }
 
     /// Succeeds when the database answers a query that reads it, within two seconds at most (a
-    /// readiness probe must not hang).
+    /// readiness probe must not hang), and at once while it could not be reached a moment ago.
     pub async fn ping(&self) -> AppResult<()> {
-        let pool = self.pool.clone();
+        let db = self.clone();
         run_blocking(move || {
-            let mut conn = pool.get_timeout(PING_TIMEOUT.min(pool.connection_timeout()))?;
+            let mut conn = db.checkout(PING_TIMEOUT.min(db.pool.connection_timeout()))?;
             diesel::sql_query("SELECT COUNT(*) FROM api_clients").execute(&mut *conn)?;
             Ok(())
         })
@@ -410,6 +606,51 @@ mod tests {
             assert!(refusal.contains(url.split("://").next().unwrap()) && !refusal.contains("secret"), "{refusal}");
             assert!(Manager::new(url).is_err());
         }
+    }
+
+    #[test]
+    fn a_database_that_cannot_be_reached_is_answered_at_once_and_probed_once_at_a_time() {
+        // Nothing listens on port 1: every connection is refused.
+        let options = PoolOptions { size: 2, checkout_timeout: Duration::from_millis(600) };
+        let db = Db::open("postgres://nobody@127.0.0.1:1/none", options).unwrap();
+        let timed = |db: &Db| {
+            let started = Instant::now();
+            let err = db.conn().err().expect("no connection");
+            assert!(matches!(err, AppError::Unavailable(_)), "{err:?}");
+            started.elapsed()
+        };
+        // The first caller finds out by waiting out the timeout; the next are answered at once.
+        assert!(timed(&db) >= Duration::from_millis(600));
+        for _ in 0..5 {
+            assert!(timed(&db) < Duration::from_millis(50));
+        }
+        assert_eq!(db.stats().checkout_timeouts, 1);
+        // Past the interval one caller probes, briefly, while the others are still answered at once.
+        std::thread::sleep(FAIL_FAST_FOR);
+        let probe = {
+            let db = db.clone();
+            std::thread::spawn(move || timed(&db))
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(timed(&db) < Duration::from_millis(50), "a second probe at once");
+        let probed = probe.join().unwrap();
+        assert!(probed >= PROBE_TIMEOUT && probed < Duration::from_millis(600), "{probed:?}");
+        assert!(timed(&db) < Duration::from_millis(50), "the failed probe starts a new interval");
+        assert_eq!(db.stats(), PoolStats { idle: 0, in_use: 0, waiting: 0, checkout_timeouts: 2 });
+    }
+
+    #[test]
+    fn a_busy_pool_is_not_taken_for_an_unreachable_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = dir.path().join("busy.db").to_string_lossy().into_owned();
+        let db = Db::open(&url, PoolOptions { size: 1, checkout_timeout: Duration::from_millis(100) }).unwrap();
+        let held = db.conn().unwrap();
+        assert_eq!(db.stats(), PoolStats { idle: 0, in_use: 1, waiting: 0, checkout_timeouts: 0 });
+        assert!(db.conn().is_err(), "every connection is in use");
+        drop(held);
+        // No failure to connect was seen: the next caller waits for a connection as usual.
+        assert!(db.conn().is_ok());
+        assert_eq!(db.stats().checkout_timeouts, 1);
     }
 
     #[test]

@@ -7,11 +7,11 @@ use reqwest::{Method, Response, StatusCode};
 use crate::helpers::{MISSING, TestApp, agency_body, assert_problem, id};
 
 /// The headers of an answer that must be the same for a `GET` and a `HEAD` of one resource:
-/// all but the ones that name this request or this moment.
+/// all but the ones that name this request or this moment (what is left of the rate limit).
 fn stable_headers(headers: &HeaderMap) -> Vec<(String, String)> {
     let mut stable: Vec<(String, String)> = headers
         .iter()
-        .filter(|(name, _)| !["x-request-id", "date"].contains(&name.as_str()))
+        .filter(|(name, _)| !["x-request-id", "date", "ratelimit"].contains(&name.as_str()))
         .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_owned()))
         .collect();
     stable.sort();
@@ -106,7 +106,7 @@ fn cors_headers(res: &Response) -> Vec<(String, String)> {
 fn answer_headers() -> Vec<(String, String)> {
     vec![
         ("access-control-allow-origin".into(), "*".into()),
-        ("access-control-expose-headers".into(), "X-Request-Id, Retry-After".into()),
+        ("access-control-expose-headers".into(), "X-Request-Id, Retry-After, RateLimit, RateLimit-Policy".into()),
     ]
 }
 

@@ -27,6 +27,7 @@ mod operations;
 mod pages;
 mod preconditions;
 mod public;
+mod rate_limits;
 mod reports;
 mod schema_parity;
 mod search;

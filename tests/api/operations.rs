@@ -372,6 +372,52 @@ async fn a_database_that_hangs_up_is_a_quick_503_with_retry_after() {
 }
 
 #[tokio::test]
+async fn while_the_database_cannot_be_reached_requests_are_answered_in_well_under_a_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _schema) = fresh_database(dir.path());
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        database_url: url,
+        sweep_interval_seconds: 0,
+        ..Config::default()
+    };
+    let clock = Arc::new(fairhire::clock::SystemClock);
+    let mut state = tokio::task::spawn_blocking(move || fairhire::prepare(config, clock)).await.unwrap().unwrap();
+    // The same application, whose database now refuses every connection (nothing listens on
+    // port 1), with the default wait for a connection (2 s).
+    let options = PoolOptions {
+        size: state.config.db_pool_size,
+        checkout_timeout: Duration::from_millis(state.config.db_pool_timeout_ms),
+    };
+    state.db = Db::open("postgres://fairhire:secret@127.0.0.1:1/fairhire", options).unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(fairhire::start(state, listener).unwrap());
+    let http = reqwest::Client::new();
+
+    // The first request finds out, waiting out the pool's timeout.
+    let started = Instant::now();
+    quick_503(http.get(format!("{base}/v1/public/agencies")).send().await.unwrap(), started).await;
+    // Every one after it is answered at once, for longer than an interval between probes (a
+    // probe waits a quarter of a second).
+    let until = Instant::now() + Duration::from_millis(2500);
+    let mut answered = 0;
+    while Instant::now() < until {
+        for path in ["/readyz", "/v1/public/agencies", "/v1/public/fee-evidence"] {
+            let started = Instant::now();
+            let res = http.get(format!("{base}{path}")).send().await.unwrap();
+            let took = started.elapsed();
+            assert!(took < Duration::from_millis(500), "{path} answered after {took:?}");
+            quick_503(res, started).await;
+            answered += 1;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(answered > 20, "{answered}");
+    assert_eq!(http.get(format!("{base}/healthz")).send().await.unwrap().status(), 200);
+}
+
+#[tokio::test]
 async fn the_service_answers_503_while_postgresql_is_down_and_recovers_by_itself() {
     let Some(base) = postgres_url() else {
         // Only a server can stop and come back; the test above shows the 503 on every run.
@@ -399,19 +445,96 @@ async fn the_service_answers_503_while_postgresql_is_down_and_recovers_by_itself
     for res in answers {
         quick_503(res, started).await;
     }
-    let started = Instant::now();
-    quick_503(app.http.get(app.url("/readyz")).send().await.unwrap(), started).await;
+    // Once that is known, no request waits for a connection.
+    for path in ["/readyz", "/v1/agencies"] {
+        let started = Instant::now();
+        let res = app.send(Method::GET, path, &admin, None).await;
+        assert!(started.elapsed() < Duration::from_millis(500), "{path} after {:?}", started.elapsed());
+        quick_503(res, started).await;
+    }
 
     outage.back();
-    let deadline = Instant::now() + Duration::from_secs(15);
+    let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         let res = app.send(Method::GET, "/v1/agencies", &admin, None).await;
         match res.status().as_u16() {
             200 => break,
-            503 => assert!(Instant::now() < deadline, "still unavailable 15 s after the server came back"),
+            503 => assert!(Instant::now() < deadline, "still unavailable 5 s after the server came back"),
             other => panic!("{other} while the server came back: {}", res.text().await.unwrap()),
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(app.http.get(app.url("/readyz")).send().await.unwrap().status(), 200);
+}
+
+/// A connection to `address` that has been answered once (so that a worker of the server holds
+/// it), then sent a `POST /v1/public/reports` up to half its body; and the rest of the body.
+async fn half_a_report(address: &str) -> (tokio::net::TcpStream, Vec<u8>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    stream.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    while !String::from_utf8_lossy(&answer).contains("\"ok\"") {
+        let mut chunk = [0; 1024];
+        let read = stream.read(&mut chunk).await.unwrap();
+        assert!(read > 0, "closed: {}", String::from_utf8_lossy(&answer));
+        answer.extend_from_slice(&chunk[..read]);
+    }
+    let mut body = serde_json::json!({"agency_name": "Sunrise Manpower", "category": "document_retention",
+        "description": "They kept my passport at the office."})
+    .to_string()
+    .into_bytes();
+    let head = format!(
+        "POST /v1/public/reports HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let rest = body.split_off(body.len() / 2);
+    stream.write_all(&body).await.unwrap();
+    (stream, rest)
+}
+
+#[tokio::test]
+async fn sigterm_lets_the_requests_in_progress_finish_and_exits_0_within_the_bound() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn_with(|c| c.webhooks.dispatch = false).await;
+    let mut process =
+        crate::helpers::Serving::start_with_env(&app, &[("FAIRHIRE_SHUTDOWN_TIMEOUT_SECONDS", "10")]).await;
+    let (mut stream, rest) = half_a_report(&process.address).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    process.terminate();
+    let signalled = Instant::now();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(process.running(), "the process waits for the request in progress: {:#?}", process.log());
+    // New connections are refused at once.
+    assert!(reqwest::get(process.url("/healthz")).await.is_err(), "a new connection was accepted");
+
+    stream.write_all(&rest).await.unwrap_or_else(|e| panic!("{e}: {:#?}", process.log()));
+    let mut answer = vec![0; 4096];
+    let read = stream.read(&mut answer).await.unwrap_or_else(|e| panic!("{e}: {:#?}", process.log()));
+    let answer = String::from_utf8_lossy(&answer[..read]);
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    drop(stream);
+    let status = process.exited().await;
+    assert_eq!(status.code(), Some(0), "{:#?}", process.log());
+    assert!(signalled.elapsed() < Duration::from_secs(5), "stopped {:?} after the signal", signalled.elapsed());
+}
+
+#[tokio::test]
+async fn a_request_that_never_finishes_does_not_hold_the_stop_past_the_bound() {
+    let app = TestApp::spawn_with(|c| c.webhooks.dispatch = false).await;
+    let mut process =
+        crate::helpers::Serving::start_with_env(&app, &[("FAIRHIRE_SHUTDOWN_TIMEOUT_SECONDS", "1")]).await;
+    // Half a request, and an idle keep-alive connection.
+    let (_stream, _rest) = half_a_report(&process.address).await;
+    let idle = reqwest::Client::new();
+    assert_eq!(idle.get(process.url("/healthz")).send().await.unwrap().status(), 200);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    process.terminate();
+    let signalled = Instant::now();
+    let status = process.exited().await;
+    let took = signalled.elapsed();
+    assert_eq!(status.code(), Some(0), "{:#?}", process.log());
+    assert!(took >= Duration::from_millis(900) && took < Duration::from_secs(3), "stopped {took:?} after the signal");
 }

@@ -453,10 +453,13 @@ async fn a_thousand_items_cost_a_hundred_requests_of_the_rate_limit() {
     .await;
     let integrator = app.token_for(Role::Integrator, None, None).await;
     let body = json!({"items": vec![json!({"agency_id": MISSING}); 1000]});
-    assert_eq!(verify(&app, &integrator, body.clone()).await["count"], 1000);
+    let res = app.send(Method::POST, PATH, &integrator, Some(body.clone())).await;
+    assert_eq!(res.headers()["ratelimit"], "\"api\";r=50;t=100", "what the answer says is left counts the items");
+    assert_eq!(res.json::<Value>().await.unwrap()["count"], 1000);
     // 150 - 100 = 50 left: another thousand items are too many, one more lookup is not.
     let res = app.send(Method::POST, PATH, &integrator, Some(body)).await;
     assert!(res.headers().contains_key("retry-after"));
+    assert!(res.headers()["ratelimit"].to_str().unwrap().starts_with("\"api\";r=49;"), "nothing is taken by a refusal");
     assert_problem(res, 429, "rate-limited").await;
     assert_eq!(verify(&app, &integrator, json!({"items": [{"agency_id": MISSING}]})).await["count"], 1);
 }

@@ -393,3 +393,34 @@ async fn a_delivery_in_flight_at_sigterm_is_finished_not_left_claimed_and_delive
     eventually("the retried delivery succeeded", || app.deliveries(&timing_out.id), all_succeeded(1)).await;
     assert_eq!(slow.requests().len(), 1, "the finished delivery was not sent again");
 }
+
+#[tokio::test]
+async fn a_delivery_that_outlasts_the_shutdown_bound_does_not_hold_the_exit() {
+    let stuck = Receiver::scripted(&[Reply::HangThenOk(Duration::from_secs(60))]).await;
+    let app = TestApp::spawn_with(no_dispatch).await;
+    let admin = app.admin().await;
+    let subscription = app.subscribe(&stuck.url, &["agency.created"]).await;
+    // An attempt may take 8 s, but the process has 1 s to stop.
+    let settings = quick_process(&[("timeout_ms", "8000"), ("claim_ttl_seconds", "60")]);
+    let mut env: Vec<(String, &str)> = settings
+        .iter()
+        .map(|(name, value)| (format!("FAIRHIRE_WEBHOOKS__{}", name.to_ascii_uppercase()), *value))
+        .collect();
+    env.push(("FAIRHIRE_SHUTDOWN_TIMEOUT_SECONDS".into(), "1"));
+    let mut process = Serving::start_with_env(&app, &env).await;
+    app.create_agency(&admin, &agency_body(1)).await;
+    stuck.wait_for_requests(1).await;
+
+    process.terminate();
+    let signalled = std::time::Instant::now();
+    let status = process.exited().await;
+    let took = signalled.elapsed();
+    assert_eq!(status.code(), Some(0), "{:#?}", process.log());
+    assert!(took < Duration::from_secs(4), "stopped {took:?} after the signal");
+    let log = serde_json::to_string(&process.log()).unwrap();
+    assert!(log.contains("did not finish within the shutdown timeout"), "{log}");
+    // The attempt was cut short: its claim is left to expire, and another process sends it.
+    let delivery = app.deliveries(&subscription.id).await.remove(0);
+    assert_eq!((delivery.status.as_str(), delivery.attempts), ("pending", 0), "{delivery:?}");
+    assert!(delivery.claimed_by.is_some(), "{delivery:?}");
+}

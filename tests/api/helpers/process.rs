@@ -24,6 +24,15 @@ impl Serving {
     /// data key and its tokens), with the webhook settings `settings` (`poll_interval_ms`,
     /// ...), and waits until it listens.
     pub async fn start(app: &TestApp, settings: &[(&str, &str)]) -> Serving {
+        let webhooks: Vec<(String, &str)> = settings
+            .iter()
+            .map(|(name, value)| (format!("FAIRHIRE_WEBHOOKS__{}", name.to_ascii_uppercase()), *value))
+            .collect();
+        Self::start_with_env(app, &webhooks).await
+    }
+
+    /// [`start`](Self::start) with these environment variables set.
+    pub async fn start_with_env(app: &TestApp, env: &[(impl AsRef<str>, impl AsRef<str>)]) -> Serving {
         let config = &app.state.config;
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_fairhire"));
         cmd.args(["serve", "--bind", "127.0.0.1:0"])
@@ -37,8 +46,8 @@ impl Serving {
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
-        for (name, value) in settings {
-            cmd.env(format!("FAIRHIRE_WEBHOOKS__{}", name.to_ascii_uppercase()), value);
+        for (name, value) in env {
+            cmd.env(name.as_ref(), value.as_ref());
         }
         let mut child = cmd.spawn().unwrap();
         let stderr = child.stderr.take().unwrap();
@@ -97,6 +106,11 @@ impl Serving {
     pub fn kill(&mut self) {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
+    }
+
+    /// Whether the process is still running.
+    pub fn running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
     }
 
     /// Waits for the process to exit by itself and returns its status.
