@@ -27,6 +27,10 @@ pub struct Config {
     /// How long a request waits for a database connection before it is answered 503, in
     /// milliseconds. Short, so that an outage is reported at once instead of holding requests.
     pub db_pool_timeout_ms: u64,
+    /// Requests that may wait for or hold a database connection at once; more are answered
+    /// 429 with `Retry-After` at once instead of queueing (load shedding: under overload the
+    /// queue, and so the latency of every answer, stays bounded).
+    pub db_max_queued: usize,
     /// Apply pending migrations when `serve` starts.
     pub migrate_on_start: bool,
     /// `pretty` for terminals, `json` for servers.
@@ -218,6 +222,7 @@ impl Default for Config {
             database_url: String::new(),
             db_pool_size: 4,
             db_pool_timeout_ms: 2000,
+            db_max_queued: 64,
             migrate_on_start: true,
             log_format: LogFormat::Pretty,
             sweep_interval_seconds: 3600,

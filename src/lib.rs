@@ -42,6 +42,7 @@ pub fn prepare(config: Config, clock: SharedClock) -> Result<AppState, String> {
     let pool = db::PoolOptions {
         size: config.db_pool_size,
         checkout_timeout: std::time::Duration::from_millis(config.db_pool_timeout_ms),
+        max_queued: config.db_max_queued,
     };
     let db = Db::connect_with(&config.effective_database_url(), pool)?;
     if config.migrate_on_start {

@@ -7,7 +7,7 @@ pub mod schema;
 pub(crate) mod types;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -200,6 +200,15 @@ pub struct PoolOptions {
     pub size: u32,
     /// Past it, the caller gets [`AppError::Unavailable`] (503).
     pub checkout_timeout: Duration,
+    /// Requests that may be waiting for or using a connection at once (see [`Db::read`]).
+    pub max_queued: usize,
+}
+
+impl PoolOptions {
+    /// A pool of `size`, callers waiting up to `checkout_timeout`, and no bound on the queue.
+    pub fn new(size: u32, checkout_timeout: Duration) -> PoolOptions {
+        PoolOptions { size, checkout_timeout, max_queued: usize::MAX }
+    }
 }
 
 /// The pool plus what the store needs to know about it.
@@ -213,7 +222,19 @@ pub struct Db {
     /// Write transactions this process committed: the read cache catches up with the event log
     /// when it moves, so that a change is visible at once where it was made.
     commits: Arc<AtomicU64>,
+    /// Async callers waiting for or holding a connection, and how many may.
+    queued: Arc<AtomicUsize>,
+    max_queued: usize,
     watch: Arc<Watch>,
+}
+
+/// A caller's place in the queue of [`Db::join_queue`], given back when dropped.
+struct QueuePlace(Arc<AtomicUsize>);
+
+impl Drop for QueuePlace {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// What the pool has been through, for the metrics, and whether the database could be reached
@@ -345,7 +366,7 @@ impl r2d2::HandleError<ConnectionError> for NoteFailures {
 impl Db {
     /// [`Db::connect_with`] a pool of `pool_size` and the default checkout timeout.
     pub fn connect(url: &str, pool_size: u32) -> Result<Db, String> {
-        Db::connect_with(url, PoolOptions { size: pool_size, checkout_timeout: DEFAULT_CHECKOUT_TIMEOUT })
+        Db::connect_with(url, PoolOptions::new(pool_size, DEFAULT_CHECKOUT_TIMEOUT))
     }
 
     /// Opens the pool and makes one connection now, so that a database that cannot be reached
@@ -379,7 +400,15 @@ impl Db {
             .test_on_check_out(true)
             .error_handler(Box::new(NoteFailures(watch.clone())))
             .build_unchecked(manager);
-        Ok(Db { pool, backend, sqlite_writer: Arc::new(Mutex::new(())), commits: Arc::default(), watch })
+        Ok(Db {
+            pool,
+            backend,
+            sqlite_writer: Arc::new(Mutex::new(())),
+            commits: Arc::default(),
+            queued: Arc::default(),
+            max_queued: options.max_queued,
+            watch,
+        })
     }
 
     /// How the pool stands: its connections idle and in use, the callers waiting for one, and
@@ -462,6 +491,7 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
     {
+        let _place = self.join_queue()?;
         let db = self.clone();
         run_blocking(move || {
             let mut conn = db.conn()?;
@@ -470,12 +500,26 @@ impl Db {
         .await
     }
 
+    /// A place among the callers waiting for or holding a connection, or a 429 at once when
+    /// all are taken: beyond that many, a request would only wait longer for its turn (and hold
+    /// a blocking thread meanwhile), so under overload latency would grow without bound. A
+    /// quick refusal with `Retry-After` tells the client to come back instead.
+    fn join_queue(&self) -> AppResult<QueuePlace> {
+        let before = self.queued.fetch_add(1, Ordering::AcqRel);
+        let place = QueuePlace(self.queued.clone());
+        if before >= self.max_queued {
+            return Err(AppError::TooManyRequests { retry_after_secs: 1 });
+        }
+        Ok(place)
+    }
+
     /// Runs `f` inside one transaction on a blocking thread: all of it is kept, or none.
     pub async fn write<T, F>(&self, f: F) -> AppResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
     {
+        let _place = self.join_queue()?;
         let db = self.clone();
         run_blocking(move || db.write_blocking(f)).await
     }
@@ -588,6 +632,32 @@ where
 mod tests {
     use super::*;
 
+    #[tokio::test]
+    async fn past_the_queue_bound_a_caller_is_refused_at_once_with_429() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = dir.path().join("queue.db").to_string_lossy().into_owned();
+        let options = PoolOptions { max_queued: 1, ..PoolOptions::new(1, Duration::from_secs(5)) };
+        let db = Db::open(&url, options).unwrap();
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let holder = db.clone();
+        let first = tokio::spawn(async move {
+            holder
+                .read(move |_| {
+                    held.recv().ok();
+                    Ok(())
+                })
+                .await
+        });
+        while db.queued.load(Ordering::Acquire) == 0 {
+            tokio::task::yield_now().await;
+        }
+        let refused = db.read(|_| Ok(())).await;
+        assert!(matches!(refused, Err(AppError::TooManyRequests { retry_after_secs: 1 })), "{refused:?}");
+        release.send(()).unwrap();
+        first.await.unwrap().unwrap();
+        assert!(db.read(|_| Ok(())).await.is_ok(), "the place was given back");
+    }
+
     #[test]
     fn only_our_schemes_and_file_paths_are_accepted() {
         for (url, backend) in [
@@ -611,7 +681,7 @@ mod tests {
     #[test]
     fn a_database_that_cannot_be_reached_is_answered_at_once_and_probed_once_at_a_time() {
         // Nothing listens on port 1: every connection is refused.
-        let options = PoolOptions { size: 2, checkout_timeout: Duration::from_millis(600) };
+        let options = PoolOptions::new(2, Duration::from_millis(600));
         let db = Db::open("postgres://nobody@127.0.0.1:1/none", options).unwrap();
         let timed = |db: &Db| {
             let started = Instant::now();
@@ -643,7 +713,7 @@ mod tests {
     fn a_busy_pool_is_not_taken_for_an_unreachable_database() {
         let dir = tempfile::tempdir().unwrap();
         let url = dir.path().join("busy.db").to_string_lossy().into_owned();
-        let db = Db::open(&url, PoolOptions { size: 1, checkout_timeout: Duration::from_millis(100) }).unwrap();
+        let db = Db::open(&url, PoolOptions::new(1, Duration::from_millis(100))).unwrap();
         let held = db.conn().unwrap();
         assert_eq!(db.stats(), PoolStats { idle: 0, in_use: 1, waiting: 0, checkout_timeouts: 0 });
         assert!(db.conn().is_err(), "every connection is in use");

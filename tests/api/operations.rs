@@ -345,10 +345,7 @@ async fn a_database_that_hangs_up_is_a_quick_503_with_retry_after() {
     let mut state = tokio::task::spawn_blocking(move || fairhire::prepare(config, clock)).await.unwrap().unwrap();
     // The same application, whose database is now a server that hangs up, with the configured
     // default wait for a connection.
-    let options = PoolOptions {
-        size: state.config.db_pool_size,
-        checkout_timeout: Duration::from_millis(state.config.db_pool_timeout_ms),
-    };
+    let options = PoolOptions::new(state.config.db_pool_size, Duration::from_millis(state.config.db_pool_timeout_ms));
     state.db = Db::open(&format!("postgres://fairhire:secret@{}/fairhire", outage.address), options).unwrap();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -385,10 +382,7 @@ async fn while_the_database_cannot_be_reached_requests_are_answered_in_well_unde
     let mut state = tokio::task::spawn_blocking(move || fairhire::prepare(config, clock)).await.unwrap().unwrap();
     // The same application, whose database now refuses every connection (nothing listens on
     // port 1), with the default wait for a connection (2 s).
-    let options = PoolOptions {
-        size: state.config.db_pool_size,
-        checkout_timeout: Duration::from_millis(state.config.db_pool_timeout_ms),
-    };
+    let options = PoolOptions::new(state.config.db_pool_size, Duration::from_millis(state.config.db_pool_timeout_ms));
     state.db = Db::open("postgres://fairhire:secret@127.0.0.1:1/fairhire", options).unwrap();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
