@@ -9,6 +9,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod jobs;
+pub mod metrics;
 pub mod search;
 pub mod seed;
 pub mod services;
@@ -66,6 +67,7 @@ pub fn prepare(config: Config, clock: SharedClock) -> Result<AppState, String> {
         clock,
         jobs: jobs::Jobs::default(),
         search: Arc::default(),
+        metrics: Arc::new(metrics::Metrics::new()?),
     })
 }
 

@@ -8,6 +8,7 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::jobs::Jobs;
+use crate::metrics::Metrics;
 use crate::search::SearchIndex;
 
 #[derive(Clone)]
@@ -23,4 +24,6 @@ pub struct AppState {
     pub jobs: Jobs,
     /// The registry's name search, kept current from the event log.
     pub search: Arc<SearchIndex>,
+    /// What `GET /metrics` reports; this application's own.
+    pub metrics: Arc<Metrics>,
 }
