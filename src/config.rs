@@ -51,6 +51,10 @@ pub struct Config {
     /// else `X-Forwarded-For`); from any other peer those headers are ignored, so that a client
     /// cannot choose whose allowance it uses. Empty: no proxy is trusted.
     pub trusted_proxies: Vec<Network>,
+    /// The client addresses `GET /metrics` answers (after `trusted_proxies`); others get 403.
+    /// Loopback and private networks by default: metrics are for the operator's own monitoring,
+    /// and say more about the service than the public should know.
+    pub metrics_allow: Vec<Network>,
     /// How long `serve` may take to stop after SIGTERM, in seconds: requests in progress and the
     /// webhook deliveries in flight are given this long to finish; past it the process exits
     /// anyway (an orchestrator kills it soon after: Kubernetes waits 30 s by default).
@@ -229,6 +233,10 @@ impl Default for Config {
             data_key_file: String::new(),
             public_url: String::new(),
             trusted_proxies: Vec::new(),
+            metrics_allow: ["127.0.0.0/8", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
+                .iter()
+                .filter_map(|n| n.parse().ok())
+                .collect(),
             shutdown_timeout_seconds: 30,
             jwt: JwtConfig::default(),
             limits: Limits::default(),
@@ -551,6 +559,21 @@ mod tests {
         let err = from_toml("trusted_proxies = [\"10.0.0.0/33\"]\n").unwrap_err();
         assert!(err.to_string().contains("10.0.0.0/33"), "{err}");
         assert!(from_toml("trusted_proxies = [\"proxy.internal\"]\n").is_err());
+    }
+
+    #[test]
+    fn metrics_are_for_loopback_and_private_networks_by_default() {
+        let config = Config::default();
+        for allowed in ["127.0.0.1", "::1", "10.1.2.3", "172.20.0.5", "192.168.1.1", "fd12::1", "::ffff:10.0.0.9"] {
+            assert!(in_any(&config.metrics_allow, allowed.parse().unwrap()), "{allowed}");
+        }
+        for refused in ["8.8.8.8", "172.32.0.1", "192.0.2.1", "2001:db8::1", "fe80::1"] {
+            assert!(!in_any(&config.metrics_allow, refused.parse().unwrap()), "{refused}");
+        }
+        let config = from_toml("metrics_allow = [\"192.0.2.0/24\"]\n").unwrap();
+        assert!(in_any(&config.metrics_allow, "192.0.2.1".parse().unwrap()));
+        assert!(!in_any(&config.metrics_allow, "127.0.0.1".parse().unwrap()), "the list replaces the default");
+        assert!(Config::keys().unwrap().iter().any(|k| k == "metrics_allow"));
     }
 
     #[test]

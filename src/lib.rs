@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod jobs;
+pub mod metrics;
 pub mod search;
 pub mod seed;
 pub mod services;
@@ -70,6 +71,7 @@ pub fn prepare(config: Config, clock: SharedClock) -> Result<AppState, String> {
         jobs: jobs::Jobs::default(),
         search: Arc::default(),
         answers: Arc::new(api::answers::Answers::new(&config_cache)),
+        metrics: Arc::new(metrics::Metrics::new()?),
     })
 }
 

@@ -213,13 +213,19 @@ fn serve(config: Config) -> Result<(), String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(address = %addr, "fairhire listening");
     let bound = Duration::from_secs(state.config.shutdown_timeout_seconds);
-    runtime.block_on(async move {
+    let (served, deadline) = runtime.block_on(async move {
         // Listening before anything starts: a signal that came while nothing handled it yet
         // would end the process at once, with webhook deliveries left claimed.
-        let signals = StopSignals::listen()?;
+        let signals = match StopSignals::listen() {
+            Ok(signals) => signals,
+            Err(e) => return (Err(e), tokio::time::Instant::now()),
+        };
         let jobs = state.jobs.clone();
         // `start` gives the HTTP server the same bound (`shutdown_timeout`) for its requests.
-        let server = fairhire::start(state, listener)?;
+        let server = match fairhire::start(state, listener) {
+            Ok(server) => server,
+            Err(e) => return (Err(e), tokio::time::Instant::now()),
+        };
         let handle = server.handle();
         let (deadline_tx, mut deadline_rx) = tokio::sync::oneshot::channel();
         tokio::spawn(async move {
@@ -239,8 +245,11 @@ fn serve(config: Config) -> Result<(), String> {
                  expire by themselves"
             );
         }
-        served
-    })
+        (served, deadline)
+    });
+    // Not even a blocking task still running (a query) may keep the process past the bound.
+    runtime.shutdown_timeout(deadline.into_std().saturating_duration_since(std::time::Instant::now()));
+    served
 }
 
 /// The signals that stop `fairhire serve`: SIGTERM (what an orchestrator sends) stops the HTTP

@@ -9,6 +9,7 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::jobs::Jobs;
+use crate::metrics::Metrics;
 use crate::search::SearchIndex;
 
 #[derive(Clone)]
@@ -26,4 +27,6 @@ pub struct AppState {
     pub search: Arc<SearchIndex>,
     /// Public records, attestations and due diligence kept in memory, current with the log.
     pub(crate) answers: Arc<Answers>,
+    /// What `GET /metrics` reports; this application's own.
+    pub metrics: Arc<Metrics>,
 }

@@ -249,8 +249,10 @@ pub async fn get_due_diligence(
     answers.tail.sync_local(&state.db).await?;
     let now = state.clock.now();
     if let Some(held) = answers.due_diligence.get(&answers.tail, &id, now) {
+        state.metrics.cache_hit("due_diligence");
         return Ok(conditional::answer(&req, &held.value, Caching::PrivateRevalidate, None));
     }
+    state.metrics.cache_miss("due_diligence");
     let seen = answers.tail.position();
     let lookup = id.clone();
     let summary = state.db.read(move |c| due_diligence(c, &lookup, now)).await?;

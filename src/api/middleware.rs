@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
 use futures_util::FutureExt;
@@ -26,6 +26,7 @@ use crate::api::forwarded::client_address;
 use crate::auth::principal::{VerifiedToken, verify_bearer};
 use crate::config::{Config, Network};
 use crate::error::{AppError, problem_response};
+use crate::metrics::UNMATCHED;
 use crate::state::AppState;
 
 pub const REQUEST_ID: &str = "x-request-id";
@@ -61,10 +62,19 @@ pub async fn request_context(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let id = request_id(&req);
-    let method = req.method().to_string();
+    let method = req.method().clone();
     let path = req.path().to_owned();
     let span = tracing::info_span!("request", request_id = %id);
     let started = Instant::now();
+    // Every answer is counted by route template. The monitoring system's scrapes are not
+    // logged: a line for each would say nothing and drown the rest.
+    let metrics = req.app_data::<web::Data<AppState>>().map(|state| state.metrics.clone());
+    let observe = |route: &str, status: StatusCode| {
+        if let Some(metrics) = &metrics {
+            metrics.observe_request(&method, route, status, started.elapsed());
+        }
+    };
+    let logged = path != "/metrics";
 
     // A NUL in the path or query can never name anything, and PostgreSQL refuses it in text.
     let uri = req.uri().to_string();
@@ -74,6 +84,7 @@ pub async fn request_context(
         if let Ok(v) = HeaderValue::from_str(&id) {
             res.headers_mut().insert(header::HeaderName::from_static(REQUEST_ID), v);
         }
+        observe(UNMATCHED, res.status());
         return Ok(res);
     }
     let outcome = AssertUnwindSafe(next.call(req)).catch_unwind().instrument(span.clone()).await;
@@ -105,7 +116,10 @@ pub async fn request_context(
         // error itself: still problem+json, without `instance`.
         Ok(Err(err)) => {
             let status = err.as_response_error().status_code();
-            tracing::info!(parent: &span, method = %method, path = %path, status = status.as_u16(), "request");
+            observe(UNMATCHED, status);
+            if logged {
+                tracing::info!(parent: &span, method = %method, path = %path, status = status.as_u16(), "request");
+            }
             return match err.as_error::<AppError>() {
                 Some(_) => Err(err),
                 None => Err(problem_for_status(status).into()),
@@ -113,6 +127,7 @@ pub async fn request_context(
         }
         Err(_) => {
             let err = AppError::Internal("a request handler panicked".into());
+            observe(UNMATCHED, StatusCode::INTERNAL_SERVER_ERROR);
             span.in_scope(|| tracing::error!(method = %method, path = %path, "request handler panicked"));
             return Err(err.into());
         }
@@ -120,10 +135,14 @@ pub async fn request_context(
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(header::HeaderName::from_static(REQUEST_ID), v);
     }
-    let status = res.status().as_u16();
-    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
-    // One line per request: no query string, headers or body, which can carry personal data.
-    span.in_scope(|| tracing::info!(method = %method, path = %path, status, elapsed_ms, "request"));
+    let status = res.status();
+    observe(res.request().match_pattern().as_deref().unwrap_or(UNMATCHED), status);
+    if logged {
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        // One line per request: no query string, headers or body, which can carry personal data.
+        let status = status.as_u16();
+        span.in_scope(|| tracing::info!(method = %method, path = %path, status, elapsed_ms, "request"));
+    }
     Ok(res)
 }
 

@@ -22,6 +22,7 @@ pub(crate) mod forwarded;
 pub(crate) mod grants;
 pub(crate) mod health;
 pub(crate) mod idempotency;
+pub(crate) mod metrics;
 pub(crate) mod middleware;
 pub(crate) mod oauth;
 pub(crate) mod openapi;
@@ -43,7 +44,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Registers every documented route. Routes registered here appear in the OpenAPI document;
 /// there is no other way to add one.
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(health::healthz).service(health::readyz).service(oauth::jwks).service(
+    cfg.service(health::healthz).service(health::readyz).service(metrics::metrics).service(oauth::jwks).service(
         scope("/v1")
             .service(oauth::create_token)
             .service(clients::list_clients)

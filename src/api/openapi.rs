@@ -35,7 +35,7 @@ whose `type` names the kind of problem.",
         (name = "reports", description = "Worker reports of abuse: filed and followed up without a token, moderated by admins."),
         (name = "clients", description = "API clients (admins only)."),
         (name = "auth", description = "Tokens and the keys that verify them."),
-        (name = "operations", description = "Probes for orchestrators.")
+        (name = "operations", description = "Probes for orchestrators, and metrics for the operator's monitoring.")
     ),
     modifiers(&Shared)
 )]
@@ -141,8 +141,9 @@ pub fn base() -> OpenApiDoc {
 ///
 /// | the operation | answers besides |
 /// |---|---|
-/// | any | 400 (an unreadable URL, query or header), 429 |
-/// | any that reads the database (all but `healthz` and `get_jwks`) | 503 |
+/// | any | 400 (an unreadable URL, query or header) |
+/// | any rate-limited (all but `metrics`) | 429 |
+/// | any that needs the database (all but `healthz`, `get_jwks` and `metrics`) | 503 |
 /// | with a bearer token | 401 |
 /// | with a path parameter | 404 |
 /// | with query parameters, or a body that is JSON only | 422 |
@@ -171,8 +172,11 @@ pub fn add_common_responses(doc: &mut OpenApiDoc) {
                 RefOr::Ref(_) => true,
             });
             let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
-            let mut add = vec!["BadRequest", "TooManyRequests"];
-            if !matches!(id.as_str(), "healthz" | "get_jwks") {
+            let mut add = vec!["BadRequest"];
+            if id != "metrics" {
+                add.push("TooManyRequests");
+            }
+            if !matches!(id.as_str(), "healthz" | "get_jwks" | "metrics") {
                 add.push("ServiceUnavailable");
             }
             if secured {

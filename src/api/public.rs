@@ -215,8 +215,10 @@ pub(crate) async fn load(state: &AppState, id: String) -> AppResult<Arc<Cached<O
     answers.tail.sync_local(&state.db).await?;
     let now = state.clock.now();
     if let Some(held) = answers.public.get(&answers.tail, &id, now) {
+        state.metrics.cache_hit("public_agency");
         return Ok(held);
     }
+    state.metrics.cache_miss("public_agency");
     let seen = answers.tail.position();
     let lookup = id.clone();
     let found = state
@@ -488,8 +490,10 @@ async fn attestation_of(state: &AppState, id: String) -> AppResult<Arc<Cached<At
     let agency = &found(&record, &id)?.agency;
     let now = state.clock.now();
     if let Some(held) = answers.attestations.get(&answers.tail, &id, now) {
+        state.metrics.cache_hit("attestation");
         return Ok(held);
     }
+    state.metrics.cache_miss("attestation");
     // The instants of the JWS's `iat` and `exp` count whole seconds.
     let issued_at = now.trunc_subsecs(0);
     let issued = u64::try_from(issued_at.timestamp()).map_err(AppError::internal)?;

@@ -21,6 +21,7 @@ use tokio::task::JoinHandle;
 
 use crate::api::event_model::WebhookPayload;
 use crate::error::{AppError, AppResult};
+use crate::metrics::DeliveryOutcome;
 use crate::services::deliveries::{self, Claimed, Recorded, Verdict};
 use crate::state::AppState;
 use crate::store;
@@ -120,6 +121,7 @@ impl Dispatcher {
     async fn deliver(&self, claimed: Claimed) {
         let Claimed { delivery, subscription, event } = claimed;
         let event_type = event.event_type.clone();
+        let occurred_at = event.occurred_at;
         let attempted_at = self.state.clock.now();
         let result = match self.message(&delivery.id, &subscription, event, attempted_at) {
             Ok((body, signature)) => {
@@ -182,7 +184,17 @@ impl Dispatcher {
             error: result.error,
             retry_after_seconds: result.retry_after.map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
         };
+        let delivered = verdict == Verdict::Delivered;
         let recorded = self.record(&subscription.id, attempt, verdict, finished).await;
+        let metrics = &self.state.metrics;
+        match &recorded {
+            Ok(Recorded::Disabled(_)) => metrics.webhook_attempt(DeliveryOutcome::GaveUp),
+            _ if delivered => {
+                metrics.webhook_attempt(DeliveryOutcome::Delivered);
+                metrics.webhook_delivered_after((finished - occurred_at).to_std().unwrap_or_default());
+            }
+            _ => metrics.webhook_attempt(DeliveryOutcome::Failed),
+        }
         match recorded {
             Ok(Recorded::Disabled(reason)) => {
                 tracing::warn!(subscription = %subscription.id, reason = %reason, "webhook subscription disabled");

@@ -32,7 +32,9 @@ pub fn spawn(state: AppState, every: Duration) {
     let mut stop = jobs.stopping();
     jobs.track(tokio::spawn(async move {
         loop {
-            if let Err(e) = sweep_once(&state).await {
+            let swept = sweep_once(&state).await;
+            state.metrics.sweeper_run(swept.is_ok());
+            if let Err(e) = swept {
                 tracing::error!(error = %e, "certification sweep failed");
             }
             if crate::jobs::pause_unless_stopped(&mut stop, every).await {

@@ -44,6 +44,12 @@ pub fn any_due(conn: &mut DbConnection, now: DateTime<Utc>) -> AppResult<bool> {
     Ok(found.is_some())
 }
 
+/// How many deliveries are pending: not yet delivered nor given up on, due or not.
+pub fn backlog(conn: &mut DbConnection) -> AppResult<i64> {
+    use webhook_deliveries as d;
+    d::table.filter(d::status.eq(PENDING)).count().get_result(conn).in_table(DELIVERIES)
+}
+
 /// Claims up to `limit` deliveries for `instance` until `now + ttl`, oldest due first, and
 /// returns them. A delivery is claimed when it is pending and due, its subscription is enabled
 /// and not deleted, its owner is not revoked, and no live claim holds it.

@@ -162,3 +162,24 @@ async fn due_diligence_is_revalidated_and_follows_a_change_in_the_chain_on_anoth
     read_until(&b, &path, Some(&w.integrator), |v| v["chain"]["worst_status"] == "suspended").await;
     b.stop().await;
 }
+
+#[tokio::test]
+async fn the_metrics_count_cache_hits_and_misses_and_the_tails_lag() {
+    let (app, admin) = TestApp::spawn_as_admin().await;
+    let agency = app.agency(&admin, 1).await;
+    let path = format!("/v1/public/agencies/{}", agency.id);
+    for _ in 0..3 {
+        assert_eq!(get(&app, &path, None, None).await.status(), StatusCode::OK);
+    }
+    let text = app.http.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let sample = |series: &str| -> f64 {
+        text.lines().find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok()).unwrap_or(0.0)
+    };
+    let (hits, misses) = (
+        sample(r#"fairhire_cache_requests_total{cache="public_agency",outcome="hit"}"#),
+        sample(r#"fairhire_cache_requests_total{cache="public_agency",outcome="miss"}"#),
+    );
+    assert_eq!((hits, misses), (2.0, 1.0), "{text}");
+    assert_eq!(sample("fairhire_event_log_tail_lag_events"), 0.0);
+    assert!(text.contains("fairhire_event_log_tail_lag_seconds "), "{text}");
+}

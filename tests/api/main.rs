@@ -22,6 +22,7 @@ mod grants;
 mod helpers;
 mod http;
 mod logging;
+mod metrics;
 mod openapi;
 mod operations;
 mod pages;

@@ -15,7 +15,7 @@ use reqwest::{Method, Response};
 use serde_json::Value;
 use tokio::task::JoinHandle;
 
-use crate::helpers::{TestApp, assert_problem, fresh_database, postgres_url};
+use crate::helpers::{TempSchema, TestApp, assert_problem, fresh_database, postgres_url};
 
 /// The `fairhire` binary in `dir`, with no settings from the environment the tests run in.
 fn fairhire(dir: &Path) -> Command {
@@ -330,11 +330,12 @@ async fn quick_503(res: Response, started: Instant) {
     assert!(!problem.to_string().contains("127.0.0.1"), "no addresses in problems: {problem}");
 }
 
-#[tokio::test]
-async fn a_database_that_hangs_up_is_a_quick_503_with_retry_after() {
-    let outage = Outage::start(None).await;
+/// An application prepared on a fresh database, then served with `database_url` as its database
+/// instead, waiting for a connection as configured by default (2 s); its address, and what
+/// keeps the fresh database.
+async fn serve_with_database(database_url: &str) -> (String, tempfile::TempDir, Option<TempSchema>) {
     let dir = tempfile::tempdir().unwrap();
-    let (url, _schema) = fresh_database(dir.path());
+    let (url, schema) = fresh_database(dir.path());
     let config = Config {
         data_dir: dir.path().to_path_buf(),
         database_url: url,
@@ -343,13 +344,20 @@ async fn a_database_that_hangs_up_is_a_quick_503_with_retry_after() {
     };
     let clock = Arc::new(fairhire::clock::SystemClock);
     let mut state = tokio::task::spawn_blocking(move || fairhire::prepare(config, clock)).await.unwrap().unwrap();
-    // The same application, whose database is now a server that hangs up, with the configured
-    // default wait for a connection.
     let options = PoolOptions::new(state.config.db_pool_size, Duration::from_millis(state.config.db_pool_timeout_ms));
-    state.db = Db::open(&format!("postgres://fairhire:secret@{}/fairhire", outage.address), options).unwrap();
+    state.db = Db::open(database_url, options).unwrap();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(fairhire::start(state, listener).unwrap());
+    (base, dir, schema)
+}
+
+#[tokio::test]
+async fn a_database_that_hangs_up_is_a_quick_503_with_retry_after() {
+    let outage = Outage::start(None).await;
+    // The database is now a server that hangs up.
+    let (base, _dir, _schema) =
+        serve_with_database(&format!("postgres://fairhire:secret@{}/fairhire", outage.address)).await;
     let http = reqwest::Client::new();
 
     for path in ["/readyz", "/v1/public/agencies"] {
@@ -370,23 +378,8 @@ async fn a_database_that_hangs_up_is_a_quick_503_with_retry_after() {
 
 #[tokio::test]
 async fn while_the_database_cannot_be_reached_requests_are_answered_in_well_under_a_second() {
-    let dir = tempfile::tempdir().unwrap();
-    let (url, _schema) = fresh_database(dir.path());
-    let config = Config {
-        data_dir: dir.path().to_path_buf(),
-        database_url: url,
-        sweep_interval_seconds: 0,
-        ..Config::default()
-    };
-    let clock = Arc::new(fairhire::clock::SystemClock);
-    let mut state = tokio::task::spawn_blocking(move || fairhire::prepare(config, clock)).await.unwrap().unwrap();
-    // The same application, whose database now refuses every connection (nothing listens on
-    // port 1), with the default wait for a connection (2 s).
-    let options = PoolOptions::new(state.config.db_pool_size, Duration::from_millis(state.config.db_pool_timeout_ms));
-    state.db = Db::open("postgres://fairhire:secret@127.0.0.1:1/fairhire", options).unwrap();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(fairhire::start(state, listener).unwrap());
+    // Nothing listens on port 1: every connection is refused.
+    let (base, _dir, _schema) = serve_with_database("postgres://fairhire:secret@127.0.0.1:1/fairhire").await;
     let http = reqwest::Client::new();
 
     // The first request finds out, waiting out the pool's timeout.
