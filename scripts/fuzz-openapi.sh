@@ -16,7 +16,7 @@ export FAIRHIRE_LIMITS__API_PER_SECOND=100000 FAIRHIRE_LIMITS__API_BURST=100000
 # Likewise the worker-report allowance and the strict bucket of follow-up codes.
 export FAIRHIRE_LIMITS__REPORTS_PER_HOUR=1000000 FAIRHIRE_LIMITS__REPORTS_BURST=100000
 export FAIRHIRE_LIMITS__TOKEN_PER_SECOND=100000 FAIRHIRE_LIMITS__TOKEN_BURST=100000
-bin=target/debug/fairhire
+bin=${CARGO_TARGET_DIR:-target}/debug/fairhire
 admin=$($bin client create --name fuzz-admin --role admin)
 $bin serve --bind "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 server=$!
