@@ -402,6 +402,7 @@ macro_rules! export_route {
         #[utoipa::path(
             operation_id = $op,
             tag = "public",
+            security(()),
             params(
                 $($qty,)?
                 ("If-None-Match" = Option<String>, Header,

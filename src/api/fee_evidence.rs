@@ -231,6 +231,7 @@ pub(crate) async fn gather(state: &AppState) -> AppResult<Vec<FeeCell>> {
 #[utoipa::path(
     operation_id = "list_fee_evidence",
     tag = "public",
+    security(()),
     params(FeeEvidenceQuery),
     responses(
         (status = 200, description = "The cells that match, every one of them (not paginated).", body = FeeEvidence,

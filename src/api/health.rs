@@ -14,7 +14,7 @@ pub struct Health {
 }
 
 /// The process is up.
-#[utoipa::path(operation_id = "healthz", tag = "operations", responses((status = 200, description = "Up.", body = Health)))]
+#[utoipa::path(operation_id = "healthz", tag = "operations", security(()), responses((status = 200, description = "Up.", body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
@@ -24,6 +24,7 @@ pub async fn healthz() -> HttpResponse {
 #[utoipa::path(
     operation_id = "readyz",
     tag = "operations",
+    security(()),
     responses((status = 200, description = "Ready.", body = Health))
 )]
 #[get("/readyz")]

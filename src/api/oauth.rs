@@ -175,6 +175,7 @@ pub async fn create_token(
 #[utoipa::path(
     operation_id = "get_jwks",
     tag = "auth",
+    security(()),
     responses(
         (status = 200, description = "A JSON Web Key Set (RFC 7517).", body = JwkSet)
     )

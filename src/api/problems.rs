@@ -21,15 +21,10 @@ fn problem_response(description: &str, example: &AppError) -> Response {
     );
     // A client told to wait is told how long.
     if matches!(example.get("status").and_then(|s| s.as_u64()), Some(429 | 503)) {
-        let seconds =
-            utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::Type::Integer).minimum(Some(0));
-        response = response.header(
-            "Retry-After",
-            utoipa::openapi::HeaderBuilder::new()
-                .schema(Some(seconds))
-                .description(Some("Seconds to wait before trying again."))
-                .build(),
-        );
+        response = response.header_ref("Retry-After", Ref::new("#/components/headers/Retry-After"));
+    }
+    for name in crate::api::openapi::RATE_LIMIT_HEADERS {
+        response = response.header_ref(name, Ref::new(format!("#/components/headers/{name}")));
     }
     response.build()
 }
@@ -93,6 +88,8 @@ problem_responses! {
         AppError::TooManyRequests { retry_after_secs: 1 };
     ServiceUnavailable = 503, "The database is not reachable; `Retry-After` says when to try again.",
         AppError::Unavailable("the database is not reachable; try again shortly".into());
+    InternalError = 500, "Something broke on our side. The detail asks to quote the `x-request-id` header; the cause is logged, never sent.",
+        AppError::Internal("never shown".into());
 }
 
 /// The schema of every problem response, referenced by name above.

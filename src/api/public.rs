@@ -258,6 +258,7 @@ pub(crate) fn public_view(conn: &mut DbConnection, rows: Vec<AgencyRow>) -> AppR
 #[utoipa::path(
     operation_id = "list_public_agencies",
     tag = "public",
+    security(()),
     params(AgencyQuery),
     responses(
         (status = 200, description = "A page of agencies: by relevance with `q`, otherwise in registration order.", body = PublicAgencyPage)
@@ -290,6 +291,7 @@ pub async fn list_public_agencies(
 #[utoipa::path(
     operation_id = "get_public_agency",
     tag = "public",
+    security(()),
     params(("id" = String, Path, format = Uuid, description = "Agency id.")),
     responses(
         (status = 200, description = "The agency's public record.", body = PublicAgency)
@@ -399,6 +401,7 @@ fn media_range(element: &str) -> Option<(String, String, f32)> {
 #[utoipa::path(
     operation_id = "get_attestation",
     tag = "public",
+    security(()),
     params(("id" = String, Path, format = Uuid, description = "Agency id.")),
     responses(
         (status = 200, description = "The attestation; decoded, the JWS's claims are as described above.",

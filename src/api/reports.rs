@@ -41,6 +41,7 @@ pub const FOLLOW_UP_HEADER: &str = "X-Follow-Up-Code";
 #[utoipa::path(
     operation_id = "create_report",
     tags = ["public", "reports"],
+    security(()),
     request_body = ReportInput,
     responses(
         (status = 201, description = "The report was received. Keep the follow-up code: it is not shown again.",
@@ -74,6 +75,7 @@ pub async fn create_report(
 #[utoipa::path(
     operation_id = "get_report_follow_up",
     tags = ["public", "reports"],
+    security(()),
     params(
         ("reference" = String, Path, description = "The report's reference, e.g. R-7K3M-Q9PX.", example = "R-7K3M-Q9PX",
             max_length = 64),
