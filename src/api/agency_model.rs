@@ -35,15 +35,23 @@ use crate::store::agencies::AgencyRow;
 pub struct Agency {
     #[schema(format = Uuid)]
     pub id: String,
+    #[schema(max_length = 200)]
     pub legal_name: String,
+    #[schema(schema_with = schema::trading_names)]
     pub trading_names: Vec<String>,
     pub licence: Licence,
+    #[schema(schema_with = schema::corridor_countries)]
     pub origin_countries: Vec<String>,
+    #[schema(schema_with = schema::corridor_countries)]
     pub destination_countries: Vec<String>,
+    #[schema(max_items = 15)]
     pub sectors: Vec<Sector>,
     pub address: Option<Address>,
+    #[schema(max_length = 300, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
     pub website: Option<String>,
+    #[schema(format = Email, max_length = 254)]
     pub contact_email: Option<String>,
+    #[schema(max_length = 32, pattern = r"^\+(?:[ ().-]*[0-9]){7,15}[ ().-]*$")]
     pub contact_phone: Option<String>,
     pub certification_status: CertificationStatus,
     /// Grade of the latest finalized assessment; null until there is one.
@@ -51,6 +59,7 @@ pub struct Agency {
     /// Overall score (0–100) of the latest finalized assessment.
     pub latest_score: Option<f64>,
     /// Increases with every change; the `ETag` is `"v<version>"`.
+    #[schema(minimum = 1, maximum = 9_223_372_036_854_775_807_i64)]
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -25,11 +25,15 @@ crate::api::pagination::documented_page!(CertificationBodyPage, CertificationBod
 pub struct CertificationBody {
     #[schema(format = Uuid)]
     pub id: String,
+    #[schema(max_length = 200)]
     pub name: String,
+    #[schema(max_length = 2, pattern = "^[A-Z]{2}$")]
     pub country: String,
+    #[schema(max_length = 300, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
     pub website: Option<String>,
     pub accreditation_status: AccreditationStatus,
     pub accredited_until: Option<NaiveDate>,
+    #[schema(minimum = 1, maximum = 9_223_372_036_854_775_807_i64)]
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -34,21 +34,27 @@ pub struct CorrectiveAction {
     #[schema(format = Uuid)]
     pub certification_body_id: String,
     #[schema(example = "C.1")]
+    #[schema(max_length = 5, pattern = "^[A-Z][.][0-9]{1,3}$")]
     pub criterion_code: String,
     pub severity: Severity,
     pub status: ActionStatus,
     /// Past its plan date without a plan, or past its closure date unverified (as of now).
     pub overdue: bool,
+    #[schema(max_length = 5000)]
     pub plan: Option<String>,
     pub plan_submitted_at: Option<DateTime<Utc>>,
+    #[schema(max_length = 5000)]
     pub evidence: Option<String>,
     pub evidence_submitted_at: Option<DateTime<Utc>>,
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub verified_by: Option<String>,
     pub verified_at: Option<DateTime<Utc>>,
     /// Why the last submission was sent back.
+    #[schema(max_length = 2000)]
     pub rejection_reason: Option<String>,
     pub plan_due: DateTime<Utc>,
     pub closure_due: DateTime<Utc>,
+    #[schema(minimum = 1, maximum = 9_223_372_036_854_775_807_i64)]
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

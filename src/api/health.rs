@@ -10,6 +10,7 @@ use crate::state::AppState;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
     #[schema(example = "ok")]
+    #[schema(max_length = 5, pattern = "^(ok|ready)$")]
     pub status: &'static str,
 }
 

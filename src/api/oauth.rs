@@ -27,14 +27,18 @@ const TOKEN_BODY_LIMIT: usize = 4 * 1024;
 #[schema(example = json!({"grant_type": "client_credentials", "client_id": "0193f0a5-1d2e-7f00-8a11-5c3b2a1f0e9d", "client_secret": "fhs_3q2-7wZlUeQ0oYp8c1hBvXkNfR5sTjA9dLmG4iE6uHo"}))]
 pub struct TokenRequest {
     /// Must be `client_credentials`.
+    #[schema(max_length = 64, pattern = "^client_credentials$")]
     pub grant_type: String,
     #[serde(default)]
+    #[schema(max_length = 64)]
     pub client_id: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 256)]
     pub client_secret: Option<String>,
     /// Ignored: a token carries the client's role, whatever is asked.
     #[serde(default)]
     #[allow(dead_code)] // accepted, as RFC 6749 §4.4.2 lets clients send it, and never used
+    #[schema(max_length = 1024)]
     pub scope: Option<String>,
 }
 
@@ -42,10 +46,13 @@ pub struct TokenRequest {
 #[schema(example = json!({"access_token": "eyJhbGciOiJFZERTQSIsImtpZCI6ImtQcksiLCJ0eXAiOiJhdCtqd3QifQ.e30.c2ln", "token_type": "Bearer", "expires_in": 900}))]
 pub struct TokenResponse {
     /// A JWT (EdDSA), verifiable with `/.well-known/jwks.json`.
+    #[schema(max_length = 2048, pattern = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")]
     pub access_token: String,
     #[schema(example = "Bearer")]
+    #[schema(max_length = 6, pattern = "^Bearer$")]
     pub token_type: &'static str,
     /// Seconds until the token expires.
+    #[schema(format = Int64, minimum = 1, maximum = 9_223_372_036_854_775_807_i64)]
     pub expires_in: u64,
 }
 

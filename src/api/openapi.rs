@@ -1,8 +1,8 @@
 //! The OpenAPI document: the parts no route declares (info, tags, security schemes, shared
 //! responses). Routes add themselves when registered through utoipa-actix-web.
 
-use utoipa::openapi::security::{ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme};
 use utoipa::openapi::schema::{KnownFormat, Object, Schema, SchemaFormat, SchemaType, Type};
+use utoipa::openapi::security::{ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme};
 use utoipa::openapi::{ComponentsBuilder, OpenApi as OpenApiDoc, RefOr};
 use utoipa::{Modify, OpenApi};
 
@@ -106,13 +106,15 @@ fn webhooks() -> utoipa::openapi::Paths {
     use utoipa::openapi::schema::{ObjectBuilder, Type};
     use utoipa::openapi::{PathsBuilder, Ref, Required};
 
-    let header = |name: &str, description: &str, example: &str| {
+    let header = |name: &str, description: &str, example: &str, longest: usize, pattern: &str| {
         ParameterBuilder::new()
             .name(name)
             .parameter_in(ParameterIn::Header)
             .required(Required::True)
             .description(Some(description))
-            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .schema(Some(
+                ObjectBuilder::new().schema_type(Type::String).max_length(Some(longest)).pattern(Some(pattern)),
+            ))
             .example(Some(serde_json::json!(example)))
             .build()
     };
@@ -123,12 +125,26 @@ fn webhooks() -> utoipa::openapi::Paths {
         .description(Some(
             "Sent once per event a subscription matches, from an outbox written with the event.              Verify the signature before trusting the body: HMAC-SHA256, keyed with the secret's              bytes after `whsec_` (base64-decoded), over `{webhook-id}.{webhook-timestamp}.{body}`.              Answer any 2xx to acknowledge. Anything else, or no answer within the timeout, is              retried with exponential backoff and jitter (a `Retry-After` on 429 or 503 is              honoured); 410 disables the subscription, as do three days of failures. Retries              keep the `webhook-id`: drop a delivery whose id you have already processed.",
         ))
-        .parameter(header("webhook-id", "The delivery's id, the same on every retry.", "msg_0193f0c19a007c3e8d553c1f0a7b2e11"))
-        .parameter(header("webhook-timestamp", "When this attempt was signed, in Unix seconds.", "1773108000"))
+        .parameter(header(
+            "webhook-id",
+            "The delivery's id (a UUID), the same on every retry.",
+            "0193f0c1-9a00-7c3e-8d55-3c1f0a7b2e11",
+            36,
+            "^[0-9a-f-]{36}$",
+        ))
+        .parameter(header(
+            "webhook-timestamp",
+            "When this attempt was signed, in Unix seconds.",
+            "1773108000",
+            20,
+            "^[0-9]{1,20}$",
+        ))
         .parameter(header(
             "webhook-signature",
             "`v1,` and the base64 signature; during a secret rotation, one per secret, space-separated.",
             "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+            200,
+            "^v1,[A-Za-z0-9+/=]+( v1,[A-Za-z0-9+/=]+)*$",
         ))
         .request_body(Some(
             RequestBodyBuilder::new()
@@ -221,7 +237,9 @@ name, `q` the requests allowed per window and `w` the window in seconds, e.g. `\
             "Access-Control-Expose-Headers",
             HeaderBuilder::new()
                 .schema(Some(text(256, "^[A-Za-z0-9-]+(, *[A-Za-z0-9-]+)*$")))
-                .description(Some("The headers a page may read besides the safelisted ones: `X-Request-Id`, `Retry-After`."))
+                .description(Some(
+                    "The headers a page may read besides the safelisted ones: `X-Request-Id`, `Retry-After`.",
+                ))
                 .build(),
         ),
     ]
@@ -339,6 +357,12 @@ pub const DATE_TIME_MAX_CHARS: usize = 35;
 /// `%00` is a 400.
 pub const NO_NUL: &str = r"^[^\u0000]*$";
 
+/// A compact JWS (or JWT): three base64url parts.
+pub const JWS: &str = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$";
+
+/// The longest status attestation: its claims hold an agency's names and licence, each bounded.
+pub const JWS_MAX_CHARS: usize = 8192;
+
 /// The longest id in a path: a UUID may be written there in any form the `uuid` crate reads,
 /// the longest being `urn:uuid:` and the hyphenated form.
 const PATH_UUID_MAX_CHARS: usize = 45;
@@ -385,9 +409,21 @@ fn constrain_all(doc: &mut OpenApiDoc) {
                     }
                     header.schema.iter_mut().for_each(|s| each_schema(s, &mut constrain));
                 }
-                for content in response.content.values_mut() {
-                    if let RefOr::T(content) = content {
-                        content.schema.iter_mut().for_each(|s| each_schema(s, &mut constrain));
+                for (media, content) in response.content.iter_mut() {
+                    let RefOr::T(content) = content else { continue };
+                    match media.as_str() {
+                        // A CSV answer is as long as the registry or the upload it answers, and
+                        // a JSON Schema string says nothing of its rows: the example shows them.
+                        "text/csv" => content.schema = None,
+                        // A compact JWS: three base64url parts, its claims bounded by the fields
+                        // they carry.
+                        "application/jose" => {
+                            if let Some(RefOr::T(Schema::Object(jws))) = content.schema.as_mut() {
+                                jws.max_length.get_or_insert(JWS_MAX_CHARS);
+                                jws.pattern.get_or_insert_with(|| JWS.to_owned());
+                            }
+                        }
+                        _ => content.schema.iter_mut().for_each(|s| each_schema(s, &mut constrain)),
                     }
                 }
             }
@@ -458,6 +494,12 @@ fn constrain(object: &mut Object) {
 
 /// The form of a response header, by name: the same on every answer that carries it.
 fn response_header(name: &str, schema: &mut Object) {
+    if name == "X-Event-Cursor" {
+        // An event sequence number.
+        schema.minimum.get_or_insert(utoipa::Number::Int(0));
+        schema.maximum.get_or_insert(utoipa::Number::Int(isize::MAX));
+        return;
+    }
     let (longest, pattern) = match name {
         // `"v3"` for a row; a digest or an event sequence for an export.
         "ETag" => (80, r#"^(W/)?"[!#-~]*"$"#),
@@ -467,8 +509,7 @@ fn response_header(name: &str, schema: &mut Object) {
         "Link" => (200, r#"^<[^<>\s]+>; *rel="?[a-z]+"?$"#),
         "Vary" => (100, r"^[A-Za-z-]+(, *[A-Za-z-]+)*$"),
         "X-Data-License" => (32, r"^[A-Za-z0-9.-]+$"),
-        // A compact JWS: three base64url parts.
-        "Fairhire-Attestation" => (2048, r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"),
+        "Fairhire-Attestation" => (2048, JWS),
         _ => return,
     };
     if is_string(schema) {

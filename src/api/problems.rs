@@ -130,7 +130,10 @@ impl utoipa::IntoParams for IfMatch {
         optional_header(
             "If-Match",
             "The `ETag` the change is based on: `*`, or one or more entity tags.",
-            ObjectBuilder::new().schema_type(Type::String).pattern(Some(tags)),
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(crate::api::extract::MAX_IF_MATCH_CHARS))
+                .pattern(Some(tags)),
         )
     }
 }

@@ -61,6 +61,7 @@ impl CertificateState {
     "end_reason": null
 }))]
 pub struct PublicCertificate {
+    #[schema(max_length = 32, pattern = "^FH-[0-9]{4}-[0-9A-Z]{1,16}$")]
     pub number: String,
     #[schema(format = Uuid)]
     pub certification_body_id: String,
@@ -72,6 +73,7 @@ pub struct PublicCertificate {
     /// When it was withdrawn or expired; null while it has not ended.
     pub ended_at: Option<DateTime<Utc>>,
     /// Why it ended, as recorded with the decision or the rule that ended it.
+    #[schema(max_length = 5000)]
     pub end_reason: Option<String>,
 }
 
@@ -118,9 +120,12 @@ impl PublicCertificate {
     "certificate": {
         "number": "FH-2026-7D2A9C35",
         "certification_body_id": "0193f0a6-2b3c-7d4e-8f50-6a7b8c9d0e1f",
+        "state": "in_force",
         "valid_from": "2026-11-28T09:30:00Z",
         "valid_until": "2029-11-28T09:30:00Z",
-        "suspended_at": null
+        "suspended_at": null,
+        "ended_at": null,
+        "end_reason": null
     },
     "last_audit_date": "2026-11-20",
     "grade": "B",
@@ -129,12 +134,18 @@ impl PublicCertificate {
 pub struct PublicAgency {
     #[schema(format = Uuid)]
     pub id: String,
+    #[schema(max_length = 200)]
     pub legal_name: String,
+    #[schema(schema_with = crate::domain::schema::trading_names)]
     pub trading_names: Vec<String>,
     pub licence: Licence,
+    #[schema(schema_with = crate::domain::schema::corridor_countries)]
     pub origin_countries: Vec<String>,
+    #[schema(schema_with = crate::domain::schema::corridor_countries)]
     pub destination_countries: Vec<String>,
+    #[schema(max_items = 15)]
     pub sectors: Vec<Sector>,
+    #[schema(max_length = 300, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
     pub website: Option<String>,
     pub certification_status: CertificationStatus,
     /// The agency's last certificate and where it stands (in force, suspended or ended); null if
@@ -147,6 +158,7 @@ pub struct PublicAgency {
     /// Worker reports the scheme substantiated about this agency, shown only from 3 on (null
     /// below) so that no reporter can be singled out.
     #[schema(minimum = 3)]
+    #[schema(format = Int64, maximum = 9_223_372_036_854_775_807_i64)]
     pub substantiated_reports: Option<usize>,
 }
 
@@ -315,6 +327,7 @@ pub async fn get_public_agency(state: web::Data<AppState>, id: AgencyId) -> AppR
 }))]
 pub struct SignedAttestation {
     /// The compact JWS (RFC 7515), exactly as served as `application/jose`.
+    #[schema(max_length = 8192, pattern = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")]
     pub attestation: String,
     /// The agency attested: the JWS's `sub`.
     #[schema(format = Uuid)]

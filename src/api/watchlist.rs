@@ -22,10 +22,13 @@ crate::api::pagination::documented_page!(WatchlistPage, WatchedAgency, "watched 
 pub struct WatchedAgency {
     #[schema(format = Uuid)]
     pub agency_id: String,
+    #[schema(max_length = 200)]
     pub legal_name: String,
     #[schema(example = "NP")]
+    #[schema(max_length = 2, pattern = "^[A-Z]{2}$")]
     pub licence_country: String,
     #[schema(example = "DoFE-1234/2075")]
+    #[schema(max_length = 64)]
     pub licence_number: String,
     pub added_at: DateTime<Utc>,
 }

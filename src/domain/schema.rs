@@ -57,11 +57,22 @@ pub fn trading_names() -> ArrayBuilder {
     ArrayBuilder::new().items(name_item()).max_items(Some(10))
 }
 
+/// The most sectors an agency lists: each sector once (`max_items = 15` where documented).
+pub const MAX_SECTORS: u64 = 15;
+
+/// Criterion codes (`C.1`): as many as a standard holds.
+pub fn criterion_codes() -> ArrayBuilder {
+    let code =
+        ObjectBuilder::new().schema_type(Type::String).max_length(Some(5)).pattern(Some(r"^[A-Z][.][0-9]{1,3}$"));
+    ArrayBuilder::new().items(code).max_items(Some(500))
+}
+
 /// Opaque page cursor: pass back the `next_cursor` of the previous page.
 pub fn cursor() -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::String)
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+        .max_length(Some(36))
         .description(Some("`next_cursor` from the previous page."))
 }
 
@@ -72,4 +83,14 @@ pub fn nullable_country() -> RefOr<Schema> {
         .item(ObjectBuilder::new().schema_type(Type::Null))
         .build();
     RefOr::T(Schema::OneOf(either))
+}
+
+#[cfg(test)]
+mod tests {
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn every_sector_fits_in_a_list() {
+        assert_eq!(crate::domain::agency::Sector::iter().count() as u64, super::MAX_SECTORS);
+    }
 }

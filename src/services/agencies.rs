@@ -80,6 +80,8 @@ pub struct AgencyInput {
     #[schema(schema_with = schema::corridor_countries)]
     pub destination_countries: Vec<String>,
     #[serde(default)]
+    #[validate(length(max = schema::MAX_SECTORS))]
+    #[schema(max_items = 15)]
     pub sectors: Vec<Sector>,
     #[serde(default)]
     #[validate(nested)]
@@ -96,8 +98,8 @@ pub struct AgencyInput {
     /// International format: `+`, then 7 to 15 digits, optionally grouped with spaces, dashes,
     /// dots or parentheses.
     #[serde(default)]
-    #[validate(custom(function = "phone"))]
-    #[schema(pattern = r"^\+(?:[ ().-]*[0-9]){7,15}[ ().-]*$")]
+    #[validate(length(max = 32), custom(function = "phone"))]
+    #[schema(max_length = 32, pattern = r"^\+(?:[ ().-]*[0-9]){7,15}[ ().-]*$")]
     pub contact_phone: Option<String>,
 }
 
@@ -124,7 +126,7 @@ pub struct AgencyPatch {
     #[schema(schema_with = schema::corridor_countries)]
     pub destination_countries: Option<Vec<String>>,
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, max_items = 15)]
     pub sectors: Option<Vec<Sector>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Address>, nullable)]
@@ -136,7 +138,7 @@ pub struct AgencyPatch {
     #[schema(value_type = Option<String>, nullable, format = Email, max_length = 254)]
     pub contact_email: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, nullable, pattern = r"^\+(?:[ ().-]*[0-9]){7,15}[ ().-]*$")]
+    #[schema(value_type = Option<String>, nullable, max_length = 32, pattern = r"^\+(?:[ ().-]*[0-9]){7,15}[ ().-]*$")]
     pub contact_phone: Option<Option<String>>,
 }
 

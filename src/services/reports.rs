@@ -111,9 +111,11 @@ pub struct ReportInput {
 }))]
 pub struct Submitted {
     #[schema(pattern = "^R-[0-9A-Z]{4}-[0-9A-Z]{4}$")]
+    #[schema(max_length = 11)]
     pub reference: String,
     /// Shown only in this answer: it is stored hashed and cannot be shown again.
     #[schema(pattern = "^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")]
+    #[schema(max_length = 14)]
     pub follow_up_code: String,
     pub state: ReportState,
     pub received_at: DateTime<Utc>,
@@ -129,11 +131,13 @@ pub struct Submitted {
     "reason": null
 }))]
 pub struct FollowUp {
+    #[schema(max_length = 11, pattern = "^R-[0-9A-Z]{4}-[0-9A-Z]{4}$")]
     pub reference: String,
     pub state: ReportState,
     pub received_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// The moderator's reason, when they chose to share it with the reporter.
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
 }
 

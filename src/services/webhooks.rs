@@ -63,6 +63,7 @@ pub struct SubscriptionInput {
     #[serde(default)]
     #[validate(custom(function = "valid_corridor"))]
     #[schema(pattern = "^[A-Z]{2}-[A-Z]{2}$", example = "NP-QA")]
+    #[schema(max_length = 5)]
     pub corridor: Option<String>,
     /// Only agencies on the owner's watchlist (as it is when each event happens).
     #[serde(default)]
