@@ -114,6 +114,8 @@ fn certification_view(c: &mut DbConnection, agency_id: &str) -> AppResult<Certif
 }
 
 /// An agency's certification: current state, certificate and full history.
+///
+/// Every transition is listed oldest first, with who made it (or which automatic rule) and why.
 #[utoipa::path(
     operation_id = "get_certification",
     tag = "certification",

@@ -61,6 +61,8 @@ fn respond(mut res: actix_web::HttpResponseBuilder, row: BodyRow) -> HttpRespons
 }
 
 /// List certification bodies.
+///
+/// Any token may list them. A page in registration order: `limit` and `cursor`.
 #[utoipa::path(
     operation_id = "list_certification_bodies",
     tag = "certification bodies",
@@ -81,6 +83,9 @@ pub async fn list_certification_bodies(
 }
 
 /// Register a certification body.
+///
+/// Admins only. Its auditors and certifiers may work only while its accreditation is in force (a 409
+/// otherwise).
 #[utoipa::path(
     operation_id = "create_certification_body",
     tag = "certification bodies",
@@ -102,6 +107,8 @@ pub async fn create_certification_body(
 }
 
 /// Read a certification body.
+///
+/// Any token may read it. The `ETag` is `"v<version>"`.
 #[utoipa::path(
     operation_id = "get_certification_body",
     tag = "certification bodies",
@@ -121,6 +128,8 @@ pub async fn get_certification_body(
 }
 
 /// Update a certification body (its accreditation status and validity, mostly).
+///
+/// Admins only. A field sent replaces the current value; `If-Match` guards against a lost update (412).
 #[utoipa::path(
     operation_id = "update_certification_body",
     tag = "certification bodies",

@@ -154,6 +154,9 @@ pub async fn list_corrective_actions(
 }
 
 /// Read a corrective action.
+///
+/// Its status, deadlines, and the plan, evidence and decision recorded so far. To a caller who may not see
+/// it, it is a 404.
 #[utoipa::path(
     operation_id = "get_corrective_action",
     tag = "corrective actions",
@@ -209,6 +212,9 @@ pub async fn submit_plan(
 }
 
 /// Submit evidence that the plan was carried out.
+///
+/// The agency says how the plan was carried out (up to 5,000 characters); an auditor then verifies or
+/// rejects it.
 #[utoipa::path(
     operation_id = "submit_corrective_action_evidence",
     tag = "corrective actions",
@@ -251,6 +257,9 @@ pub async fn verify(state: web::Data<AppState>, who: Principal, id: ActionId) ->
 }
 
 /// Send the plan or evidence back, with the reason; the action is open again.
+///
+/// An auditor of the action's body gives the reason (up to 2,000 characters); it is kept in
+/// `rejection_reason`.
 #[utoipa::path(
     operation_id = "reject_corrective_action",
     tag = "corrective actions",

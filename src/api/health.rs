@@ -15,6 +15,8 @@ pub struct Health {
 }
 
 /// The process is up.
+///
+/// A liveness probe: 200 as long as the process serves HTTP. It does not touch the database. No token needed.
 #[utoipa::path(operation_id = "healthz", tag = "operations", security(()), responses((status = 200, description = "Up.", body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
@@ -22,6 +24,9 @@ pub async fn healthz() -> HttpResponse {
 }
 
 /// The database answers; ready for traffic.
+///
+/// A readiness probe: 200 when the database answers, otherwise a 503 problem with `Retry-After`. No token
+/// needed.
 #[utoipa::path(
     operation_id = "readyz",
     tag = "operations",

@@ -179,6 +179,9 @@ pub async fn create_token(
 }
 
 /// The public keys that verify access tokens and status attestations.
+///
+/// A JSON Web Key Set (RFC 7517) of Ed25519 keys: the signing key and any previous key still accepted after a
+/// rotation. No token needed; cacheable for five minutes.
 #[utoipa::path(
     operation_id = "get_jwks",
     tag = "auth",

@@ -249,6 +249,8 @@ pub async fn list_reports(
 pub type ReportId = PathId<extract::ReportRes>;
 
 /// Read one worker report (admins), with the reporter's contact.
+///
+/// The `ETag` is `"v<version>"`, for a moderation with `If-Match`.
 #[utoipa::path(
     operation_id = "get_report",
     tag = "reports",

@@ -80,6 +80,8 @@ fn not_found(version: &str) -> AppError {
 }
 
 /// List standard versions.
+///
+/// Any token may read them: every version, drafts included, oldest first, in one page.
 #[utoipa::path(
     operation_id = "list_standards",
     tag = "standards",
@@ -105,6 +107,8 @@ pub async fn list_standards(state: web::Data<AppState>, _who: Principal) -> AppR
 }
 
 /// Read one standard version.
+///
+/// Its principles, criteria and scoring policy. Any token may read it.
 #[utoipa::path(
     operation_id = "get_standard",
     tag = "standards",

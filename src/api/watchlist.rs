@@ -34,6 +34,8 @@ pub struct WatchedAgency {
 }
 
 /// List the caller's watchlist.
+///
+/// A page of the agencies the caller watches, by agency id: `limit` and `cursor`.
 #[utoipa::path(
     operation_id = "list_watchlist",
     tag = "watchlist",

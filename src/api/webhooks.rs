@@ -222,6 +222,9 @@ pub async fn create_webhook(
 }
 
 /// List the caller's subscriptions.
+///
+/// A page of the caller's own subscriptions, in creation order: `limit` and `cursor`. Secrets are never
+/// shown again.
 #[utoipa::path(
     operation_id = "list_webhooks",
     tag = "webhooks",
@@ -243,6 +246,8 @@ pub async fn list_webhooks(
 }
 
 /// Read a subscription, with why it was disabled if it was.
+///
+/// Only the caller's own subscriptions can be read; another client's is a 404.
 #[utoipa::path(
     operation_id = "get_webhook",
     tag = "webhooks",
@@ -259,6 +264,8 @@ pub async fn get_webhook(state: web::Data<AppState>, who: Principal, id: Webhook
 }
 
 /// Delete a subscription: nothing more is sent to it.
+///
+/// Answers 204, with no body. Only the caller's own subscriptions can be deleted.
 #[utoipa::path(
     operation_id = "delete_webhook",
     tag = "webhooks",
@@ -352,6 +359,8 @@ pub struct DeliveryQuery {
 
 /// List a subscription's deliveries, newest first, each with every attempt (status, latency,
 /// error).
+///
+/// A page: `limit` and `cursor`; `status` narrows it.
 #[utoipa::path(
     operation_id = "list_webhook_deliveries",
     tag = "webhooks",
