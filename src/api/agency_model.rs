@@ -47,7 +47,7 @@ pub struct Agency {
     #[schema(max_items = 15)]
     pub sectors: Vec<Sector>,
     pub address: Option<Address>,
-    #[schema(max_length = 300, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
+    #[schema(max_length = 300, pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\u0000]*$")]
     pub website: Option<String>,
     #[schema(format = Email, max_length = 254)]
     pub contact_email: Option<String>,
@@ -83,11 +83,11 @@ pub struct AgencyQuery {
     /// misspelt letters per word; with `q` the results are ranked by relevance (the licence
     /// number first, then the closest names) instead of registration order.
     #[validate(custom(function = "search_field_len"))]
-    #[param(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
+    #[param(min_length = 1, max_length = 100, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub q: Option<String>,
     /// Exact licence number; case and spaces are ignored.
     #[validate(custom(function = "search_field_len"))]
-    #[param(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
+    #[param(min_length = 1, max_length = 100, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub licence_number: Option<String>,
     /// Licensed in, recruiting from or placing workers in this country (ISO 3166-1 alpha-2).
     #[validate(custom(function = "valid_country"))]

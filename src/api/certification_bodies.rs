@@ -29,7 +29,7 @@ pub struct CertificationBody {
     pub name: String,
     #[schema(max_length = 2, pattern = "^[A-Z]{2}$")]
     pub country: String,
-    #[schema(max_length = 300, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
+    #[schema(max_length = 300, pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\u0000]*$")]
     pub website: Option<String>,
     pub accreditation_status: AccreditationStatus,
     pub accredited_until: Option<NaiveDate>,

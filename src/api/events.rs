@@ -68,7 +68,7 @@ pub struct FeedQuery {
     pub country: Option<String>,
     /// Agencies recruiting on this corridor: origin and destination, `NP-QA`.
     #[validate(custom(function = "valid_corridor"))]
-    #[param(max_length = 5, pattern = "^[A-Z]{2}-[A-Z]{2}$", example = "NP-QA")]
+    #[param(schema_with = crate::domain::schema::corridor)]
     pub corridor: Option<String>,
     /// `true`: only agencies on the caller's watchlist.
     pub watchlist: Option<bool>,

@@ -113,7 +113,7 @@ pub struct RegistryRecord {
     pub destination_countries: Vec<String>,
     #[schema(max_items = 15)]
     pub sectors: Vec<Sector>,
-    #[schema(max_length = 300, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
+    #[schema(max_length = 300, pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\u0000]*$")]
     pub website: Option<String>,
     pub certification_status: CertificationStatus,
     /// The last certificate's number; null if the agency was never certified.

@@ -347,6 +347,86 @@ pub fn add_common_responses(doc: &mut OpenApiDoc) {
         components.responses.retain(|name, _| used.contains(&format!("\"#/components/responses/{name}\"")));
     }
     constrain_all(doc);
+    add_links(doc);
+}
+
+/// Where an id one operation answers with is taken by others: the operation, its status, the
+/// pointer of the id in its body, and the path of the operations that take it (the last path
+/// parameter being that id; the others come from the same request's path). Documented as
+/// OpenAPI links, so that clients, and the stateful contract tests, can follow them.
+const LINKS: &[(&str, &str, &str, &str)] = &[
+    ("create_agency", "201", "/id", "/v1/agencies/{id}"),
+    ("list_agencies", "200", "/data/0/id", "/v1/agencies/{id}"),
+    ("create_application", "201", "/id", "/v1/applications/{id}"),
+    ("list_applications", "200", "/data/0/id", "/v1/applications/{id}"),
+    ("create_assessment", "201", "/id", "/v1/assessments/{id}"),
+    ("list_assessments", "200", "/data/0/id", "/v1/assessments/{id}"),
+    ("create_certification_body", "201", "/id", "/v1/certification-bodies/{id}"),
+    ("list_certification_bodies", "200", "/data/0/id", "/v1/certification-bodies/{id}"),
+    ("create_client", "201", "/client_id", "/v1/clients/{id}"),
+    ("list_corrective_actions", "200", "/data/0/id", "/v1/corrective-actions/{id}"),
+    ("list_reports", "200", "/data/0/id", "/v1/reports/{id}"),
+    ("create_webhook", "201", "/id", "/v1/webhooks/{id}"),
+    ("list_webhook_deliveries", "200", "/data/0/id", "/v1/webhooks/{id}/deliveries/{delivery_id}"),
+    ("create_standard", "201", "/version", "/v1/standards/{version}"),
+    ("create_grant", "201", "/id", "/v1/agencies/{id}/grants/{grant_id}"),
+    ("create_sub_agent", "201", "/id", "/v1/agencies/{id}/sub-agents/{link_id}"),
+    ("create_report", "201", "/reference", "/v1/public/reports/{reference}"),
+];
+
+/// Adds the [`LINKS`]. A worker report is followed up with its code, which only its filing
+/// answers with.
+fn add_links(doc: &mut OpenApiDoc) {
+    use utoipa::openapi::link::LinkBuilder;
+    use utoipa::openapi::path::{Operation, ParameterIn};
+
+    fn path_parameters(op: &Operation) -> Vec<String> {
+        op.parameters
+            .iter()
+            .flatten()
+            .filter_map(|p| match p {
+                RefOr::T(p) if p.parameter_in == ParameterIn::Path => Some(p.name.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+    let mut targets: Vec<(String, String, Vec<String>)> = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        let operations = [&item.get, &item.put, &item.post, &item.delete, &item.patch];
+        for op in operations.into_iter().flatten() {
+            targets.push((path.clone(), op.operation_id.clone().unwrap_or_default(), path_parameters(op)));
+        }
+    }
+    for item in doc.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for op in operations.into_iter().flatten() {
+            let id = op.operation_id.clone().unwrap_or_default();
+            let own = path_parameters(op);
+            for (_, status, pointer, prefix) in LINKS.iter().filter(|l| l.0 == id) {
+                let taken = prefix.rsplit('{').next().unwrap_or_default().trim_end_matches('}');
+                let Some(RefOr::T(response)) = op.responses.responses.get_mut(*status) else { continue };
+                let takers =
+                    targets.iter().filter(|(path, ..)| path == prefix || path.starts_with(&format!("{prefix}/")));
+                for (_, target, parameters) in takers {
+                    let mut link = LinkBuilder::new().operation_id(target).description(format!(
+                        "`{taken}` is the `{}` of this answer.",
+                        pointer.rsplit('/').next().unwrap_or_default()
+                    ));
+                    for parameter in parameters {
+                        if parameter == taken {
+                            link = link.parameter(parameter, format!("$response.body#{pointer}"));
+                        } else if own.contains(parameter) {
+                            link = link.parameter(parameter, format!("$request.path.{parameter}"));
+                        }
+                    }
+                    if id == "create_report" {
+                        link = link.parameter("header.X-Follow-Up-Code", "$response.body#/follow_up_code");
+                    }
+                    response.links.insert(target.clone(), RefOr::T(link.build()));
+                }
+            }
+        }
+    }
 }
 
 /// The longest time the service writes or reads: RFC 3339 with nine fraction digits and an

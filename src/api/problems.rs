@@ -103,6 +103,7 @@ fn optional_header(
     name: &str,
     description: &str,
     schema: utoipa::openapi::ObjectBuilder,
+    example: Option<&str>,
 ) -> Vec<utoipa::openapi::path::Parameter> {
     use utoipa::openapi::Required;
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
@@ -113,6 +114,7 @@ fn optional_header(
             .required(Required::False)
             .description(Some(description))
             .schema(Some(schema))
+            .example(example.map(|e| serde_json::json!(e)))
             .build(),
     ]
 }
@@ -125,8 +127,9 @@ impl utoipa::IntoParams for IfMatch {
         _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
     ) -> Vec<utoipa::openapi::path::Parameter> {
         use utoipa::openapi::{ObjectBuilder, Type};
-        // The RFC 9110 grammar, so that what the document calls valid is what the service reads.
-        let tags = r#"^[ \t]*(\*|(W/)?"[!#-~]*"([ \t]*,[ \t]*(W/)?"[!#-~]*")*)[ \t]*$"#;
+        // The RFC 9110 grammar, so that what the document calls valid is what the service reads
+        // (white space around the value is not part of a field value on the wire).
+        let tags = r#"^(\*|(W/)?"[!#-~]*"([ \t]*,[ \t]*(W/)?"[!#-~]*")*)$"#;
         optional_header(
             "If-Match",
             "The `ETag` the change is based on: `*`, or one or more entity tags.",
@@ -134,6 +137,7 @@ impl utoipa::IntoParams for IfMatch {
                 .schema_type(Type::String)
                 .max_length(Some(crate::api::extract::MAX_IF_MATCH_CHARS))
                 .pattern(Some(tags)),
+            Some("\"v1\""),
         )
     }
 }
@@ -154,6 +158,7 @@ impl utoipa::IntoParams for IdempotencyKey {
                 .min_length(Some(1))
                 .max_length(Some(255))
                 .pattern(Some("^[!-~]+$")),
+            None,
         )
     }
 }

@@ -30,7 +30,7 @@ crate::api::pagination::documented_page!(DeliveryPage, Delivery, "deliveries, ne
 pub struct Webhook {
     #[schema(format = Uuid)]
     pub id: String,
-    #[schema(max_length = 2000, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
+    #[schema(max_length = 2000, pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\u0000]*$")]
     pub url: String,
     #[schema(max_length = 500)]
     pub description: Option<String>,

@@ -7,8 +7,9 @@ use utoipa::openapi::{KnownFormat, Ref, RefOr};
 use crate::domain::countries;
 
 /// A string holding at least one character that is not white space (by Rust's and by
-/// ECMAScript's definitions alike: U+0085 is white space only to Rust).
-pub const NOT_BLANK: &str = r"[^\s\u0085]";
+/// ECMAScript's definitions alike: U+0085 is white space only to Rust), and no NUL (refused in
+/// every string).
+pub const NOT_BLANK: &str = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$";
 
 /// The `CountryCode` component: the officially assigned ISO 3166-1 alpha-2 codes.
 pub fn country_code_component() -> (String, RefOr<Schema>) {
@@ -41,6 +42,25 @@ pub fn currency() -> Ref {
 
 pub fn country() -> Ref {
     Ref::from_schema_name("CountryCode")
+}
+
+/// A recruitment corridor, `NP-QA`: two assigned country codes, origin then destination.
+pub fn corridor() -> ObjectBuilder {
+    let code = countries::ASSIGNED.join("|");
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(5))
+        .pattern(Some(format!("^({code})-({code})$")))
+        .examples(["NP-QA"])
+}
+
+/// A corridor, or null (a body field that may be cleared or left out).
+pub fn nullable_corridor() -> RefOr<Schema> {
+    let either = utoipa::openapi::schema::OneOfBuilder::new()
+        .item(corridor())
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .build();
+    RefOr::T(Schema::OneOf(either))
 }
 
 /// Countries of a corridor side: 1 to 60 codes.

@@ -66,7 +66,7 @@ pub struct Principle {
         example = "No recruitment fees or related costs for workers",
         min_length = 1,
         max_length = 200,
-        pattern = r"[^\s\u0085]"
+        pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$"
     )]
     pub title: String,
 }
@@ -83,7 +83,7 @@ pub struct Criterion {
     #[schema(max_length = 1)]
     pub principle: String,
     /// What the agency must show.
-    #[schema(min_length = 1, max_length = 2000, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub text: String,
     /// Relative weight within the standard; greater than 0.
     #[schema(example = 3.0, exclusive_minimum = 0.0, maximum = 1000.0)]
@@ -167,7 +167,12 @@ pub struct StandardContent {
     #[schema(example = "ers-1.1", pattern = "^[a-z0-9.-]{1,40}$")]
     #[schema(max_length = 40)]
     pub version: String,
-    #[schema(example = "Ethical Recruitment Standard", min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
+    #[schema(
+        example = "Ethical Recruitment Standard",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$"
+    )]
     pub title: String,
     #[schema(min_items = 1, max_items = 26)]
     pub principles: Vec<Principle>,

@@ -62,7 +62,7 @@ fn phone(number: &str) -> Result<(), ValidationError> {
 }))]
 pub struct AgencyInput {
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub legal_name: String,
     /// Other names the agency recruits under; searchable like the legal name.
     #[serde(default)]
@@ -89,7 +89,7 @@ pub struct AgencyInput {
     /// An http or https URL.
     #[serde(default)]
     #[validate(length(max = 300), custom(function = "web_url"))]
-    #[schema(max_length = 300, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
+    #[schema(max_length = 300, pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\u0000]*$")]
     pub website: Option<String>,
     #[serde(default)]
     #[validate(email, length(max = 254))]
@@ -111,7 +111,7 @@ pub struct AgencyInput {
 #[schema(example = json!({"destination_countries": ["QA", "AE", "SA"], "website": null}))]
 pub struct AgencyPatch {
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false, min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
+    #[schema(nullable = false, min_length = 1, max_length = 200, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub legal_name: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(schema_with = schema::trading_names)]
@@ -132,7 +132,7 @@ pub struct AgencyPatch {
     #[schema(value_type = Option<Address>, nullable)]
     pub address: Option<Option<Address>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, nullable, max_length = 300, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
+    #[schema(value_type = Option<String>, nullable, max_length = 300, pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\u0000]*$")]
     pub website: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, nullable, format = Email, max_length = 254)]

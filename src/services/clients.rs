@@ -21,7 +21,7 @@ use crate::store::clients::ClientRow;
 pub struct ClientInput {
     /// Who the client is for, shown in listings.
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 100, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub name: String,
     pub role: Role,
     /// Required for `auditor` and `certifier`, and must name a registered body; refused otherwise.

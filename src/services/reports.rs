@@ -68,7 +68,7 @@ pub struct ReportInput {
     /// The agency's name as the worker knows it, when it is not in the registry (or as well).
     #[serde(default)]
     #[validate(length(min = 1, max = AGENCY_NAME_MAX), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub agency_name: Option<String>,
     pub category: ReportCategory,
     /// Amounts the worker was made to pay, in minor units of the currency.
@@ -87,12 +87,12 @@ pub struct ReportInput {
     pub occurred_on: Option<NaiveDate>,
     /// What happened, in the worker's own words and language.
     #[validate(length(min = 1, max = DESCRIPTION_MAX), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 5000, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 5000, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub description: String,
     /// How a moderator may reach the worker, if they wish. Stored encrypted; shown to admins only.
     #[serde(default)]
     #[validate(length(min = 1, max = CONTACT_MAX), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub contact: Option<String>,
     /// The language the worker wrote in (BCP 47), so a moderator can find a translator.
     #[serde(default)]
@@ -275,7 +275,7 @@ pub struct Moderation {
     pub state: ReportState,
     /// Why: kept with the report and in the log.
     #[validate(length(min = 1, max = 2000), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 2000, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub reason: String,
     /// Whether the reporter may read the reason when following the report up. Off unless the
     /// moderator says so: a reason can name people or evidence.
