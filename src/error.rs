@@ -418,6 +418,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn texts_that_echo_the_request_are_clipped_to_the_documented_maxima() {
+        assert_eq!(clip("abc".into(), 3), "abc");
+        assert_eq!(clip("abcd".into(), 3), "ab…");
+        assert_eq!(clip("ééé".into(), 3), "ééé", "characters, not bytes");
+        let err = AppError::field("x".repeat(400), "y".repeat(2000));
+        let problem = err.to_problem(Some(format!("/{}", "p".repeat(3000))));
+        assert_eq!(problem.detail.chars().count(), MAX_DETAIL_CHARS);
+        assert_eq!(problem.instance.unwrap().chars().count(), MAX_INSTANCE_CHARS);
+        let errors = problem.errors.unwrap();
+        assert_eq!(errors[0].field.chars().count(), MAX_FIELD_CHARS);
+        assert_eq!(errors[0].message.chars().count(), MAX_MESSAGE_CHARS);
+        let many = AppError::Validation((0..1500).map(|i| FieldError::new(format!("f{i}"), "m")).collect());
+        let problem = many.to_problem(None);
+        assert_eq!(problem.errors.unwrap().len(), MAX_FIELD_ERRORS);
+        assert_eq!(problem.detail, "1500 fields are not valid");
+    }
+
+    #[test]
     fn an_internal_error_never_shows_its_cause() {
         let err = AppError::Internal("database: relation \"agencies\" does not exist at /srv".into());
         let problem = serde_json::to_string(&err.to_problem(Some("/v1/agencies".into()))).unwrap();

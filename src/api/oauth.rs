@@ -21,6 +21,9 @@ use crate::store;
 /// Token requests are tiny; refuse anything larger before parsing it.
 const TOKEN_BODY_LIMIT: usize = 4 * 1024;
 
+/// The longest `scope` read (and ignored).
+const MAX_SCOPE_CHARS: usize = 1024;
+
 /// A client-credentials token request. The credentials may instead come as HTTP Basic
 /// authentication (`client_id:client_secret`), as RFC 6749 §2.3.1 prefers.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -33,11 +36,11 @@ pub struct TokenRequest {
     #[schema(max_length = 64)]
     pub client_id: Option<String>,
     #[serde(default)]
-    #[schema(max_length = 256)]
+    #[schema(max_length = 128)]
     pub client_secret: Option<String>,
-    /// Ignored: a token carries the client's role, whatever is asked.
+    /// Ignored: a token carries the client's role, whatever is asked (RFC 6749 §4.4.2 lets
+    /// clients send it). Longer than 1,024 characters, it is an `invalid_request`.
     #[serde(default)]
-    #[allow(dead_code)] // accepted, as RFC 6749 §4.4.2 lets clients send it, and never used
     #[schema(max_length = 1024)]
     pub scope: Option<String>,
 }
@@ -143,6 +146,9 @@ pub async fn create_token(
             "unsupported_grant_type",
             "only grant_type=client_credentials is supported",
         ));
+    }
+    if form.scope.as_ref().is_some_and(|scope| scope.chars().count() > MAX_SCOPE_CHARS) {
+        return Err(invalid_request(format!("scope must be at most {MAX_SCOPE_CHARS} characters")));
     }
     let (client_id, secret) = match (basic, form.client_id, form.client_secret) {
         (Some(creds), None, None) => creds,

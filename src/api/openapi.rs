@@ -492,9 +492,10 @@ fn constrain_all(doc: &mut OpenApiDoc) {
                 for (media, content) in response.content.iter_mut() {
                     let RefOr::T(content) = content else { continue };
                     match media.as_str() {
-                        // A CSV answer is as long as the registry or the upload it answers, and
-                        // a JSON Schema string says nothing of its rows: the example shows them.
-                        "text/csv" => content.schema = None,
+                        // A CSV (or plain-text) answer is as long as the registry or the upload
+                        // it answers, and a JSON Schema string says nothing of its lines: the
+                        // example shows them.
+                        "text/csv" | "text/plain" => content.schema = None,
                         // A compact JWS: three base64url parts, its claims bounded by the fields
                         // they carry.
                         "application/jose" => {

@@ -54,13 +54,18 @@ pub fn corridor() -> ObjectBuilder {
         .examples(["NP-QA"])
 }
 
-/// A corridor, or null (a body field that may be cleared or left out).
-pub fn nullable_corridor() -> RefOr<Schema> {
+/// `schema`, or null.
+fn or_null(schema: impl Into<RefOr<Schema>>) -> RefOr<Schema> {
     let either = utoipa::openapi::schema::OneOfBuilder::new()
-        .item(corridor())
+        .item(schema)
         .item(ObjectBuilder::new().schema_type(Type::Null))
         .build();
     RefOr::T(Schema::OneOf(either))
+}
+
+/// A corridor, or null (a body field that may be cleared or left out).
+pub fn nullable_corridor() -> RefOr<Schema> {
+    or_null(corridor())
 }
 
 /// Countries of a corridor side: 1 to 60 codes.
@@ -98,11 +103,7 @@ pub fn cursor() -> ObjectBuilder {
 
 /// A country code, or null (in answers where a side may not be known).
 pub fn nullable_country() -> RefOr<Schema> {
-    let either = utoipa::openapi::schema::OneOfBuilder::new()
-        .item(country())
-        .item(ObjectBuilder::new().schema_type(Type::Null))
-        .build();
-    RefOr::T(Schema::OneOf(either))
+    or_null(country())
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ mod fee_evidence;
 mod grants;
 mod helpers;
 mod http;
+mod limits;
 mod logging;
 mod openapi;
 mod operations;
