@@ -11,10 +11,10 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
 pub struct FieldError {
     /// Dotted path of the offending field in the request (`licence.country`, `limit`).
-    #[schema(example = "licence.country")]
+    #[schema(example = "licence.country", max_length = 300)]
     pub field: String,
     /// What is wrong with it, for a person.
-    #[schema(example = "must be an ISO 3166-1 alpha-2 country code")]
+    #[schema(example = "must be an ISO 3166-1 alpha-2 country code", max_length = 1000)]
     pub message: String,
 }
 
@@ -37,26 +37,56 @@ impl FieldError {
 pub struct Problem {
     /// A stable URI naming the kind of problem; clients branch on it.
     #[serde(rename = "type")]
-    #[schema(example = "https://fairhire.dev/problems/not-found")]
+    #[schema(
+        example = "https://fairhire.dev/problems/not-found",
+        max_length = 100,
+        pattern = "^https://fairhire[.]dev/problems/[a-z-]+$"
+    )]
     pub kind: String,
     /// A short summary of the kind of problem, the same for every occurrence.
+    #[schema(max_length = 100)]
     pub title: String,
     /// The HTTP status code.
+    #[schema(minimum = 400, maximum = 599)]
     pub status: u16,
-    /// What went wrong this time, for a person.
+    /// What went wrong this time, for a person (clipped to 2,000 characters).
+    #[schema(max_length = 2000)]
     pub detail: String,
-    /// The path of the request that failed.
+    /// The path of the request that failed (clipped to 2,048 characters).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 2048)]
     pub instance: Option<String>,
-    /// Per-field validation errors (only on `validation` problems).
+    /// Per-field validation errors (only on `validation` problems), at most 1,000.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_items = 1000)]
     pub errors: Option<Vec<FieldError>>,
     /// OAuth 2.0 error code (RFC 6749 §5.2), only on token endpoint problems.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 32, pattern = "^[a-z_]+$")]
     pub error: Option<String>,
 }
 
 pub const PROBLEM_BASE: &str = "https://fairhire.dev/problems/";
+
+// The most a problem says, as its schema documents: a field named in a request, or the path,
+// can be as long as the client made it.
+const MAX_DETAIL_CHARS: usize = 2000;
+const MAX_INSTANCE_CHARS: usize = 2048;
+const MAX_FIELD_CHARS: usize = 300;
+const MAX_MESSAGE_CHARS: usize = 1000;
+/// More faults than this are counted in `detail` and not each named.
+const MAX_FIELD_ERRORS: usize = 1000;
+
+/// `text` cut to `max` characters, the last of them `…` when it was cut.
+fn clip(mut text: String, max: usize) -> String {
+    if let Some((cut, _)) = text.char_indices().nth(max.saturating_sub(1))
+        && text[cut..].chars().nth(1).is_some()
+    {
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
+}
 
 /// The `Retry-After` of a 503: long enough for a restarting database or a failover to come
 /// back, short enough that a client does not give up on a blip.
@@ -183,16 +213,26 @@ impl AppError {
         }
     }
 
-    /// The problem document for this error, for the request at `instance`.
+    /// The problem document for this error, for the request at `instance`. Texts that may echo
+    /// the request (a field's name, the path) are clipped to the documented maxima.
     pub fn to_problem(&self, instance: Option<String>) -> Problem {
         Problem {
             kind: format!("{PROBLEM_BASE}{}", self.slug()),
             title: self.title().to_owned(),
             status: self.status_code().as_u16(),
-            detail: self.detail(),
-            instance,
+            detail: clip(self.detail(), MAX_DETAIL_CHARS),
+            instance: instance.map(|path| clip(path, MAX_INSTANCE_CHARS)),
             errors: match self {
-                AppError::Validation(errors) => Some(errors.clone()),
+                AppError::Validation(errors) => Some(
+                    errors
+                        .iter()
+                        .take(MAX_FIELD_ERRORS)
+                        .map(|e| FieldError {
+                            field: clip(e.field.clone(), MAX_FIELD_CHARS),
+                            message: clip(e.message.clone(), MAX_MESSAGE_CHARS),
+                        })
+                        .collect(),
+                ),
                 _ => None,
             },
             error: match self {
@@ -376,6 +416,24 @@ fn describe(e: &validator::ValidationError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_that_echo_the_request_are_clipped_to_the_documented_maxima() {
+        assert_eq!(clip("abc".into(), 3), "abc");
+        assert_eq!(clip("abcd".into(), 3), "ab…");
+        assert_eq!(clip("ééé".into(), 3), "ééé", "characters, not bytes");
+        let err = AppError::field("x".repeat(400), "y".repeat(2000));
+        let problem = err.to_problem(Some(format!("/{}", "p".repeat(3000))));
+        assert_eq!(problem.detail.chars().count(), MAX_DETAIL_CHARS);
+        assert_eq!(problem.instance.unwrap().chars().count(), MAX_INSTANCE_CHARS);
+        let errors = problem.errors.unwrap();
+        assert_eq!(errors[0].field.chars().count(), MAX_FIELD_CHARS);
+        assert_eq!(errors[0].message.chars().count(), MAX_MESSAGE_CHARS);
+        let many = AppError::Validation((0..1500).map(|i| FieldError::new(format!("f{i}"), "m")).collect());
+        let problem = many.to_problem(None);
+        assert_eq!(problem.errors.unwrap().len(), MAX_FIELD_ERRORS);
+        assert_eq!(problem.detail, "1500 fields are not valid");
+    }
 
     #[test]
     fn an_internal_error_never_shows_its_cause() {

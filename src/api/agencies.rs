@@ -102,6 +102,9 @@ pub async fn create_agency(
 }
 
 /// Read one agency.
+///
+/// The whole record, contact details and version included. The `ETag` is `"v<version>"`: send it as
+/// `If-Match` with a change. An agency's token reads its own record only (403 for another).
 #[utoipa::path(
     operation_id = "get_agency",
     tag = "agencies",

@@ -35,15 +35,23 @@ use crate::store::agencies::AgencyRow;
 pub struct Agency {
     #[schema(format = Uuid)]
     pub id: String,
+    #[schema(max_length = 200)]
     pub legal_name: String,
+    #[schema(schema_with = schema::trading_names)]
     pub trading_names: Vec<String>,
     pub licence: Licence,
+    #[schema(schema_with = schema::corridor_countries)]
     pub origin_countries: Vec<String>,
+    #[schema(schema_with = schema::corridor_countries)]
     pub destination_countries: Vec<String>,
+    #[schema(max_items = 15)]
     pub sectors: Vec<Sector>,
     pub address: Option<Address>,
+    #[schema(max_length = 300, pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\u0000]*$")]
     pub website: Option<String>,
+    #[schema(format = Email, max_length = 254)]
     pub contact_email: Option<String>,
+    #[schema(max_length = 32, pattern = r"^\+(?:[ ().-]*[0-9]){7,15}[ ().-]*$")]
     pub contact_phone: Option<String>,
     pub certification_status: CertificationStatus,
     /// Grade of the latest finalized assessment; null until there is one.
@@ -51,6 +59,7 @@ pub struct Agency {
     /// Overall score (0–100) of the latest finalized assessment.
     pub latest_score: Option<f64>,
     /// Increases with every change; the `ETag` is `"v<version>"`.
+    #[schema(minimum = 1, maximum = 9_223_372_036_854_775_807_i64)]
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -74,11 +83,11 @@ pub struct AgencyQuery {
     /// misspelt letters per word; with `q` the results are ranked by relevance (the licence
     /// number first, then the closest names) instead of registration order.
     #[validate(custom(function = "search_field_len"))]
-    #[param(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
+    #[param(min_length = 1, max_length = 100, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub q: Option<String>,
     /// Exact licence number; case and spaces are ignored.
     #[validate(custom(function = "search_field_len"))]
-    #[param(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
+    #[param(min_length = 1, max_length = 100, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub licence_number: Option<String>,
     /// Licensed in, recruiting from or placing workers in this country (ISO 3166-1 alpha-2).
     #[validate(custom(function = "valid_country"))]

@@ -34,10 +34,12 @@ pub struct Application {
     pub certification_body_id: String,
     pub status: ApplicationStatus,
     /// Why the application was deferred or rejected.
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
     /// The API client that decided (an admin's, for an application it assigned at once).
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub decided_by: Option<String>,
     /// For a deferred application: when it lapses.
     pub deferred_until: Option<DateTime<Utc>>,
@@ -89,6 +91,7 @@ pub struct ApplicationDecision {
     #[schema(format = Uuid)]
     pub certification_body_id: String,
     pub status: ApplicationStatus,
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
     /// For a deferred application: when it lapses.

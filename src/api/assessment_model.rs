@@ -16,14 +16,20 @@ use crate::store::assessments::{AssessmentRow, FindingRow};
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Finding {
     #[schema(example = "C.1")]
+    #[schema(max_length = 5, pattern = "^[A-Z][.][0-9]{1,3}$")]
     pub criterion_code: String,
     pub severity: Severity,
+    #[schema(max_length = 5000)]
     pub evidence: String,
+    #[schema(maximum = 100000)]
     pub workers_interviewed: u32,
+    #[schema(max_items = 20)]
     pub fees: Vec<FeeAmount>,
     /// The sub-agent links the finding is about (the sub-agent due-diligence criterion only).
+    #[schema(max_items = 50, value_type = Vec<uuid::Uuid>)]
     pub sub_agent_ids: Vec<String>,
     #[schema(format = Uuid)]
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub recorded_by: String,
     pub updated_at: DateTime<Utc>,
 }
@@ -31,7 +37,9 @@ pub struct Finding {
 /// How far the findings have got.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Progress {
+    #[schema(format = Int32, minimum = 0, maximum = 500)]
     pub recorded: usize,
+    #[schema(format = Int32, minimum = 0, maximum = 500)]
     pub total: usize,
 }
 
@@ -42,11 +50,14 @@ pub struct Assessment {
     #[schema(format = Uuid)]
     pub agency_id: String,
     /// Null for a self-assessment.
+    #[schema(format = Uuid)]
     pub certification_body_id: Option<String>,
+    #[schema(max_length = 40, pattern = "^[a-z0-9.-]{1,40}$")]
     pub standard_version: String,
     pub kind: AssessmentKind,
     pub status: AssessmentStatus,
     /// The API client (auditor, or the agency for a self-assessment) that opened it.
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub lead_client_id: String,
     pub methods: AuditMethods,
     pub progress: Progress,
@@ -55,7 +66,9 @@ pub struct Assessment {
     pub grade: Option<Grade>,
     /// The findings, for those allowed to see them; absent for integrators.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_items = 500)]
     pub findings: Option<Vec<Finding>>,
+    #[schema(minimum = 1, maximum = 9_223_372_036_854_775_807_i64)]
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -69,6 +82,7 @@ pub struct Assessment {
 pub struct ScoreExplanation {
     #[schema(format = Uuid)]
     pub assessment_id: String,
+    #[schema(max_length = 40, pattern = "^[a-z0-9.-]{1,40}$")]
     pub standard_version: String,
     pub status: AssessmentStatus,
     /// True once finalized: the score is then fixed. Before, it is a preview of the findings so far.

@@ -197,7 +197,8 @@ pub struct CriterionPath {
     tag = "assessments",
     params(
         ("id" = String, Path, format = Uuid, description = "Assessment id."),
-        ("criterion_code" = String, Path, description = "A criterion of the assessment's standard, e.g. `C.1`."),
+        ("criterion_code" = String, Path, max_length = 5, pattern = "^[A-Z][.][0-9]{1,3}$",
+            description = "A criterion of the assessment's standard, e.g. `C.1`."),
         IfMatch
     ),
     request_body = FindingInput,

@@ -29,17 +29,20 @@ use crate::store::certifications::{CertificateRow, EventRow};
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Certificate {
     #[schema(example = "FH-2026-7D2A9C35")]
+    #[schema(max_length = 32, pattern = "^FH-[0-9]{4}-[0-9A-Z]{1,16}$")]
     pub number: String,
     #[schema(format = Uuid)]
     pub certification_body_id: String,
     /// The audit the decision rests on.
     #[schema(format = Uuid)]
     pub assessment_id: String,
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub decided_by: String,
     pub valid_from: DateTime<Utc>,
     pub valid_until: DateTime<Utc>,
     pub next_surveillance_due: DateTime<Utc>,
     pub suspended_at: Option<DateTime<Utc>>,
+    #[schema(max_length = 5000)]
     pub suspension_reason: Option<String>,
 }
 
@@ -48,11 +51,15 @@ pub struct Transition {
     pub from: CertificationStatus,
     pub to: CertificationStatus,
     /// The API client that decided, or `system` for an automatic rule.
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub actor: String,
     /// The automatic rule that fired: `overdue_corrective_action`, `surveillance_overdue`,
     /// `critical_finding`, `suspended_six_months` or `certificate_expired`.
+    #[schema(max_length = 32, pattern = "^[a-z_]+$")]
     pub rule: Option<String>,
+    #[schema(max_length = 5000)]
     pub reason: String,
+    #[schema(max_length = 32, pattern = "^FH-[0-9]{4}-[0-9A-Z]{1,16}$")]
     pub certificate_number: Option<String>,
     pub at: DateTime<Utc>,
 }
@@ -110,6 +117,8 @@ fn certification_view(c: &mut DbConnection, agency_id: &str) -> AppResult<Certif
 }
 
 /// An agency's certification: current state, certificate and full history.
+///
+/// Every transition is listed oldest first, with who made it (or which automatic rule) and why.
 #[utoipa::path(
     operation_id = "get_certification",
     tag = "certification",
@@ -169,9 +178,11 @@ pub async fn create_transition(
 pub struct DueDiligence {
     #[schema(format = Uuid)]
     pub agency_id: String,
+    #[schema(max_length = 200)]
     pub legal_name: String,
     pub certification_status: CertificationStatus,
     /// The certificate in force or suspended; null once it ended (see `certificate`).
+    #[schema(max_length = 32, pattern = "^FH-[0-9]{4}-[0-9A-Z]{1,16}$")]
     pub certificate_number: Option<String>,
     pub certificate_valid_until: Option<DateTime<Utc>>,
     /// The last certificate and where it stands, ended ones with their end date and reason.
@@ -182,11 +193,15 @@ pub struct DueDiligence {
     pub latest_score: Option<f64>,
     pub risk_level: RiskLevel,
     /// Every reason behind the risk level, worst first.
+    #[schema(max_items = 10)]
     pub risk_reasons: Vec<RiskReason>,
+    #[schema(minimum = 0, maximum = 9_223_372_036_854_775_807_i64)]
     pub open_corrective_actions: i64,
+    #[schema(minimum = 0, maximum = 9_223_372_036_854_775_807_i64)]
     pub overdue_corrective_actions: i64,
     /// When the latest independent audit was finalized, and its kind.
     pub last_audit_at: Option<DateTime<Utc>>,
+    #[schema(max_length = 32, pattern = "^[a-z0-9_]+$")]
     pub last_audit_kind: Option<String>,
     /// Worker reports substantiated by the scheme's moderators, newest decision first (all of
     /// them: the count shown publicly only from 3 on is given here whole). Those decided in
@@ -203,6 +218,7 @@ pub struct DueDiligence {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"reference": "R-7K3M-Q9PX", "category": "document_retention", "decided_at": "2026-11-30T08:00:00Z"}))]
 pub struct SubstantiatedReport {
+    #[schema(max_length = 11, pattern = "^R-[0-9A-Z]{4}-[0-9A-Z]{4}$")]
     pub reference: String,
     pub category: ReportCategory,
     pub decided_at: Option<DateTime<Utc>>,
@@ -221,7 +237,8 @@ pub struct SubstantiatedReport {
     tag = "certification",
     params(
         ("id" = String, Path, format = Uuid, description = "Agency id."),
-        ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier answer: 304 while the summary is unchanged.")
+        ("If-None-Match" = Option<String>, Header, max_length = 1024,
+            description = "An `ETag` from an earlier answer: 304 while the summary is unchanged.")
     ),
     responses(
         (status = 200, description = "The summary.", body = DueDiligence, headers(
@@ -245,6 +262,7 @@ pub async fn get_due_diligence(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     authorize(&who, Action::ReadCertification { agency_id: &id })?;
+    conditional::readable(&req)?;
     let answers = &state.answers;
     answers.tail.sync_local(&state.db).await?;
     let now = state.clock.now();

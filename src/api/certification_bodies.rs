@@ -25,11 +25,15 @@ crate::api::pagination::documented_page!(CertificationBodyPage, CertificationBod
 pub struct CertificationBody {
     #[schema(format = Uuid)]
     pub id: String,
+    #[schema(max_length = 200)]
     pub name: String,
+    #[schema(max_length = 2, pattern = "^[A-Z]{2}$")]
     pub country: String,
+    #[schema(max_length = 300, pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\u0000]*$")]
     pub website: Option<String>,
     pub accreditation_status: AccreditationStatus,
     pub accredited_until: Option<NaiveDate>,
+    #[schema(minimum = 1, maximum = 9_223_372_036_854_775_807_i64)]
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -57,6 +61,8 @@ fn respond(mut res: actix_web::HttpResponseBuilder, row: BodyRow) -> HttpRespons
 }
 
 /// List certification bodies.
+///
+/// Any token may list them. A page in registration order: `limit` and `cursor`.
 #[utoipa::path(
     operation_id = "list_certification_bodies",
     tag = "certification bodies",
@@ -77,6 +83,9 @@ pub async fn list_certification_bodies(
 }
 
 /// Register a certification body.
+///
+/// Admins only. Its auditors and certifiers may work only while its accreditation is in force (a 409
+/// otherwise).
 #[utoipa::path(
     operation_id = "create_certification_body",
     tag = "certification bodies",
@@ -98,6 +107,8 @@ pub async fn create_certification_body(
 }
 
 /// Read a certification body.
+///
+/// Any token may read it. The `ETag` is `"v<version>"`.
 #[utoipa::path(
     operation_id = "get_certification_body",
     tag = "certification bodies",
@@ -117,6 +128,8 @@ pub async fn get_certification_body(
 }
 
 /// Update a certification body (its accreditation status and validity, mostly).
+///
+/// Admins only. A field sent replaces the current value; `If-Match` guards against a lost update (412).
 #[utoipa::path(
     operation_id = "update_certification_body",
     tag = "certification bodies",

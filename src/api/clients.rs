@@ -15,6 +15,8 @@ use crate::store;
 crate::api::pagination::documented_page!(ApiClientPage, ApiClient, "API clients");
 
 /// List API clients.
+///
+/// Admins only. A page in creation order: `limit` and `cursor`. Secrets are never shown again.
 #[utoipa::path(
     operation_id = "list_clients",
     tag = "clients",

@@ -8,6 +8,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
+use crate::error::{AppError, AppResult};
+
 /// An answer's body, ready to send, with its entity tag.
 #[derive(Debug)]
 pub struct Rendered {
@@ -54,6 +56,15 @@ impl Caching {
             Caching::PrivateRevalidate => "private, no-cache",
         }
     }
+}
+
+/// Refuses (400) an `If-None-Match` longer than the document allows, rather than comparing it.
+pub fn readable(req: &HttpRequest) -> AppResult<()> {
+    let max = crate::api::extract::MAX_IF_MATCH_CHARS;
+    if req.headers().get_all(header::IF_NONE_MATCH).any(|v| v.len() > max) {
+        return Err(AppError::BadRequest(format!("If-None-Match must be at most {max} characters")));
+    }
+    Ok(())
 }
 
 /// Whether the request's `If-None-Match` names `etag` (weak comparison, as §13.1.2 asks).

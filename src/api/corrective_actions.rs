@@ -34,21 +34,27 @@ pub struct CorrectiveAction {
     #[schema(format = Uuid)]
     pub certification_body_id: String,
     #[schema(example = "C.1")]
+    #[schema(max_length = 5, pattern = "^[A-Z][.][0-9]{1,3}$")]
     pub criterion_code: String,
     pub severity: Severity,
     pub status: ActionStatus,
     /// Past its plan date without a plan, or past its closure date unverified (as of now).
     pub overdue: bool,
+    #[schema(max_length = 5000)]
     pub plan: Option<String>,
     pub plan_submitted_at: Option<DateTime<Utc>>,
+    #[schema(max_length = 5000)]
     pub evidence: Option<String>,
     pub evidence_submitted_at: Option<DateTime<Utc>>,
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub verified_by: Option<String>,
     pub verified_at: Option<DateTime<Utc>>,
     /// Why the last submission was sent back.
+    #[schema(max_length = 2000)]
     pub rejection_reason: Option<String>,
     pub plan_due: DateTime<Utc>,
     pub closure_due: DateTime<Utc>,
+    #[schema(minimum = 1, maximum = 9_223_372_036_854_775_807_i64)]
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -148,6 +154,9 @@ pub async fn list_corrective_actions(
 }
 
 /// Read a corrective action.
+///
+/// Its status, deadlines, and the plan, evidence and decision recorded so far. To a caller who may not see
+/// it, it is a 404.
 #[utoipa::path(
     operation_id = "get_corrective_action",
     tag = "corrective actions",
@@ -203,6 +212,9 @@ pub async fn submit_plan(
 }
 
 /// Submit evidence that the plan was carried out.
+///
+/// The agency says how the plan was carried out (up to 5,000 characters); an auditor then verifies or
+/// rejects it.
 #[utoipa::path(
     operation_id = "submit_corrective_action_evidence",
     tag = "corrective actions",
@@ -245,6 +257,9 @@ pub async fn verify(state: web::Data<AppState>, who: Principal, id: ActionId) ->
 }
 
 /// Send the plan or evidence back, with the reason; the action is open again.
+///
+/// An auditor of the action's body gives the reason (up to 2,000 characters); it is kept in
+/// `rejection_reason`.
 #[utoipa::path(
     operation_id = "reject_corrective_action",
     tag = "corrective actions",

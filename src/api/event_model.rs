@@ -28,6 +28,7 @@ use crate::store::events::EventRow;
 }))]
 pub struct Event {
     /// Position in the log: gap-free, in commit order. Pass the last one seen as `after`.
+    #[schema(minimum = 1, maximum = 9_223_372_036_854_775_807_i64)]
     pub sequence: i64,
     #[schema(format = Uuid)]
     pub id: String,
@@ -42,6 +43,7 @@ pub struct Event {
     pub public: bool,
     /// The API client that made the change, `system` for the service's own rules, or
     /// `operator` for the command line.
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub actor: String,
     pub occurred_at: DateTime<Utc>,
     /// The values before the change (only what changed); null for a creation.
@@ -52,9 +54,11 @@ pub struct Event {
     pub current: Option<Value>,
     /// SHA-256 (hex) of the event before this one; 64 zeros for the first.
     #[schema(pattern = "^[0-9a-f]{64}$")]
+    #[schema(max_length = 64)]
     pub previous_hash: String,
     /// SHA-256 (hex) of this event's canonical serialization, `previous_hash` included.
     #[schema(pattern = "^[0-9a-f]{64}$")]
+    #[schema(max_length = 64)]
     pub hash: String,
 }
 
@@ -64,7 +68,9 @@ pub struct Subject {
     /// `agency`, `assessment`, `corrective_action`, `application`, `certification_body`,
     /// `standard`, `client` or `webhook`.
     #[serde(rename = "type")]
+    #[schema(max_length = 32, pattern = "^[a-z_]+$")]
     pub subject_type: String,
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub id: String,
 }
 

@@ -20,9 +20,11 @@ use crate::store::events::{EventRow, FeedFilter};
 /// A page of the feed.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventFeed {
+    #[schema(max_items = 500)]
     pub data: Vec<Event>,
     /// Pass as `after` to read on: the sequence of the last event returned, or the `after`
     /// sent when nothing new matched. Poll with it; it never skips an event.
+    #[schema(minimum = 0, maximum = 9_223_372_036_854_775_807_i64)]
     pub next_after: i64,
 }
 
@@ -34,22 +36,28 @@ fn event_types(list: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// The `types` filter: event types, comma-separated, each one of [`EventType`]'s.
+fn event_type_list() -> utoipa::openapi::ObjectBuilder {
+    use strum::IntoEnumIterator;
+    let one = EventType::iter().map(|t| t.to_string().replace('.', r"\.")).collect::<Vec<_>>().join("|");
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .min_length(Some(1))
+        .max_length(Some(2000))
+        .pattern(Some(format!("^ *({one}) *(, *({one}) *)*$")))
+}
+
 #[derive(Debug, Default, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FeedQuery {
     /// Only events after this sequence number (0, the default, reads from the start).
     #[validate(range(min = 0))]
-    #[param(minimum = 0)]
+    #[param(minimum = 0, maximum = 9_223_372_036_854_775_807_i64)]
     pub after: Option<i64>,
     /// Comma-separated event types, e.g. `certification.status_changed,agency.licence_changed`.
     #[validate(length(min = 1, max = 2000), custom(function = "event_types"))]
-    #[param(
-        example = "certification.status_changed,agency.grade_changed",
-        min_length = 1,
-        max_length = 2000,
-        pattern = r"^ *[a-z_]+\.[a-z_]+ *(, *[a-z_]+\.[a-z_]+ *)*$"
-    )]
+    #[param(schema_with = event_type_list, example = "certification.status_changed,agency.grade_changed")]
     pub types: Option<String>,
     #[validate(custom(function = "uuid"))]
     #[param(format = Uuid)]
@@ -60,7 +68,7 @@ pub struct FeedQuery {
     pub country: Option<String>,
     /// Agencies recruiting on this corridor: origin and destination, `NP-QA`.
     #[validate(custom(function = "valid_corridor"))]
-    #[param(pattern = "^[A-Z]{2}-[A-Z]{2}$", example = "NP-QA")]
+    #[param(schema_with = crate::domain::schema::corridor)]
     pub corridor: Option<String>,
     /// `true`: only agencies on the caller's watchlist.
     pub watchlist: Option<bool>,
@@ -116,7 +124,7 @@ fn feed_page(rows: Vec<EventRow>, after: i64) -> AppResult<EventFeed> {
 pub struct HistoryQuery {
     /// Only events after this sequence number.
     #[validate(range(min = 0))]
-    #[param(minimum = 0)]
+    #[param(minimum = 0, maximum = 9_223_372_036_854_775_807_i64)]
     pub after: Option<i64>,
     /// Page size, 1–500 (default 100).
     #[validate(range(min = 1, max = 500))]

@@ -90,9 +90,13 @@ impl Format {
 pub struct RegistryRecord {
     #[schema(format = Uuid)]
     pub id: String,
+    #[schema(max_length = 200)]
     pub legal_name: String,
+    #[schema(schema_with = crate::domain::schema::trading_names)]
     pub trading_names: Vec<String>,
+    #[schema(max_length = 64)]
     pub licence_number: String,
+    #[schema(max_length = 200)]
     pub licence_issuing_authority: String,
     #[schema(schema_with = crate::domain::schema::country)]
     pub licence_country: String,
@@ -101,15 +105,19 @@ pub struct RegistryRecord {
     /// When the licence was last checked against the issuing authority's register.
     pub licence_verified_at: Option<DateTime<Utc>>,
     /// The register it was checked in (a URL or a name).
+    #[schema(max_length = 300)]
     pub licence_source: Option<String>,
     #[schema(schema_with = crate::domain::schema::corridor_countries)]
     pub origin_countries: Vec<String>,
     #[schema(schema_with = crate::domain::schema::corridor_countries)]
     pub destination_countries: Vec<String>,
+    #[schema(max_items = 15)]
     pub sectors: Vec<Sector>,
+    #[schema(max_length = 300, pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\u0000]*$")]
     pub website: Option<String>,
     pub certification_status: CertificationStatus,
     /// The last certificate's number; null if the agency was never certified.
+    #[schema(max_length = 32, pattern = "^FH-[0-9]{4}-[0-9A-Z]{1,16}$")]
     pub certificate_number: Option<String>,
     pub certificate_state: Option<CertificateState>,
     #[schema(format = Uuid)]
@@ -118,12 +126,14 @@ pub struct RegistryRecord {
     pub certificate_valid_until: Option<DateTime<Utc>>,
     pub certificate_suspended_at: Option<DateTime<Utc>>,
     pub certificate_ended_at: Option<DateTime<Utc>>,
+    #[schema(max_length = 5000)]
     pub certificate_end_reason: Option<String>,
     /// Day the latest independent audit was finalized.
     pub last_audit_date: Option<NaiveDate>,
     pub grade: Option<Grade>,
     /// Substantiated worker reports, from 3 on (null below).
     #[schema(minimum = 3)]
+    #[schema(format = Int64, maximum = 9_223_372_036_854_775_807_i64)]
     pub substantiated_reports: Option<usize>,
 }
 
@@ -247,7 +257,7 @@ pub struct RegistryExportQuery {
     /// An event cursor (the `X-Event-Cursor` of an earlier export): only the agencies whose
     /// exported record changed after it. Without it, the whole registry.
     #[validate(range(min = 0))]
-    #[param(minimum = 0, example = 1200)]
+    #[param(minimum = 0, maximum = 9_223_372_036_854_775_807_i64, example = 1200)]
     pub since: Option<i64>,
 }
 
@@ -402,9 +412,10 @@ macro_rules! export_route {
         #[utoipa::path(
             operation_id = $op,
             tag = "public",
+            security(()),
             params(
                 $($qty,)?
-                ("If-None-Match" = Option<String>, Header,
+                ("If-None-Match" = Option<String>, Header, max_length = 1024,
                     description = "The `ETag` of an export already held: 304 if it is still current.")
             ),
             responses(
@@ -426,6 +437,7 @@ macro_rules! export_route {
             $state: web::Data<AppState>,
             $($query: ValidQuery<$qty>,)?
         ) -> AppResult<HttpResponse> {
+            crate::api::conditional::readable(&$req)?;
             $call
         }
     };

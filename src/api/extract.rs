@@ -387,12 +387,18 @@ pub fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, AppError> {
     Ok(Some(key.to_owned()))
 }
 
+/// The longest `If-Match` or `If-None-Match` read: room for dozens of entity tags.
+pub const MAX_IF_MATCH_CHARS: usize = 1024;
+
 /// The raw `If-Match` header, if sent.
 pub fn if_match(req: &HttpRequest) -> Result<Option<String>, AppError> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {
         return Ok(None);
     };
     let value = value.to_str().map_err(|_| AppError::BadRequest("If-Match is not readable".into()))?;
+    if value.len() > MAX_IF_MATCH_CHARS {
+        return Err(AppError::BadRequest(format!("If-Match must be at most {MAX_IF_MATCH_CHARS} characters")));
+    }
     if !is_if_match(value) {
         return Err(AppError::BadRequest(
             "If-Match must be * or a list of entity tags such as \"v3\" (RFC 9110 §13.1.1)".into(),

@@ -44,6 +44,7 @@ pub struct FeeCell {
     pub destination: Option<String>,
     /// The year the fee was charged as far as the record tells: the year an audit was finalized;
     /// a report's date of what happened, else the year it was received.
+    #[schema(minimum = 1900, maximum = 2200)]
     pub year: i32,
     pub category: FeeCategory,
     #[schema(schema_with = crate::domain::schema::currency)]
@@ -51,12 +52,16 @@ pub struct FeeCell {
     /// How many observations the cell is made of (at least 3): one per audit or report and
     /// category and currency.
     #[schema(minimum = 3)]
+    #[schema(format = Int64, maximum = 9_223_372_036_854_775_807_i64)]
     pub observations: usize,
     /// The median amount, in minor units.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000i64)]
     pub median_minor: i64,
     /// The smallest amount, in minor units.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000i64)]
     pub min_minor: i64,
     /// The largest amount, in minor units.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000i64)]
     pub max_minor: i64,
 }
 
@@ -114,6 +119,7 @@ impl FeeCell {
 }))]
 pub struct FeeEvidence {
     /// Cells made of fewer observations are left out, so that no worker can be singled out.
+    #[schema(format = Int32, minimum = 1, maximum = 1000)]
     pub minimum_observations: usize,
     /// In order of origin, destination, year, category and currency (null sides first).
     pub data: Vec<FeeCell>,
@@ -231,6 +237,7 @@ pub(crate) async fn gather(state: &AppState) -> AppResult<Vec<FeeCell>> {
 #[utoipa::path(
     operation_id = "list_fee_evidence",
     tag = "public",
+    security(()),
     params(FeeEvidenceQuery),
     responses(
         (status = 200, description = "The cells that match, every one of them (not paginated).", body = FeeEvidence,

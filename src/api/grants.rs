@@ -41,11 +41,14 @@ pub struct Grant {
     pub valid_until: NaiveDate,
     /// `active`, `expired` (after `valid_until`) or `revoked`, now.
     pub state: GrantState,
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub created_by: String,
     pub created_at: DateTime<Utc>,
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub revoked_by: Option<String>,
     pub revoked_at: Option<DateTime<Utc>>,
     /// How many reads were made under the grant (listed at `.../grants/{grant_id}/reads`).
+    #[schema(minimum = 0, maximum = 9_223_372_036_854_775_807_i64)]
     pub reads: i64,
     pub last_read_at: Option<DateTime<Utc>>,
 }

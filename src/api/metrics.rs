@@ -24,6 +24,8 @@ pub fn may_read_metrics(allowed: &[Network], address: Option<std::net::IpAddr>) 
 #[utoipa::path(
     operation_id = "metrics",
     tag = "operations",
+    // No credentials: a monitoring system scrapes it; the allowed networks guard it instead.
+    security(()),
     responses(
         (status = 200, description = "The metrics.", content((String = "text/plain",
             example = "# HELP fairhire_db_pool_waiting Callers waiting for a database connection.\n# TYPE fairhire_db_pool_waiting gauge\nfairhire_db_pool_waiting 0\n"))),

@@ -21,20 +21,27 @@ use crate::store;
 /// Token requests are tiny; refuse anything larger before parsing it.
 const TOKEN_BODY_LIMIT: usize = 4 * 1024;
 
+/// The longest `scope` read (and ignored).
+const MAX_SCOPE_CHARS: usize = 1024;
+
 /// A client-credentials token request. The credentials may instead come as HTTP Basic
 /// authentication (`client_id:client_secret`), as RFC 6749 §2.3.1 prefers.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[schema(example = json!({"grant_type": "client_credentials", "client_id": "0193f0a5-1d2e-7f00-8a11-5c3b2a1f0e9d", "client_secret": "fhs_3q2-7wZlUeQ0oYp8c1hBvXkNfR5sTjA9dLmG4iE6uHo"}))]
 pub struct TokenRequest {
     /// Must be `client_credentials`.
+    #[schema(max_length = 64, pattern = "^client_credentials$")]
     pub grant_type: String,
     #[serde(default)]
+    #[schema(max_length = 64)]
     pub client_id: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 128)]
     pub client_secret: Option<String>,
-    /// Ignored: a token carries the client's role, whatever is asked.
+    /// Ignored: a token carries the client's role, whatever is asked (RFC 6749 §4.4.2 lets
+    /// clients send it). Longer than 1,024 characters, it is an `invalid_request`.
     #[serde(default)]
-    #[allow(dead_code)] // accepted, as RFC 6749 §4.4.2 lets clients send it, and never used
+    #[schema(max_length = 1024)]
     pub scope: Option<String>,
 }
 
@@ -42,10 +49,13 @@ pub struct TokenRequest {
 #[schema(example = json!({"access_token": "eyJhbGciOiJFZERTQSIsImtpZCI6ImtQcksiLCJ0eXAiOiJhdCtqd3QifQ.e30.c2ln", "token_type": "Bearer", "expires_in": 900}))]
 pub struct TokenResponse {
     /// A JWT (EdDSA), verifiable with `/.well-known/jwks.json`.
+    #[schema(max_length = 2048, pattern = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")]
     pub access_token: String,
     #[schema(example = "Bearer")]
+    #[schema(max_length = 6, pattern = "^Bearer$")]
     pub token_type: &'static str,
     /// Seconds until the token expires.
+    #[schema(format = Int64, minimum = 1, maximum = 9_223_372_036_854_775_807_i64)]
     pub expires_in: u64,
 }
 
@@ -137,6 +147,9 @@ pub async fn create_token(
             "only grant_type=client_credentials is supported",
         ));
     }
+    if form.scope.as_ref().is_some_and(|scope| scope.chars().count() > MAX_SCOPE_CHARS) {
+        return Err(invalid_request(format!("scope must be at most {MAX_SCOPE_CHARS} characters")));
+    }
     let (client_id, secret) = match (basic, form.client_id, form.client_secret) {
         (Some(creds), None, None) => creds,
         (None, Some(id), Some(secret)) => (id, secret),
@@ -172,9 +185,13 @@ pub async fn create_token(
 }
 
 /// The public keys that verify access tokens and status attestations.
+///
+/// A JSON Web Key Set (RFC 7517) of Ed25519 keys: the signing key and any previous key still accepted after a
+/// rotation. No token needed; cacheable for five minutes.
 #[utoipa::path(
     operation_id = "get_jwks",
     tag = "auth",
+    security(()),
     responses(
         (status = 200, description = "A JSON Web Key Set (RFC 7517).", body = JwkSet)
     )

@@ -11,6 +11,9 @@ use crate::error::AppError;
 
 pub const DEFAULT_LIMIT: u32 = 50;
 
+/// The largest `limit` any paginated list takes, so the most items a page holds.
+pub const MAX_PAGE_ITEMS: usize = 200;
+
 /// One page of a list: every list answers in this shape. Each list documents it under its own
 /// name (`AgencyPage`, ...; see [`documented_page!`]), so clients generated from the document
 /// get one named type per list.
@@ -42,18 +45,22 @@ macro_rules! documented_page {
 
         impl utoipa::PartialSchema for $crate::api::pagination::Page<$item> {
             fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-                use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+                use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
                 use utoipa::openapi::{Ref, RefOr};
                 let item = Ref::from_schema_name(<$item as utoipa::ToSchema>::name());
                 RefOr::T(
                     ObjectBuilder::new()
                         .description(Some(concat!("One page of ", $what, ".")))
-                        .property("data", ArrayBuilder::new().items(item))
+                        .property(
+                            "data",
+                            ArrayBuilder::new().items(item).max_items(Some($crate::api::pagination::MAX_PAGE_ITEMS)),
+                        )
                         .required("data")
                         .property(
                             "next_cursor",
                             ObjectBuilder::new()
                                 .schema_type(utoipa::openapi::schema::SchemaType::from_iter([Type::String, Type::Null]))
+                                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
                                 .description(Some("Pass as `cursor` to get the next page; null on the last page.")),
                         )
                         .into(),

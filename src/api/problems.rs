@@ -21,15 +21,10 @@ fn problem_response(description: &str, example: &AppError) -> Response {
     );
     // A client told to wait is told how long.
     if matches!(example.get("status").and_then(|s| s.as_u64()), Some(429 | 503)) {
-        let seconds =
-            utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::Type::Integer).minimum(Some(0));
-        response = response.header(
-            "Retry-After",
-            utoipa::openapi::HeaderBuilder::new()
-                .schema(Some(seconds))
-                .description(Some("Seconds to wait before trying again."))
-                .build(),
-        );
+        response = response.header_ref("Retry-After", Ref::new("#/components/headers/Retry-After"));
+    }
+    for name in crate::api::openapi::RATE_LIMIT_HEADERS {
+        response = response.header_ref(name, Ref::new(format!("#/components/headers/{name}")));
     }
     response.build()
 }
@@ -93,6 +88,8 @@ problem_responses! {
         AppError::TooManyRequests { retry_after_secs: 1 };
     ServiceUnavailable = 503, "The database is not reachable; `Retry-After` says when to try again.",
         AppError::Unavailable("the database is not reachable; try again shortly".into());
+    InternalError = 500, "Something broke on our side. The detail asks to quote the `x-request-id` header; the cause is logged, never sent.",
+        AppError::Internal("never shown".into());
 }
 
 /// The schema of every problem response, referenced by name above.
@@ -106,6 +103,7 @@ fn optional_header(
     name: &str,
     description: &str,
     schema: utoipa::openapi::ObjectBuilder,
+    example: Option<&str>,
 ) -> Vec<utoipa::openapi::path::Parameter> {
     use utoipa::openapi::Required;
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
@@ -116,6 +114,7 @@ fn optional_header(
             .required(Required::False)
             .description(Some(description))
             .schema(Some(schema))
+            .example(example.map(|e| serde_json::json!(e)))
             .build(),
     ]
 }
@@ -128,12 +127,17 @@ impl utoipa::IntoParams for IfMatch {
         _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
     ) -> Vec<utoipa::openapi::path::Parameter> {
         use utoipa::openapi::{ObjectBuilder, Type};
-        // The RFC 9110 grammar, so that what the document calls valid is what the service reads.
-        let tags = r#"^[ \t]*(\*|(W/)?"[!#-~]*"([ \t]*,[ \t]*(W/)?"[!#-~]*")*)[ \t]*$"#;
+        // The RFC 9110 grammar, so that what the document calls valid is what the service reads
+        // (white space around the value is not part of a field value on the wire).
+        let tags = r#"^(\*|(W/)?"[!#-~]*"([ \t]*,[ \t]*(W/)?"[!#-~]*")*)$"#;
         optional_header(
             "If-Match",
             "The `ETag` the change is based on: `*`, or one or more entity tags.",
-            ObjectBuilder::new().schema_type(Type::String).pattern(Some(tags)),
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(crate::api::extract::MAX_IF_MATCH_CHARS))
+                .pattern(Some(tags)),
+            Some("\"v1\""),
         )
     }
 }
@@ -154,6 +158,7 @@ impl utoipa::IntoParams for IdempotencyKey {
                 .min_length(Some(1))
                 .max_length(Some(255))
                 .pattern(Some("^[!-~]+$")),
+            None,
         )
     }
 }

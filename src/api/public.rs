@@ -67,6 +67,7 @@ impl CertificateState {
     "end_reason": null
 }))]
 pub struct PublicCertificate {
+    #[schema(max_length = 32, pattern = "^FH-[0-9]{4}-[0-9A-Z]{1,16}$")]
     pub number: String,
     #[schema(format = Uuid)]
     pub certification_body_id: String,
@@ -78,6 +79,7 @@ pub struct PublicCertificate {
     /// When it was withdrawn or expired; null while it has not ended.
     pub ended_at: Option<DateTime<Utc>>,
     /// Why it ended, as recorded with the decision or the rule that ended it.
+    #[schema(max_length = 5000)]
     pub end_reason: Option<String>,
 }
 
@@ -124,9 +126,12 @@ impl PublicCertificate {
     "certificate": {
         "number": "FH-2026-7D2A9C35",
         "certification_body_id": "0193f0a6-2b3c-7d4e-8f50-6a7b8c9d0e1f",
+        "state": "in_force",
         "valid_from": "2026-11-28T09:30:00Z",
         "valid_until": "2029-11-28T09:30:00Z",
-        "suspended_at": null
+        "suspended_at": null,
+        "ended_at": null,
+        "end_reason": null
     },
     "last_audit_date": "2026-11-20",
     "grade": "B",
@@ -135,12 +140,18 @@ impl PublicCertificate {
 pub struct PublicAgency {
     #[schema(format = Uuid)]
     pub id: String,
+    #[schema(max_length = 200)]
     pub legal_name: String,
+    #[schema(schema_with = crate::domain::schema::trading_names)]
     pub trading_names: Vec<String>,
     pub licence: Licence,
+    #[schema(schema_with = crate::domain::schema::corridor_countries)]
     pub origin_countries: Vec<String>,
+    #[schema(schema_with = crate::domain::schema::corridor_countries)]
     pub destination_countries: Vec<String>,
+    #[schema(max_items = 15)]
     pub sectors: Vec<Sector>,
+    #[schema(max_length = 300, pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\u0000]*$")]
     pub website: Option<String>,
     pub certification_status: CertificationStatus,
     /// The agency's last certificate and where it stands (in force, suspended or ended); null if
@@ -153,6 +164,7 @@ pub struct PublicAgency {
     /// Worker reports the scheme substantiated about this agency, shown only from 3 on (null
     /// below) so that no reporter can be singled out.
     #[schema(minimum = 3)]
+    #[schema(format = Int64, maximum = 9_223_372_036_854_775_807_i64)]
     pub substantiated_reports: Option<usize>,
 }
 
@@ -287,6 +299,7 @@ pub(crate) fn public_view(conn: &mut DbConnection, rows: Vec<AgencyRow>) -> AppR
 #[utoipa::path(
     operation_id = "list_public_agencies",
     tag = "public",
+    security(()),
     params(AgencyQuery),
     responses(
         (status = 200, description = "A page of agencies: by relevance with `q`, otherwise in registration order.", body = PublicAgencyPage)
@@ -319,9 +332,11 @@ pub async fn list_public_agencies(
 #[utoipa::path(
     operation_id = "get_public_agency",
     tag = "public",
+    security(()),
     params(
         ("id" = String, Path, format = Uuid, description = "Agency id."),
-        ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier answer: 304 while the record is unchanged.")
+        ("If-None-Match" = Option<String>, Header, max_length = 1024,
+            description = "An `ETag` from an earlier answer: 304 while the record is unchanged.")
     ),
     responses(
         (status = 200, description = "The agency's public record.", body = PublicAgency, headers(
@@ -336,6 +351,7 @@ pub async fn list_public_agencies(
 )]
 #[get("/public/agencies/{id}")]
 pub async fn get_public_agency(req: HttpRequest, state: web::Data<AppState>, id: AgencyId) -> AppResult<HttpResponse> {
+    conditional::readable(&req)?;
     let id = id.into_inner();
     let answer = load(&state, id.clone()).await?;
     let agency = found(&answer, &id)?;
@@ -354,6 +370,7 @@ pub async fn get_public_agency(req: HttpRequest, state: web::Data<AppState>, id:
 }))]
 pub struct SignedAttestation {
     /// The compact JWS (RFC 7515), exactly as served as `application/jose`.
+    #[schema(max_length = 8192, pattern = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")]
     pub attestation: String,
     /// The agency attested: the JWS's `sub`.
     #[schema(format = Uuid)]
@@ -443,9 +460,11 @@ fn media_range(element: &str) -> Option<(String, String, f32)> {
 #[utoipa::path(
     operation_id = "get_attestation",
     tag = "public",
+    security(()),
     params(
         ("id" = String, Path, format = Uuid, description = "Agency id."),
-        ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier answer: 304 while that attestation is still the one served.")
+        ("If-None-Match" = Option<String>, Header, max_length = 1024,
+            description = "An `ETag` from an earlier answer: 304 while that attestation is still the one served.")
     ),
     responses(
         (status = 200, description = "The attestation; decoded, the JWS's claims are as described above.",
@@ -472,6 +491,7 @@ pub async fn get_attestation(req: HttpRequest, state: web::Data<AppState>, id: A
     let format = negotiate(&accept).ok_or_else(|| {
         AppError::NotAcceptable("an attestation is served as application/jose or application/json".into())
     })?;
+    conditional::readable(&req)?;
     let id = id.into_inner();
     let attestation = attestation_of(&state, id).await?;
     let rendered = match format {

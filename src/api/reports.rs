@@ -41,6 +41,7 @@ pub const FOLLOW_UP_HEADER: &str = "X-Follow-Up-Code";
 #[utoipa::path(
     operation_id = "create_report",
     tags = ["public", "reports"],
+    security(()),
     request_body = ReportInput,
     responses(
         (status = 201, description = "The report was received. Keep the follow-up code: it is not shown again.",
@@ -74,6 +75,7 @@ pub async fn create_report(
 #[utoipa::path(
     operation_id = "get_report_follow_up",
     tags = ["public", "reports"],
+    security(()),
     params(
         ("reference" = String, Path, description = "The report's reference, e.g. R-7K3M-Q9PX.", example = "R-7K3M-Q9PX",
             max_length = 64),
@@ -133,30 +135,40 @@ pub async fn get_report_follow_up(
 pub struct Report {
     #[schema(format = Uuid)]
     pub id: String,
+    #[schema(max_length = 11, pattern = "^R-[0-9A-Z]{4}-[0-9A-Z]{4}$")]
     pub reference: String,
     #[schema(format = Uuid)]
     pub agency_id: Option<String>,
+    #[schema(max_length = 300)]
     pub agency_name: Option<String>,
     pub category: ReportCategory,
+    #[schema(max_items = 20)]
     pub fees: Vec<FeeAmount>,
+    #[schema(max_length = 2, pattern = "^[A-Z]{2}$")]
     pub country: Option<String>,
     pub occurred_on: Option<NaiveDate>,
+    #[schema(max_length = 5000)]
     pub description: String,
     /// Whether the reporter left a way to reach them.
     pub has_contact: bool,
     /// The contact, decrypted: only when one report is read (`GET /v1/reports/{id}`), never in
     /// lists.
+    #[schema(max_length = 300)]
     pub contact: Option<String>,
+    #[schema(max_length = 35)]
     pub language: Option<String>,
     pub state: ReportState,
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
     /// Whether the reporter sees `reason` when following the report up.
     pub reason_shareable: bool,
     /// The client that last moderated it.
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub moderated_by: Option<String>,
     pub received_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
+    #[schema(minimum = 1, maximum = 9_223_372_036_854_775_807_i64)]
     pub version: i64,
 }
 
@@ -237,6 +249,8 @@ pub async fn list_reports(
 pub type ReportId = PathId<extract::ReportRes>;
 
 /// Read one worker report (admins), with the reporter's contact.
+///
+/// The `ETag` is `"v<version>"`, for a moderation with `If-Match`.
 #[utoipa::path(
     operation_id = "get_report",
     tag = "reports",

@@ -20,10 +20,14 @@ use crate::store::standards::StandardRow;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Standard {
     #[schema(example = "ers-1.0")]
+    #[schema(max_length = 40, pattern = "^[a-z0-9.-]{1,40}$")]
     pub version: String,
+    #[schema(max_length = 200)]
     pub title: String,
     pub status: StandardStatus,
+    #[schema(max_items = 26)]
     pub principles: Vec<Principle>,
+    #[schema(max_items = 500)]
     pub criteria: Vec<Criterion>,
     pub policy: ScoringPolicy,
     pub created_at: DateTime<Utc>,
@@ -34,9 +38,12 @@ pub struct Standard {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StandardSummary {
     #[schema(example = "ers-1.0")]
+    #[schema(max_length = 40, pattern = "^[a-z0-9.-]{1,40}$")]
     pub version: String,
+    #[schema(max_length = 200)]
     pub title: String,
     pub status: StandardStatus,
+    #[schema(format = Int32, minimum = 1, maximum = 500)]
     pub criteria_count: usize,
     pub created_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
@@ -47,6 +54,7 @@ pub struct StandardSummary {
 pub struct StandardList {
     pub data: Vec<StandardSummary>,
     /// Always null: every version fits in one page.
+    #[schema(format = Uuid)]
     pub next_cursor: Option<String>,
 }
 
@@ -72,6 +80,8 @@ fn not_found(version: &str) -> AppError {
 }
 
 /// List standard versions.
+///
+/// Any token may read them: every version, drafts included, oldest first, in one page.
 #[utoipa::path(
     operation_id = "list_standards",
     tag = "standards",
@@ -97,10 +107,12 @@ pub async fn list_standards(state: web::Data<AppState>, _who: Principal) -> AppR
 }
 
 /// Read one standard version.
+///
+/// Its principles, criteria and scoring policy. Any token may read it.
 #[utoipa::path(
     operation_id = "get_standard",
     tag = "standards",
-    params(("version" = String, Path, description = "Version id, e.g. `ers-1.0`.")),
+    params(("version" = String, Path, max_length = 40, pattern = "^[a-z0-9.-]{1,40}$", description = "Version id, e.g. `ers-1.0`.")),
     responses((status = 200, description = "The version.", body = Standard)),
     security(("bearer" = []))
 )]
@@ -164,7 +176,7 @@ async fn change_status(
 #[utoipa::path(
     operation_id = "publish_standard",
     tag = "standards",
-    params(("version" = String, Path, description = "Version id.")),
+    params(("version" = String, Path, max_length = 40, pattern = "^[a-z0-9.-]{1,40}$", description = "Version id.")),
     responses(
         (status = 200, description = "Published.", body = Standard),
         Forbidden, Conflict
@@ -187,7 +199,7 @@ pub async fn publish_standard(
 #[utoipa::path(
     operation_id = "retire_standard",
     tag = "standards",
-    params(("version" = String, Path, description = "Version id.")),
+    params(("version" = String, Path, max_length = 40, pattern = "^[a-z0-9.-]{1,40}$", description = "Version id.")),
     responses(
         (status = 200, description = "Retired.", body = Standard),
         Forbidden, Conflict

@@ -41,11 +41,15 @@ pub struct SubAgent {
     /// Whether the sub-agent is in the registry.
     pub registered: bool,
     /// The registered sub-agent; null for one outside the registry.
+    #[schema(format = Uuid)]
     pub sub_agency_id: Option<String>,
     /// The registered agency's legal name, or the name given for one outside the registry.
+    #[schema(max_length = 200)]
     pub name: String,
     /// The registered agency's licence country, or the country given.
+    #[schema(max_length = 2, pattern = "^[A-Z]{2}$")]
     pub country: Option<String>,
+    #[schema(max_length = 64)]
     pub licence_number: Option<String>,
     pub created_at: DateTime<Utc>,
 }

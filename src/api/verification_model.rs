@@ -60,8 +60,10 @@ use crate::store::agencies::AgencyRow;
 }))]
 pub struct VerificationResult {
     /// The item's position in the request, from 0.
+    #[schema(format = Int32, minimum = 0, maximum = 999)]
     pub request_index: usize,
     /// The item's `reference`, as sent.
+    #[schema(max_length = 1000)]
     pub reference: Option<String>,
     /// How the item named its agency; null for an `invalid` item.
     pub lookup: Option<Lookup>,
@@ -71,8 +73,10 @@ pub struct VerificationResult {
     /// For a match by name, how alike the names are, from 0 to 1; null otherwise.
     pub name_similarity: Option<f64>,
     /// For `ambiguous` only: the agencies the name may mean, best first, at most 5.
+    #[schema(max_items = 5)]
     pub candidates: Vec<Candidate>,
     /// For `invalid` only: what is wrong with the item, by field (`items[3].licence_number`).
+    #[schema(max_items = 10)]
     pub errors: Vec<FieldError>,
 }
 
@@ -81,9 +85,12 @@ pub struct VerificationResult {
 pub struct VerifiedAgency {
     #[schema(format = Uuid)]
     pub id: String,
+    #[schema(max_length = 200)]
     pub legal_name: String,
+    #[schema(max_length = 64)]
     pub licence_number: String,
     #[schema(example = "NP")]
+    #[schema(max_length = 2, pattern = "^[A-Z]{2}$")]
     pub licence_country: String,
     /// Last day the licence to recruit is valid; null if the registry records no end date.
     pub licence_valid_until: Option<NaiveDate>,
@@ -95,6 +102,7 @@ pub struct VerifiedAgency {
     /// As in the due-diligence summary, at the same moment.
     pub risk_level: RiskLevel,
     /// Every reason behind the risk level, worst first.
+    #[schema(max_items = 10)]
     pub risk_reasons: Vec<RiskReason>,
     /// The last certificate and where it stands; null if the agency was never certified.
     pub certificate: Option<VerifiedCertificate>,
@@ -115,9 +123,12 @@ pub struct VerifiedCertificate {
 pub struct Candidate {
     #[schema(format = Uuid)]
     pub agency_id: String,
+    #[schema(max_length = 200)]
     pub legal_name: String,
+    #[schema(max_length = 64)]
     pub licence_number: String,
     #[schema(example = "NP")]
+    #[schema(max_length = 2, pattern = "^[A-Z]{2}$")]
     pub licence_country: String,
     pub certification_status: CertificationStatus,
     /// How alike the names are, from 0 to 1.

@@ -58,12 +58,15 @@ pub struct VerificationAnswer {
     /// The attestation's `exp`, one hour later.
     pub expires_at: DateTime<Utc>,
     /// How many items were verified.
+    #[schema(format = Int32, minimum = 1, maximum = 1000)]
     pub count: usize,
     /// One result per item, in request order.
+    #[schema(max_items = 1000)]
     pub results: Vec<VerificationResult>,
     /// A compact JWS (EdDSA, `typ: verification+jwt`) whose `sha256` claim is the SHA-256 of
     /// the canonical JSON of `results` (keys sorted at every level, no insignificant white
     /// space, UTF-8): verify it offline with the keys at `/.well-known/jwks.json`.
+    #[schema(max_length = 2048, pattern = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")]
     pub attestation: String,
 }
 
@@ -120,7 +123,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
         description = "The items, as JSON or as CSV with a header row.",
         content(
             (VerificationRequest = "application/json"),
-            (String = "text/csv", example = json!(CSV_REQUEST_EXAMPLE))
+            (VerificationCsv = "text/csv", example = json!(CSV_REQUEST_EXAMPLE))
         )
     ),
     responses(
@@ -202,6 +205,29 @@ pub async fn verify_agencies(
         }
     }
 }
+
+/// A CSV upload, as the document describes it: a header line naming columns, then one row per
+/// item, up to [`VERIFICATION_BODY_BYTES`] (so never more characters than that).
+pub struct VerificationCsv;
+
+impl utoipa::PartialSchema for VerificationCsv {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::{ObjectBuilder, Type};
+        let column = verification_csv::REQUEST_COLUMNS.join("|");
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "RFC 4180 CSV in UTF-8: a header line naming any of the columns (a byte-order mark first is skipped), \
+then one row per item with as many cells as the header. At most 1 MiB (in bytes).",
+            ))
+            .min_length(Some(1))
+            .max_length(Some(VERIFICATION_BODY_BYTES))
+            .pattern(Some(format!(r"^\ufeff?({column})(,({column}))*\r?\n")))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for VerificationCsv {}
 
 /// An upload, for the documentation.
 const CSV_REQUEST_EXAMPLE: &str = "reference,agency_id,licence_country,licence_number,name,country\r\n\

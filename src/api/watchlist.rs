@@ -22,15 +22,20 @@ crate::api::pagination::documented_page!(WatchlistPage, WatchedAgency, "watched 
 pub struct WatchedAgency {
     #[schema(format = Uuid)]
     pub agency_id: String,
+    #[schema(max_length = 200)]
     pub legal_name: String,
     #[schema(example = "NP")]
+    #[schema(max_length = 2, pattern = "^[A-Z]{2}$")]
     pub licence_country: String,
     #[schema(example = "DoFE-1234/2075")]
+    #[schema(max_length = 64)]
     pub licence_number: String,
     pub added_at: DateTime<Utc>,
 }
 
 /// List the caller's watchlist.
+///
+/// A page of the agencies the caller watches, by agency id: `limit` and `cursor`.
 #[utoipa::path(
     operation_id = "list_watchlist",
     tag = "watchlist",

@@ -30,19 +30,25 @@ crate::api::pagination::documented_page!(DeliveryPage, Delivery, "deliveries, ne
 pub struct Webhook {
     #[schema(format = Uuid)]
     pub id: String,
+    #[schema(max_length = 2000, pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\u0000]*$")]
     pub url: String,
+    #[schema(max_length = 500)]
     pub description: Option<String>,
     /// Empty: every event type the owner may read.
+    #[schema(max_items = 50)]
     pub event_types: Vec<EventType>,
     #[schema(format = Uuid)]
     pub agency_id: Option<String>,
+    #[schema(max_length = 2, pattern = "^[A-Z]{2}$")]
     pub country: Option<String>,
+    #[schema(max_length = 5, pattern = "^[A-Z]{2}-[A-Z]{2}$")]
     pub corridor: Option<String>,
     pub watchlist_only: bool,
     /// False once the service stopped sending: see `disabled_reason`.
     pub enabled: bool,
     pub disabled_at: Option<DateTime<Utc>>,
     /// Why the service disabled it (the receiver answered 410, or failed for 3 days).
+    #[schema(max_length = 500)]
     pub disabled_reason: Option<String>,
     /// Since when deliveries have been failing without a success in between.
     pub failing_since: Option<DateTime<Utc>>,
@@ -54,6 +60,7 @@ pub struct Webhook {
     /// rotation: it is stored encrypted and never shown again.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(pattern = "^whsec_[A-Za-z0-9+/=]+$")]
+    #[schema(max_length = 64)]
     pub secret: Option<String>,
 }
 
@@ -86,16 +93,21 @@ pub struct Delivery {
     /// Sent as `webhook-id`; the same on every attempt.
     #[schema(format = Uuid)]
     pub id: String,
+    #[schema(minimum = 1, maximum = 9_223_372_036_854_775_807_i64)]
     pub event_sequence: i64,
     pub event_type: EventType,
     /// `pending` (waiting for its next attempt), `succeeded` or `failed` (given up: the
     /// subscription was disabled or deleted).
     #[schema(example = "pending")]
+    #[schema(max_length = 16, pattern = "^[a-z_]+$")]
     pub status: String,
+    #[schema(minimum = 0, maximum = 2_147_483_647)]
     pub attempts: i32,
     /// When the next attempt is due, while `pending`.
     pub next_attempt_at: Option<DateTime<Utc>>,
+    #[schema(minimum = 100, maximum = 599)]
     pub last_status_code: Option<i32>,
+    #[schema(max_length = 501)]
     pub last_error: Option<String>,
     pub delivered_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -107,10 +119,14 @@ pub struct Delivery {
 pub struct Attempt {
     pub attempted_at: DateTime<Utc>,
     /// The receiver's HTTP status; null when no answer came (refused, timed out).
+    #[schema(minimum = 100, maximum = 599)]
     pub status_code: Option<i32>,
+    #[schema(minimum = 0, maximum = 9_223_372_036_854_775_807_i64)]
     pub latency_ms: i64,
+    #[schema(max_length = 501)]
     pub error: Option<String>,
     /// The receiver's `Retry-After`, in seconds, when it sent one.
+    #[schema(minimum = 0, maximum = 9_223_372_036_854_775_807_i64)]
     pub retry_after_seconds: Option<i64>,
 }
 
@@ -206,6 +222,9 @@ pub async fn create_webhook(
 }
 
 /// List the caller's subscriptions.
+///
+/// A page of the caller's own subscriptions, in creation order: `limit` and `cursor`. Secrets are never
+/// shown again.
 #[utoipa::path(
     operation_id = "list_webhooks",
     tag = "webhooks",
@@ -227,6 +246,8 @@ pub async fn list_webhooks(
 }
 
 /// Read a subscription, with why it was disabled if it was.
+///
+/// Only the caller's own subscriptions can be read; another client's is a 404.
 #[utoipa::path(
     operation_id = "get_webhook",
     tag = "webhooks",
@@ -243,6 +264,8 @@ pub async fn get_webhook(state: web::Data<AppState>, who: Principal, id: Webhook
 }
 
 /// Delete a subscription: nothing more is sent to it.
+///
+/// Answers 204, with no body. Only the caller's own subscriptions can be deleted.
 #[utoipa::path(
     operation_id = "delete_webhook",
     tag = "webhooks",
@@ -336,6 +359,8 @@ pub struct DeliveryQuery {
 
 /// List a subscription's deliveries, newest first, each with every attempt (status, latency,
 /// error).
+///
+/// A page: `limit` and `cursor`; `status` narrows it.
 #[utoipa::path(
     operation_id = "list_webhook_deliveries",
     tag = "webhooks",

@@ -22,19 +22,25 @@ use crate::config::store_new_private_file;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Jwk {
     #[schema(example = "OKP")]
+    #[schema(max_length = 3, pattern = "^OKP$")]
     pub kty: &'static str,
     #[schema(example = "Ed25519")]
+    #[schema(max_length = 7, pattern = "^Ed25519$")]
     pub crv: &'static str,
     /// The public key, base64url without padding.
     #[schema(example = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo")]
+    #[schema(max_length = 43, pattern = "^[A-Za-z0-9_-]{43}$")]
     pub x: String,
     /// RFC 7638 thumbprint of the key, also sent as the `kid` of every token it signs.
     #[schema(example = "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k")]
+    #[schema(max_length = 43, pattern = "^[A-Za-z0-9_-]{43}$")]
     pub kid: String,
     #[serde(rename = "use")]
     #[schema(example = "sig")]
+    #[schema(max_length = 3, pattern = "^sig$")]
     pub use_: &'static str,
     #[schema(example = "EdDSA")]
+    #[schema(max_length = 5, pattern = "^EdDSA$")]
     pub alg: &'static str,
 }
 

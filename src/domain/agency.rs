@@ -116,10 +116,10 @@ fn licence_dates(licence: &Licence) -> Result<(), ValidationError> {
 pub struct Licence {
     /// The number as printed on the licence. Unique per issuing country, ignoring case and spaces.
     #[validate(length(min = 1, max = 64), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 64, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 64, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub number: String,
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub issuing_authority: String,
     /// ISO 3166-1 alpha-2 code of the issuing country.
     #[validate(custom(function = "valid_country"))]
@@ -141,12 +141,12 @@ pub struct Licence {
     /// Who checked it: a staff reference or an organisation, not a person's name.
     #[serde(default)]
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub verified_by: Option<String>,
     /// Where it was checked: the register's URL or name.
     #[serde(default)]
     #[validate(length(min = 1, max = 300), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub source: Option<String>,
 }
 
@@ -154,14 +154,14 @@ pub struct Licence {
 #[serde(deny_unknown_fields)]
 pub struct Address {
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub line1: String,
     #[serde(default)]
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]
     pub line2: Option<String>,
     #[validate(length(min = 1, max = 100), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 100, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub city: String,
     #[serde(default)]
     #[validate(length(max = 100))]

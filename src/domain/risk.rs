@@ -19,7 +19,7 @@ pub enum RiskLevel {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RiskReason {
     pub level: RiskLevel,
-    #[schema(example = "1 major or critical corrective action is overdue")]
+    #[schema(example = "1 major or critical corrective action is overdue", max_length = 1000)]
     pub reason: String,
 }
 

@@ -32,14 +32,18 @@ pub struct ScoreResult {
     /// The grade the rounded overall score reaches in the policy's bands, before caps.
     pub band_grade: Option<Grade>,
     /// One entry per principle, in the standard's order.
+    #[schema(max_items = 26)]
     pub principles: Vec<PrincipleScore>,
     /// One entry per criterion, in the standard's order.
+    #[schema(max_items = 500)]
     pub criteria: Vec<CriterionScore>,
     /// The caps that applied, in the order any_critical, major_on_critical_criterion, any_major.
+    #[schema(max_items = 500)]
     pub caps: Vec<AppliedCap>,
     /// Every criterion of the standard has a finding.
     pub complete: bool,
     /// Codes of criteria without a finding, in the standard's order; left out of every sum.
+    #[schema(schema_with = crate::domain::schema::criterion_codes)]
     pub missing: Vec<String>,
     /// The policy's lowest overall score for certification.
     #[schema(example = 75.0)]
@@ -51,7 +55,9 @@ pub struct ScoreResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PrincipleScore {
     #[schema(example = "C")]
+    #[schema(max_length = 1, pattern = "^[A-Z]$")]
     pub code: String,
+    #[schema(max_length = 200)]
     pub title: String,
     /// 100 × earned_weight / applicable_weight, rounded to 2 decimals; `null` when none of the
     /// principle's criteria is applicable.
@@ -66,8 +72,10 @@ pub struct PrincipleScore {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CriterionScore {
     #[schema(example = "C.1")]
+    #[schema(max_length = 5, pattern = "^[A-Z][.][0-9]{1,3}$")]
     pub code: String,
     #[schema(example = "C")]
+    #[schema(max_length = 1, pattern = "^[A-Z]$")]
     pub principle: String,
     pub weight: f64,
     pub critical: bool,
@@ -129,8 +137,10 @@ pub struct AppliedCap {
     /// The best grade the assessment can have while this cap applies.
     pub grade: Grade,
     /// Codes of the criteria that triggered the cap, in the standard's order.
+    #[schema(schema_with = crate::domain::schema::criterion_codes)]
     pub criteria: Vec<String>,
     #[schema(example = "critical finding on C.1: grade at most E")]
+    #[schema(max_length = 5000)]
     pub reason: String,
 }
 

@@ -60,12 +60,13 @@ impl Severity {
 pub struct Principle {
     /// One capital letter, e.g. `C`.
     #[schema(example = "C", pattern = "^[A-Z]$")]
+    #[schema(max_length = 1)]
     pub code: String,
     #[schema(
         example = "No recruitment fees or related costs for workers",
         min_length = 1,
         max_length = 200,
-        pattern = r"[^\s\u0085]"
+        pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$"
     )]
     pub title: String,
 }
@@ -75,12 +76,14 @@ pub struct Principle {
 pub struct Criterion {
     /// Stable code: the principle's letter, a dot and a number, e.g. `C.1`.
     #[schema(example = "C.1", pattern = "^[A-Z][.][0-9]{1,3}$")]
+    #[schema(max_length = 5)]
     pub code: String,
     /// The code of the principle the criterion belongs to.
     #[schema(example = "C", pattern = "^[A-Z]$")]
+    #[schema(max_length = 1)]
     pub principle: String,
     /// What the agency must show.
-    #[schema(min_length = 1, max_length = 2000, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub text: String,
     /// Relative weight within the standard; greater than 0.
     #[schema(example = 3.0, exclusive_minimum = 0.0, maximum = 1000.0)]
@@ -162,8 +165,14 @@ pub struct ScoringPolicy {
 pub struct StandardContent {
     /// Version id, e.g. `ers-1.0`: lower-case letters, digits, dots and dashes.
     #[schema(example = "ers-1.1", pattern = "^[a-z0-9.-]{1,40}$")]
+    #[schema(max_length = 40)]
     pub version: String,
-    #[schema(example = "Ethical Recruitment Standard", min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
+    #[schema(
+        example = "Ethical Recruitment Standard",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$"
+    )]
     pub title: String,
     #[schema(min_items = 1, max_items = 26)]
     pub principles: Vec<Principle>,

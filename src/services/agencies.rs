@@ -62,7 +62,7 @@ fn phone(number: &str) -> Result<(), ValidationError> {
 }))]
 pub struct AgencyInput {
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub legal_name: String,
     /// Other names the agency recruits under; searchable like the legal name.
     #[serde(default)]
@@ -80,6 +80,8 @@ pub struct AgencyInput {
     #[schema(schema_with = schema::corridor_countries)]
     pub destination_countries: Vec<String>,
     #[serde(default)]
+    #[validate(length(max = schema::MAX_SECTORS))]
+    #[schema(max_items = 15)]
     pub sectors: Vec<Sector>,
     #[serde(default)]
     #[validate(nested)]
@@ -87,7 +89,7 @@ pub struct AgencyInput {
     /// An http or https URL.
     #[serde(default)]
     #[validate(length(max = 300), custom(function = "web_url"))]
-    #[schema(max_length = 300, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
+    #[schema(max_length = 300, pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\u0000]*$")]
     pub website: Option<String>,
     #[serde(default)]
     #[validate(email, length(max = 254))]
@@ -96,8 +98,8 @@ pub struct AgencyInput {
     /// International format: `+`, then 7 to 15 digits, optionally grouped with spaces, dashes,
     /// dots or parentheses.
     #[serde(default)]
-    #[validate(custom(function = "phone"))]
-    #[schema(pattern = r"^\+(?:[ ().-]*[0-9]){7,15}[ ().-]*$")]
+    #[validate(length(max = 32), custom(function = "phone"))]
+    #[schema(max_length = 32, pattern = r"^\+(?:[ ().-]*[0-9]){7,15}[ ().-]*$")]
     pub contact_phone: Option<String>,
 }
 
@@ -109,7 +111,7 @@ pub struct AgencyInput {
 #[schema(example = json!({"destination_countries": ["QA", "AE", "SA"], "website": null}))]
 pub struct AgencyPatch {
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false, min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
+    #[schema(nullable = false, min_length = 1, max_length = 200, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub legal_name: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(schema_with = schema::trading_names)]
@@ -124,19 +126,19 @@ pub struct AgencyPatch {
     #[schema(schema_with = schema::corridor_countries)]
     pub destination_countries: Option<Vec<String>>,
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, max_items = 15)]
     pub sectors: Option<Vec<Sector>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Address>, nullable)]
     pub address: Option<Option<Address>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, nullable, max_length = 300, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
+    #[schema(value_type = Option<String>, nullable, max_length = 300, pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\u0000]*$")]
     pub website: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, nullable, format = Email, max_length = 254)]
     pub contact_email: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, nullable, pattern = r"^\+(?:[ ().-]*[0-9]){7,15}[ ().-]*$")]
+    #[schema(value_type = Option<String>, nullable, max_length = 32, pattern = r"^\+(?:[ ().-]*[0-9]){7,15}[ ().-]*$")]
     pub contact_phone: Option<Option<String>>,
 }
 

@@ -35,17 +35,55 @@ pub enum Decision {
     Reject,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"decision": "defer", "reason": "Send the licence renewal certificate and the list of sub-agents."}))]
 pub struct DecisionInput {
     pub decision: Decision,
     /// Required to defer or reject.
     #[serde(default)]
     #[validate(length(min = 1, max = 2000), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 2000, pattern = r"[^\s\u0085]")]
     pub reason: Option<String>,
 }
+
+/// Documented as two shapes, so that the rule "a reason to defer or reject" is in the schema:
+/// `accept` with an optional reason, `defer` or `reject` with one.
+impl utoipa::PartialSchema for DecisionInput {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, SchemaType, Type};
+        let reason = |nullable: bool| {
+            let kind = if nullable { SchemaType::from_iter([Type::String, Type::Null]) } else { Type::String.into() };
+            ObjectBuilder::new()
+                .schema_type(kind)
+                .min_length(Some(1))
+                .max_length(Some(2000))
+                .pattern(Some(crate::domain::schema::NOT_BLANK))
+        };
+        let decision =
+            |values: &[&str]| ObjectBuilder::new().schema_type(Type::String).enum_values(Some(values.to_vec()));
+        let accept = ObjectBuilder::new()
+            .description(Some("Accept; a reason is optional."))
+            .property("decision", decision(&["accept"]))
+            .required("decision")
+            .property("reason", reason(true))
+            .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)));
+        let refuse = ObjectBuilder::new()
+            .description(Some(
+                "Defer (the application lapses unless accepted within 60 days) or reject, with the reason.",
+            ))
+            .property("decision", decision(&["defer", "reject"]))
+            .required("decision")
+            .property("reason", reason(false))
+            .required("reason")
+            .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)));
+        OneOfBuilder::new()
+            .item(accept)
+            .item(refuse)
+            .examples([serde_json::json!({"decision": "defer", "reason": "Send the licence renewal certificate and the list of sub-agents."})])
+            .into()
+    }
+}
+
+impl ToSchema for DecisionInput {}
 
 /// What the event log keeps of an application's state.
 fn logged(row: &ApplicationRow) -> serde_json::Value {

@@ -36,7 +36,8 @@ pub struct AssessmentInput {
     pub kind: AssessmentKind,
     /// A published standard version; the latest published one when absent.
     #[serde(default)]
-    #[schema(example = "ers-1.0")]
+    #[validate(length(max = 40))]
+    #[schema(example = "ers-1.0", max_length = 40, pattern = "^[a-z0-9.-]{1,40}$")]
     pub standard_version: Option<String>,
     #[serde(default)]
     #[validate(nested)]
@@ -67,7 +68,7 @@ pub struct FindingInput {
     /// about; only on the sub-agent due-diligence criterion (`B.3` of `ers-1.0`).
     #[serde(default)]
     #[validate(length(max = 50), custom(function = "uuid_list"))]
-    #[schema(max_items = 50, value_type = Vec<String>)]
+    #[schema(max_items = 50, value_type = Vec<uuid::Uuid>)]
     pub sub_agent_ids: Vec<String>,
 }
 

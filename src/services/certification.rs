@@ -55,7 +55,7 @@ pub struct TransitionInput {
     #[schema(format = Uuid)]
     pub report_id: Option<String>,
     #[validate(length(min = 1, max = 2000), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 2000, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub reason: String,
 }
 

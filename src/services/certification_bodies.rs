@@ -21,14 +21,14 @@ use crate::store::certification_bodies::BodyRow;
 #[schema(example = json!({"name": "Gulf Ethical Audit Ltd", "country": "AE", "website": "https://gulf-audit.example.com", "accreditation_status": "accredited", "accredited_until": "2029-06-30"}))]
 pub struct BodyInput {
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub name: String,
     #[validate(custom(function = "valid_country"))]
     #[schema(schema_with = schema::country)]
     pub country: String,
     #[serde(default)]
     #[validate(length(max = 300), custom(function = "web_url"))]
-    #[schema(max_length = 300, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
+    #[schema(max_length = 300, pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\u0000]*$")]
     pub website: Option<String>,
     pub accreditation_status: AccreditationStatus,
     /// Last day of the accreditation; audits and decisions after it are refused.
@@ -44,13 +44,13 @@ pub struct BodyInput {
 #[schema(example = json!({"accreditation_status": "suspended"}))]
 pub struct BodyPatch {
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false, min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
+    #[schema(nullable = false, min_length = 1, max_length = 200, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(schema_with = schema::country)]
     pub country: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, nullable, max_length = 300, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
+    #[schema(value_type = Option<String>, nullable, max_length = 300, pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\u0000]*$")]
     pub website: Option<Option<String>>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]

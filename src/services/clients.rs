@@ -21,7 +21,7 @@ use crate::store::clients::ClientRow;
 pub struct ClientInput {
     /// Who the client is for, shown in listings.
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 100, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub name: String,
     pub role: Role,
     /// Required for `auditor` and `certifier`, and must name a registered body; refused otherwise.
@@ -38,6 +38,7 @@ pub struct ClientInput {
     #[serde(default)]
     #[validate(custom(function = "valid_person_ref"))]
     #[schema(pattern = "^[A-Za-z0-9._-]{1,64}$", example = "GEA-0042")]
+    #[schema(max_length = 64)]
     pub person_ref: Option<String>,
 }
 
@@ -68,10 +69,14 @@ fn valid_person_ref(value: &str) -> Result<(), validator::ValidationError> {
 pub struct ApiClient {
     #[schema(format = Uuid)]
     pub client_id: String,
+    #[schema(max_length = 100)]
     pub name: String,
     pub role: Role,
+    #[schema(format = Uuid)]
     pub certification_body_id: Option<String>,
+    #[schema(format = Uuid)]
     pub agency_id: Option<String>,
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub person_ref: Option<String>,
     pub created_at: DateTime<Utc>,
     /// Set once the client is revoked; a revoked client gets no tokens and its tokens stop working.
@@ -94,6 +99,7 @@ pub struct ApiClient {
 pub struct NewApiClient {
     #[serde(flatten)]
     pub client: ApiClient,
+    #[schema(max_length = 47, pattern = "^fhs_[A-Za-z0-9_-]{43}$")]
     pub client_secret: String,
 }
 

@@ -26,7 +26,7 @@ use crate::store::corrective_actions::ActionRow;
 #[schema(example = json!({"plan": "Refund the fee to all 7 workers by 15 January; end the sub-agent contract; add fee questions to monthly worker calls."}))]
 pub struct PlanInput {
     #[validate(length(min = 1, max = 5000), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 5000, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 5000, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub plan: String,
 }
 
@@ -35,7 +35,7 @@ pub struct PlanInput {
 #[schema(example = json!({"evidence": "Bank transfer receipts for 7 refunds attached to file RF-2026-114; termination letter to sub-agent dated 10 January."}))]
 pub struct EvidenceInput {
     #[validate(length(min = 1, max = 5000), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 5000, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 5000, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub evidence: String,
 }
 
@@ -44,7 +44,7 @@ pub struct EvidenceInput {
 #[schema(example = json!({"reason": "Receipts cover 5 of the 7 workers."}))]
 pub struct RejectInput {
     #[validate(length(min = 1, max = 2000), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 2000, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub reason: String,
 }
 

@@ -79,14 +79,17 @@ pub struct Chain {
     /// null when the agency lists none.
     pub worst_risk_level: Option<RiskLevel>,
     /// The reasons that set `worst_risk_level`, each naming the member it is about.
+    #[schema(max_items = 5000)]
     pub worst_reasons: Vec<RiskReason>,
     /// True when the chain goes on beyond `max_depth` links or 500 members: the rest was not
     /// read, and the risk says so.
     pub truncated: bool,
     /// How many links deep the chain is followed.
     #[schema(example = 3)]
+    #[schema(minimum = 1, maximum = 100)]
     pub max_depth: u32,
     /// Each member once, at the shortest distance it is reached, nearest first.
+    #[schema(max_items = 500)]
     pub members: Vec<ChainMember>,
 }
 
@@ -100,19 +103,25 @@ pub struct ChainMember {
     #[schema(format = Uuid)]
     pub recruits_for: String,
     /// 1 for the agency's own sub-agents, 2 for theirs, and so on.
+    #[schema(minimum = 1, maximum = 100)]
     pub depth: u32,
     pub kind: SubAgentKind,
     /// The registered agency; null for one outside the registry.
+    #[schema(format = Uuid)]
     pub agency_id: Option<String>,
     /// The legal name of a registered agency, or the name the agency gave.
+    #[schema(max_length = 200)]
     pub name: String,
     #[schema(example = "NP")]
+    #[schema(max_length = 2, pattern = "^[A-Z]{2}$")]
     pub country: Option<String>,
+    #[schema(max_length = 64)]
     pub licence_number: Option<String>,
     pub status: ChainStatus,
     pub risk_level: RiskLevel,
     /// Every reason behind `risk_level`, worst first: for a registered agency the same as its
     /// own due diligence.
+    #[schema(max_items = 10)]
     pub risk_reasons: Vec<RiskReason>,
 }
 

@@ -187,12 +187,16 @@ pub struct ChainReport {
     /// True when every event still gives its hash and names the one before it, and the chain
     /// head names the last event.
     pub intact: bool,
+    #[schema(format = Int64, minimum = 0, maximum = 9_223_372_036_854_775_807_i64)]
     pub events_checked: u64,
     /// The sequence number of the last event.
+    #[schema(minimum = 0, maximum = 9_223_372_036_854_775_807_i64)]
     pub last_sequence: i64,
     /// The first event whose link does not hold.
+    #[schema(minimum = 1, maximum = 9_223_372_036_854_775_807_i64)]
     pub first_broken_sequence: Option<i64>,
     /// Why that link does not hold.
+    #[schema(max_length = 200)]
     pub problem: Option<String>,
 }
 

@@ -68,7 +68,7 @@ pub struct ReportInput {
     /// The agency's name as the worker knows it, when it is not in the registry (or as well).
     #[serde(default)]
     #[validate(length(min = 1, max = AGENCY_NAME_MAX), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub agency_name: Option<String>,
     pub category: ReportCategory,
     /// Amounts the worker was made to pay, in minor units of the currency.
@@ -87,12 +87,12 @@ pub struct ReportInput {
     pub occurred_on: Option<NaiveDate>,
     /// What happened, in the worker's own words and language.
     #[validate(length(min = 1, max = DESCRIPTION_MAX), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 5000, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 5000, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub description: String,
     /// How a moderator may reach the worker, if they wish. Stored encrypted; shown to admins only.
     #[serde(default)]
     #[validate(length(min = 1, max = CONTACT_MAX), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub contact: Option<String>,
     /// The language the worker wrote in (BCP 47), so a moderator can find a translator.
     #[serde(default)]
@@ -111,9 +111,11 @@ pub struct ReportInput {
 }))]
 pub struct Submitted {
     #[schema(pattern = "^R-[0-9A-Z]{4}-[0-9A-Z]{4}$")]
+    #[schema(max_length = 11)]
     pub reference: String,
     /// Shown only in this answer: it is stored hashed and cannot be shown again.
     #[schema(pattern = "^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")]
+    #[schema(max_length = 14)]
     pub follow_up_code: String,
     pub state: ReportState,
     pub received_at: DateTime<Utc>,
@@ -129,11 +131,13 @@ pub struct Submitted {
     "reason": null
 }))]
 pub struct FollowUp {
+    #[schema(max_length = 11, pattern = "^R-[0-9A-Z]{4}-[0-9A-Z]{4}$")]
     pub reference: String,
     pub state: ReportState,
     pub received_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// The moderator's reason, when they chose to share it with the reporter.
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
 }
 
@@ -271,7 +275,7 @@ pub struct Moderation {
     pub state: ReportState,
     /// Why: kept with the report and in the log.
     #[validate(length(min = 1, max = 2000), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 2000, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub reason: String,
     /// Whether the reporter may read the reason when following the report up. Off unless the
     /// moderator says so: a reason can name people or evidence.

@@ -35,7 +35,7 @@ pub struct SubAgentInput {
     /// The name of a sub-agent outside the registry.
     #[serde(default)]
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub name: Option<String>,
     /// Where a sub-agent outside the registry works (ISO 3166-1 alpha-2); its licence's issuing
     /// country when it has one.
@@ -46,7 +46,7 @@ pub struct SubAgentInput {
     /// The licence number of a sub-agent outside the registry, if it has one.
     #[serde(default)]
     #[validate(length(min = 1, max = 64), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 64, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 64, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub licence_number: Option<String>,
 }
 

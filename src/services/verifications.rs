@@ -33,6 +33,11 @@ pub const MAX_NAME_CHARS: usize = 200;
 /// The longest licence number, in characters: as registered (`Licence::number`).
 pub const MAX_LICENCE_NUMBER_CHARS: usize = 64;
 
+/// The longest value an item may hold at all. Longer than the rules above is an `invalid` item,
+/// answered among the others; longer than this is no spreadsheet cell anyone typed, and the
+/// request is refused whole (422), like a value of the wrong type.
+pub const MAX_CELL_CHARS: u64 = 1000;
+
 /// Agencies to verify.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -43,7 +48,7 @@ pub const MAX_LICENCE_NUMBER_CHARS: usize = 64;
 ]}))]
 pub struct VerificationRequest {
     /// 1 to 1,000 items, answered in this order.
-    #[validate(length(min = 1, max = 1000, message = "must hold 1 to 1000 items; send more in several calls"))]
+    #[validate(length(min = 1, max = 1000, message = "must hold 1 to 1000 items; send more in several calls"), nested)]
     #[schema(min_items = 1, max_items = 1000)]
     pub items: Vec<VerificationItem>,
 }
@@ -52,36 +57,42 @@ pub struct VerificationRequest {
 /// and `licence_number`; or `name` and `country`, where `country` is the licensing country or
 /// a country the agency recruits from or to. Blank values count as absent (as empty CSV
 /// cells do). An item that breaks these rules is answered `invalid`, with its `errors`; the
-/// other items are answered all the same.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+/// other items are answered all the same. A value over 1,000 characters refuses the request.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerificationItem {
     /// Your own reference for the item (up to 200 characters), echoed back.
     #[serde(default)]
-    #[schema(example = "row-1")]
+    #[validate(length(max = MAX_CELL_CHARS))]
+    #[schema(max_length = 1000, example = "row-1")]
     pub reference: Option<String>,
     /// The agency's id, a UUID in any form. Not declared `format: uuid`: anything else is
     /// answered as an `invalid` item, like every other broken item, not refused whole.
     #[serde(default)]
-    #[schema(example = "0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90")]
+    #[validate(length(max = MAX_CELL_CHARS))]
+    #[schema(max_length = 1000, example = "0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90")]
     pub agency_id: Option<String>,
     /// ISO 3166-1 alpha-2 code of the licensing country (case is ignored).
     #[serde(default)]
-    #[schema(example = "NP")]
+    #[validate(length(max = MAX_CELL_CHARS))]
+    #[schema(max_length = 1000, example = "NP")]
     pub licence_country: Option<String>,
     /// The licence number as printed (case and spaces are ignored), up to 64 characters.
     #[serde(default)]
-    #[schema(example = "DoFE-1234/2075")]
+    #[validate(length(max = MAX_CELL_CHARS))]
+    #[schema(max_length = 1000, example = "DoFE-1234/2075")]
     pub licence_number: Option<String>,
     /// A legal or trading name, up to 200 characters (case, accents, punctuation, word order
     /// and legal form such as `Pvt. Ltd.` are ignored).
     #[serde(default)]
-    #[schema(example = "Himalayan Overseas Manpower Pvt. Ltd.")]
+    #[validate(length(max = MAX_CELL_CHARS))]
+    #[schema(max_length = 1000, example = "Himalayan Overseas Manpower Pvt. Ltd.")]
     pub name: Option<String>,
     /// With `name`: a country the agency is licensed in or recruits from or to (case is
     /// ignored).
     #[serde(default)]
-    #[schema(example = "NP")]
+    #[validate(length(max = MAX_CELL_CHARS))]
+    #[schema(max_length = 1000, example = "NP")]
     pub country: Option<String>,
 }
 

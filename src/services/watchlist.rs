@@ -37,6 +37,7 @@ pub struct AgencyIdRef {
 #[serde(deny_unknown_fields)]
 pub struct LicenceRef {
     #[schema(pattern = "^[A-Z]{2}$")]
+    #[schema(max_length = 2)]
     pub licence_country: String,
     #[schema(min_length = 1, max_length = 100)]
     pub licence_number: String,
@@ -60,8 +61,10 @@ pub struct WatchlistChange {
 #[schema(example = json!({"changed": 2, "unchanged": 0}))]
 pub struct WatchlistChangeResult {
     /// Agencies added (or removed) by this request.
+    #[schema(format = Int32, minimum = 0, maximum = 1000)]
     pub changed: usize,
     /// Agencies already on the list (or, when removing, not on it).
+    #[schema(format = Int32, minimum = 0, maximum = 1000)]
     pub unchanged: usize,
 }
 

@@ -38,11 +38,11 @@ pub const ROTATION_OVERLAP_HOURS: i64 = 24;
 pub struct SubscriptionInput {
     /// An `https` URL that resolves to public addresses.
     #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\u0000]+$")]
     pub url: String,
     #[serde(default)]
     #[validate(length(min = 1, max = 500), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 500, pattern = r"[^\s\u0085]")]
+    #[schema(min_length = 1, max_length = 500, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub description: Option<String>,
     /// The event types to receive; empty or absent: every type the owner may read.
     #[serde(default)]
@@ -62,7 +62,7 @@ pub struct SubscriptionInput {
     /// Only agencies recruiting on this corridor, `NP-QA`.
     #[serde(default)]
     #[validate(custom(function = "valid_corridor"))]
-    #[schema(pattern = "^[A-Z]{2}-[A-Z]{2}$", example = "NP-QA")]
+    #[schema(schema_with = crate::domain::schema::nullable_corridor)]
     pub corridor: Option<String>,
     /// Only agencies on the owner's watchlist (as it is when each event happens).
     #[serde(default)]

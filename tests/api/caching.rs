@@ -183,3 +183,15 @@ async fn the_metrics_count_cache_hits_and_misses_and_the_tails_lag() {
     assert_eq!(sample("fairhire_event_log_tail_lag_events"), 0.0);
     assert!(text.contains("fairhire_event_log_tail_lag_seconds "), "{text}");
 }
+
+#[tokio::test]
+async fn an_if_none_match_longer_than_documented_is_a_400() {
+    let (app, admin) = TestApp::spawn_as_admin().await;
+    let agency = app.agency(&admin, 1).await;
+    let long = format!("\"{}\"", "a".repeat(1100));
+    for path in [format!("/v1/public/agencies/{}", agency.id), format!("/v1/public/agencies/{}/attestation", agency.id)]
+    {
+        let res = get(&app, &path, None, Some(&long)).await;
+        crate::helpers::assert_problem(res, 400, "bad-request").await;
+    }
+}

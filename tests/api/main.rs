@@ -21,6 +21,7 @@ mod fee_evidence;
 mod grants;
 mod helpers;
 mod http;
+mod limits;
 mod logging;
 mod metrics;
 mod openapi;
