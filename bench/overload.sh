@@ -20,12 +20,13 @@ cargo build -q --release
 bin="${CARGO_TARGET_DIR:-target}/release/fairhire"
 work=$(mktemp -d)
 server=""
+db=fairhire_bench_overload
 cleanup() {
   [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  PGOPTIONS='--client-min-messages=warning' psql "$pg_url" -qAtc "drop database if exists $db" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
-db=fairhire_bench_overload
 PGOPTIONS='--client-min-messages=warning' psql "$pg_url" -qAtc "drop database if exists $db" -c "create database $db" >/dev/null
 export DATABASE_URL="${pg_url%/*}/$db" FAIRHIRE_DATA_DIR="$work" FAIRHIRE_SWEEP_INTERVAL_SECONDS=0 RUST_LOG=warn
 export FAIRHIRE_LIMITS__API_PER_SECOND=10000000 FAIRHIRE_LIMITS__API_BURST=10000000
@@ -42,4 +43,3 @@ for c in $levels; do
     | awk -v c="$c" '/^RESULT/ {for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2]}
         printf "%-12s %10s %9s %9s %12s %7s %8s %8s\n", c, v["rate"], v["ok"], v["limited"], v["retry_after"], v["other"], v["p50"], v["p99"]}'
 done
-PGOPTIONS='--client-min-messages=warning' psql "$pg_url" -qAtc "drop database if exists $db" >/dev/null || true

@@ -42,6 +42,8 @@ rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 db=fairhire_bench_read
 PGOPTIONS='--client-min-messages=warning' psql "$pg_url" -qAtc "drop database if exists $db" -c "create database $db" >/dev/null
 export DATABASE_URL="${pg_url%/*}/$db" FAIRHIRE_DATA_DIR="$work" FAIRHIRE_SWEEP_INTERVAL_SECONDS=0 RUST_LOG=warn
+# As the container image runs it (deploy/Dockerfile says why).
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 # One client address sends everything: lift the per-address limit.
 export FAIRHIRE_LIMITS__API_PER_SECOND=10000000 FAIRHIRE_LIMITS__API_BURST=10000000
 "$bin" seed-demo --agencies "$agencies" >/dev/null
@@ -60,6 +62,7 @@ pids+=("$!")
 until curl -fs "http://127.0.0.1:$baseline_port/json" >/dev/null; do sleep 0.2; done
 
 start_service 4
+idle=$(rss_mb "$service")
 curl -fs "$base/v1/exports/registry.json" | python3 -c "
 import json, sys
 ids = [json.loads(line)['id'] for line in sys.stdin]
@@ -69,7 +72,6 @@ open('$work/lookup.paths', 'w').write('\n'.join('/v1/public/agencies/' + i for i
 open('$work/row.paths', 'w').write('\n'.join('/row/' + i for i in sample) + '\n')
 open('$work/json.paths', 'w').write('/json\n')
 "
-idle=$(rss_mb "$service")
 
 load() { # name, base url, paths file -> "name requests/s p99"
   PATHS_FILE="$3" wrk -t2 -c"$connections" -d"${seconds}s" -s bench/search.lua "$2/" \
@@ -100,7 +102,7 @@ per=$(( half / connections > 0 ? half / connections : 1 ))
 one=$(head -1 "$work/lookup.paths")
 p99=$(hey -z "${seconds}s" -c "$connections" -q "$per" "$base$one" | awk '/99% in/ {printf "%.2f", $3 * 1000}')
 printf '\nlookup held at %s requests/s (half the maximum): p99 %s ms\n' "$(( per * connections ))" "$p99"
-printf 'service memory (RSS): %s MB idle, %s MB after the lookup load\n' "$idle" "$loaded"
+printf 'service memory (RSS, MALLOC_ARENA_MAX=%s): %s MB idle, %s MB at the end of the lookup load\n' "$MALLOC_ARENA_MAX" "$idle" "$loaded"
 stop_service
 
 printf '\nuncached lookup (cache off), by database pool size\n%-22s %12s %9s %12s\n' what "requests/s" "p99 ms" "vs row"
