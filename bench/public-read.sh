@@ -30,16 +30,17 @@ bin="$target/release/fairhire"
 baseline_bin="$target/bench-baseline/release/fairhire-bench-baseline"
 work=$(mktemp -d)
 pids=()
+db=fairhire_bench_read
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  PGOPTIONS='--client-min-messages=warning' psql "$pg_url" -qAtc "drop database if exists $db" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
-db=fairhire_bench_read
 PGOPTIONS='--client-min-messages=warning' psql "$pg_url" -qAtc "drop database if exists $db" -c "create database $db" >/dev/null
 export DATABASE_URL="${pg_url%/*}/$db" FAIRHIRE_DATA_DIR="$work" FAIRHIRE_SWEEP_INTERVAL_SECONDS=0 RUST_LOG=warn
 # As the container image runs it (deploy/Dockerfile says why).
