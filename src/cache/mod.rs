@@ -71,20 +71,18 @@ impl Tail {
     }
 
     /// Applies the events committed since the last call. The first call starts at the log's
-    /// head: nothing is cached yet, so nothing before it can be stale. Returns how many events
-    /// it applied.
-    pub fn catch_up(&self, conn: &mut DbConnection) -> AppResult<usize> {
+    /// head: nothing is cached yet, so nothing before it can be stale.
+    pub fn catch_up(&self, conn: &mut DbConnection) -> AppResult<()> {
         if self.applied.load(Ordering::Acquire) == NOT_STARTED {
             let (head, _) = store::events::head(conn)?;
             // Only this tail's own catch-ups store the position, one at a time.
             self.applied.store(head, Ordering::Release);
-            return Ok(0);
+            return Ok(());
         }
-        let mut applied = 0;
         loop {
             let after = self.applied.load(Ordering::Acquire);
             let changes = store::events::changed_after(conn, after, BATCH)?;
-            let Some(last) = changes.last().map(|c| c.sequence) else { return Ok(applied) };
+            let Some(last) = changes.last().map(|c| c.sequence) else { return Ok(()) };
             for change in &changes {
                 match (change.agency(), &change.body_id) {
                     (Some(agency), _) => self.stamps.agency_changed(agency, change.sequence),
@@ -96,9 +94,8 @@ impl Tail {
             // The stamps first, then the position: a reader that sees the new position also
             // sees every stamp up to it.
             self.applied.store(last, Ordering::Release);
-            applied += changes.len();
             if (changes.len() as i64) < BATCH {
-                return Ok(applied);
+                return Ok(());
             }
         }
     }
@@ -116,22 +113,22 @@ impl Tail {
         if self.synced_commits.load(Ordering::Acquire) >= commits {
             return Ok(());
         }
-        self.catch_up_now(db, commits).await.map(|_| ())
+        self.catch_up_now(db, commits).await
     }
 
     /// The poller's catch-up, taking its turn like [`Tail::sync_local`].
-    pub async fn poll(self: &Arc<Self>, db: &Db) -> AppResult<usize> {
+    pub async fn poll(self: &Arc<Self>, db: &Db) -> AppResult<()> {
         let _turn = self.catching_up.lock().await;
         self.catch_up_now(db, db.commits()).await
     }
 
-    async fn catch_up_now(self: &Arc<Self>, db: &Db, commits: u64) -> AppResult<usize> {
+    async fn catch_up_now(self: &Arc<Self>, db: &Db, commits: u64) -> AppResult<()> {
         let tail = self.clone();
-        let applied = db.read(move |conn| tail.catch_up(conn)).await?;
+        db.read(move |conn| tail.catch_up(conn)).await?;
         // `commits` was read before the catch-up's query, so every write it counts is seen.
         self.synced_commits.fetch_max(commits, Ordering::AcqRel);
         self.caught_up_ms.store(self.millis_since_start(), Ordering::Release);
-        Ok(applied)
+        Ok(())
     }
 
     fn millis_since_start(&self) -> u64 {
@@ -231,11 +228,11 @@ pub fn spawn_tail(tail: Arc<Tail>, db: Db, every: std::time::Duration, jobs: &cr
         let mut failing = false;
         loop {
             match tail.poll(&db).await {
-                Ok(_) if failing => {
+                Ok(()) if failing => {
                     failing = false;
                     tracing::info!("the event log tail reads the log again");
                 }
-                Ok(_) => {}
+                Ok(()) => {}
                 Err(e) if !failing => {
                     failing = true;
                     tracing::warn!(error = %e, "the event log tail cannot read the log; cached answers age");
