@@ -63,6 +63,29 @@ pub struct Config {
     pub limits: Limits,
     pub webhooks: WebhookConfig,
     pub cache: CacheConfig,
+    pub retention: RetentionConfig,
+}
+
+/// How long personal data is kept; the sweep erases it after that (README, "Personal data").
+/// Each period counts from when the data stopped being needed, not from when it was written.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionConfig {
+    /// A worker report's contact, in days after the report was decided (substantiated,
+    /// unsubstantiated or referred): long enough to answer a follow-up question or an appeal.
+    pub report_contact_days: u32,
+    /// An agency's contact e-mail and phone, in days after its last change, once the agency
+    /// holds no certificate in force or suspended and has no open application.
+    pub agency_contact_days: u32,
+    /// Evidence files declared to name workers, in days after upload: one three-year
+    /// certification cycle and a year for appeals and the recertification audit to look back.
+    pub evidence_naming_workers_days: u32,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        RetentionConfig { report_contact_days: 180, agency_contact_days: 730, evidence_naming_workers_days: 1460 }
+    }
 }
 
 /// The in-memory answers (public records, attestations, due diligence) and the event-log tail
@@ -242,6 +265,7 @@ impl Default for Config {
             limits: Limits::default(),
             cache: CacheConfig::default(),
             webhooks: WebhookConfig::default(),
+            retention: RetentionConfig::default(),
         }
     }
 }

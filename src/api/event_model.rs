@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::domain::events::EventType;
+use crate::domain::events::{EventType, PersonalFields};
 use crate::error::{AppError, AppResult};
 use crate::store::events::EventRow;
 
@@ -23,6 +23,8 @@ use crate::store::events::EventRow;
     "occurred_at": "2026-03-10T02:00:00Z",
     "previous": {"status": "certified"},
     "current": {"status": "suspended", "certificate_number": "FH-2026-3A9C01F2", "rule": "corrective_action_overdue", "reason": "corrective action C.1 (major) is overdue"},
+    "personal_digest": null,
+    "personal_erased_at": null,
     "previous_hash": "9f2c1a0b7d5e4c3b2a1908f7e6d5c4b3a2918070f6e5d4c3b2a19080f7e6d5c4",
     "hash": "1b0a9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170f6e5d4c3b"
 }))]
@@ -56,6 +58,15 @@ pub struct Event {
     #[schema(pattern = "^[0-9a-f]{64}$")]
     #[schema(max_length = 64)]
     pub previous_hash: String,
+    /// SHA-256 (hex) of the event's personal fields as first written (`contact_email`,
+    /// `contact_phone`, `file_name`, with a random nonce), or null when it had none. They are
+    /// shown inside `previous` and `current`, but the hash covers this digest instead of them,
+    /// so they can be erased and the chain still verifies.
+    #[schema(pattern = "^[0-9a-f]{64}$", max_length = 64)]
+    pub personal_digest: Option<String>,
+    /// When the personal fields were erased (by the retention policy or at a person's request):
+    /// they are then left out of `previous` and `current`.
+    pub personal_erased_at: Option<DateTime<Utc>>,
     /// SHA-256 (hex) of this event's canonical serialization, `previous_hash` included.
     #[schema(pattern = "^[0-9a-f]{64}$")]
     #[schema(max_length = 64)]
@@ -81,14 +92,22 @@ impl Event {
                 .transpose()
                 .map_err(|e| AppError::internal(format!("unreadable stored value in events: {e}")))
         };
+        let (mut previous, mut current) = (parse(row.previous_values)?, parse(row.current_values)?);
+        if let Some(text) = &row.personal_values {
+            PersonalFields::from_text(text)
+                .ok_or_else(|| AppError::internal("unreadable personal values in events"))?
+                .merge_into(&mut previous, &mut current);
+        }
         Ok(Event {
             event_type: row
                 .event_type
                 .parse()
                 .map_err(|_| AppError::internal(format!("unknown event type in events: {}", row.event_type)))?,
             subject: Subject { subject_type: row.subject_type, id: row.subject_id },
-            previous: parse(row.previous_values)?,
-            current: parse(row.current_values)?,
+            previous,
+            current,
+            personal_digest: row.personal_digest,
+            personal_erased_at: row.personal_erased_at,
             sequence: row.sequence,
             id: row.id,
             agency_id: row.agency_id,

@@ -12,6 +12,7 @@ pub(crate) mod certification_bodies;
 pub(crate) mod clients;
 pub(crate) mod conditional;
 pub(crate) mod corrective_actions;
+pub(crate) mod erasures;
 pub(crate) mod event_model;
 pub(crate) mod events;
 pub(crate) mod exports;
@@ -62,6 +63,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(reports::list_reports)
             .service(reports::get_report)
             .service(reports::moderate_report)
+            .service(erasures::erase_personal_data)
             .service(applications::create_application)
             .service(applications::list_applications)
             .service(applications::get_application)

@@ -34,6 +34,7 @@ whose `type` names the kind of problem.",
         (name = "webhooks", description = "Signed pushes of events to an integrator's URL (Standard Webhooks)."),
         (name = "grants", description = "Sharing grants: an agency lets an integrator read its full findings until a date; every read is recorded."),
         (name = "reports", description = "Worker reports of abuse: filed and followed up without a token, moderated by admins."),
+        (name = "personal data", description = "Erasing a person's data on request (admins only); the retention policy erases it on its own."),
         (name = "clients", description = "API clients (admins only)."),
         (name = "auth", description = "Tokens and the keys that verify them."),
         (name = "operations", description = "Probes for orchestrators, and metrics for the operator's monitoring.")

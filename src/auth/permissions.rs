@@ -93,6 +93,8 @@ pub enum Action<'a> {
     VerifyAgencies,
     /// Read and moderate worker reports: for the scheme's own staff, never an agency or a body.
     ModerateReports,
+    /// Erase a person's data on request: for the scheme's own staff, who answer such requests.
+    ErasePersonalData,
     /// Record or remove the sub-agents and branches that recruit for an agency. Who may read
     /// them is who may read the agency ([`Action::ReadAgency`]).
     ManageSubAgents {
@@ -121,7 +123,8 @@ pub fn authorize(who: &Principal, action: Action<'_>) -> AppResult<()> {
         | Action::ManageStandards
         | Action::ManageCertificationBodies
         | Action::VerifyEventLog
-        | Action::ModerateReports => who.is(Role::Admin),
+        | Action::ModerateReports
+        | Action::ErasePersonalData => who.is(Role::Admin),
         Action::ManageWatchlist | Action::ManageWebhooks | Action::VerifyAgencies => {
             who.is(Role::Admin) || who.is(Role::Integrator)
         }
@@ -208,6 +211,7 @@ fn denial(role: Role, action: Action<'_>) -> String {
         }
         Action::VerifyEventLog => "verify the event log",
         Action::ModerateReports => "read or moderate worker reports; only the scheme's admins may",
+        Action::ErasePersonalData => "erase personal data; only the scheme's admins may",
         Action::ManageWatchlist => "keep a watchlist; it is for integrators",
         Action::ManageWebhooks => "manage webhook subscriptions; they are for integrators",
         Action::ManageSubAgents { .. } => "record this agency's sub-agents; only the agency itself or an admin may",

@@ -284,6 +284,13 @@ diesel::table! {
         current_values -> Nullable<Text>,
         previous_hash -> Text,
         hash -> Text,
+        /// The event's personal fields, apart from the hashed values so that they can be erased:
+        /// JSON `{"nonce", "previous", "current"}`, or NULL (none, or erased).
+        personal_values -> Nullable<Text>,
+        /// Hex SHA-256 of `personal_values` as written; the hash covers it, so it outlives an
+        /// erasure.
+        personal_digest -> Nullable<Text>,
+        personal_erased_at -> Nullable<UtcTimestamp>,
     }
 }
 

@@ -89,6 +89,9 @@ event_types! {
     GrantCreated = "grant.created", public = false;
     /// The agency (or an admin) revoked a sharing grant.
     GrantRevoked = "grant.revoked", public = false;
+    /// Personal data was erased, by the retention policy or at a person's request: which fields
+    /// of which record, and how many events lost their personal values. Never the data itself.
+    PersonalDataErased = "personal_data.erased", public = false;
 }
 
 // By hand: utoipa's derive does not read a `rename` passed through a macro, and would document
@@ -172,6 +175,77 @@ pub fn changes(previous: &Value, current: &Value) -> (Value, Value) {
     (Value::Object(was), Value::Object(now))
 }
 
+/// The top-level fields of event values that hold personal data: an agency's contact details
+/// and the names of evidence files (which may name workers). They are stored apart from the
+/// hashed values, under a digest, so that they can be erased without breaking the chain.
+pub const PERSONAL_FIELDS: &[&str] = &["contact_email", "contact_phone", "file_name"];
+
+/// An event's personal fields taken out of its previous and current values.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PersonalFields {
+    pub previous: Map<String, Value>,
+    pub current: Map<String, Value>,
+}
+
+impl PersonalFields {
+    /// Moves the [`PERSONAL_FIELDS`] out of the two values (objects only); `None` when neither
+    /// held any.
+    pub fn split(previous: &mut Option<Value>, current: &mut Option<Value>) -> Option<PersonalFields> {
+        fn take(value: &mut Option<Value>) -> Map<String, Value> {
+            let mut taken = Map::new();
+            if let Some(Value::Object(fields)) = value {
+                // A null holds nothing personal and stays where it is.
+                for name in PERSONAL_FIELDS {
+                    if fields.get(*name).is_some_and(|v| !v.is_null())
+                        && let Some(v) = fields.remove(*name)
+                    {
+                        taken.insert((*name).to_owned(), v);
+                    }
+                }
+            }
+            taken
+        }
+        let personal = PersonalFields { previous: take(previous), current: take(current) };
+        (!personal.previous.is_empty() || !personal.current.is_empty()).then_some(personal)
+    }
+
+    /// The stored text: canonical JSON with a random nonce, so that the digest of a short value
+    /// (a phone number) cannot be confirmed by hashing guesses once the value is erased.
+    pub fn sealed_text(&self, nonce: &str) -> String {
+        canonical_json(&serde_json::json!({
+            "nonce": nonce,
+            "previous": self.previous,
+            "current": self.current,
+        }))
+    }
+
+    /// Reads stored text back; `None` for text that is not what [`Self::sealed_text`] writes.
+    pub fn from_text(text: &str) -> Option<PersonalFields> {
+        let value: Value = serde_json::from_str(text).ok()?;
+        let part = |key: &str| value.get(key).and_then(Value::as_object).cloned().unwrap_or_default();
+        Some(PersonalFields { previous: part("previous"), current: part("current") })
+    }
+
+    /// Puts the fields back into the values they were taken from (for the feed and webhooks).
+    pub fn merge_into(self, previous: &mut Option<Value>, current: &mut Option<Value>) {
+        fn put(value: &mut Option<Value>, fields: Map<String, Value>) {
+            if fields.is_empty() {
+                return;
+            }
+            if let Value::Object(target) = value.get_or_insert_with(|| Value::Object(Map::new())) {
+                target.extend(fields);
+            }
+        }
+        put(previous, self.previous);
+        put(current, self.current);
+    }
+}
+
+/// Hex SHA-256 of a text, as the chain writes digests.
+pub fn digest(text: &str) -> String {
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
 /// JSON text with object keys sorted at every level and no insignificant whitespace: the same
 /// value always gives the same bytes, whatever order its fields were built in.
 pub fn canonical_json(value: &Value) -> String {
@@ -208,13 +282,16 @@ pub struct Link<'a> {
     pub previous_values: Option<&'a str>,
     pub current_values: Option<&'a str>,
     pub previous_hash: &'a str,
+    /// The digest of the event's personal fields, kept apart so that erasing them leaves the
+    /// link whole. Absent on events without any (and on every event written before it existed).
+    pub personal_digest: Option<&'a str>,
 }
 
 impl Link<'_> {
     /// Hex SHA-256 over the canonical JSON of every field, `previous_hash` included: changing
     /// any field of an event, or the event before it, changes the hash.
     pub fn hash(&self) -> String {
-        let value = serde_json::json!({
+        let mut value = serde_json::json!({
             "sequence": self.sequence,
             "id": self.id,
             "type": self.event_type,
@@ -229,6 +306,11 @@ impl Link<'_> {
             "current_values": self.current_values,
             "previous_hash": self.previous_hash,
         });
+        // Only an event with personal fields carries the key, so every event without them hashes
+        // exactly as events did before the digest existed: chains written then still verify.
+        if let (Some(digest), Value::Object(fields)) = (self.personal_digest, &mut value) {
+            fields.insert("personal_digest".into(), Value::String(digest.to_owned()));
+        }
         hex(&Sha256::digest(canonical_json(&value).as_bytes()))
     }
 }
@@ -251,6 +333,8 @@ pub enum Break {
     PreviousHash,
     /// The event's content no longer gives its stored hash (it was edited).
     Content,
+    /// The event's personal values no longer give the digest its hash covers (they were edited).
+    PersonalValues,
 }
 
 impl Break {
@@ -259,6 +343,9 @@ impl Break {
             Break::Gap { expected } => format!("sequence {expected} was expected here: an event is missing"),
             Break::PreviousHash => "it does not carry the hash of the event before it".into(),
             Break::Content => "its content does not match its hash: it was changed after it was written".into(),
+            Break::PersonalValues => {
+                "its personal values do not match their digest: they were changed after they were written".into()
+            }
         }
     }
 }
@@ -281,7 +368,9 @@ impl Default for ChainWalk {
 impl ChainWalk {
     /// Checks the next event against the chain so far. After a break, the walk goes on from
     /// the stored hash so that the report names the first broken link, not every one after it.
-    pub fn check(&mut self, link: &Link<'_>, stored_hash: &str) {
+    /// `personal_values` is the stored text of the event's personal fields, if not erased: it
+    /// must still give the digest that the hash covers.
+    pub fn check(&mut self, link: &Link<'_>, stored_hash: &str, personal_values: Option<&str>) {
         self.checked += 1;
         let problem = if link.sequence != self.expected_sequence {
             Some(Break::Gap { expected: self.expected_sequence })
@@ -289,6 +378,8 @@ impl ChainWalk {
             Some(Break::PreviousHash)
         } else if link.hash() != stored_hash {
             Some(Break::Content)
+        } else if personal_values.is_some_and(|text| link.personal_digest != Some(digest(text).as_str())) {
+            Some(Break::PersonalValues)
         } else {
             None
         };
@@ -330,7 +421,35 @@ mod tests {
             previous_values: Some(r#"{"website":null}"#),
             current_values: Some(r#"{"website":"https://a.example"}"#),
             previous_hash,
+            personal_digest: None,
         }
+    }
+
+    #[test]
+    fn an_event_without_personal_fields_hashes_as_before_the_digest_existed() {
+        // Pinned from the chain format before personal digests: existing logs must still verify.
+        assert_eq!(link(1, GENESIS_HASH).hash(), "2dddf110eb4e515a8cd7a992a6010f726d6a32245c367ac515f5fa5092a48568");
+        let with_digest = Link { personal_digest: Some("ab"), ..link(1, GENESIS_HASH) };
+        assert_ne!(with_digest.hash(), link(1, GENESIS_HASH).hash());
+        assert_ne!(with_digest.hash(), Link { personal_digest: Some("ac"), ..with_digest.clone() }.hash());
+    }
+
+    #[test]
+    fn personal_fields_are_split_out_and_merged_back() {
+        let mut previous = Some(json!({"contact_email": "a@x.example", "website": null}));
+        let mut current = Some(json!({"contact_email": "b@x.example", "website": "https://x.example"}));
+        let personal = PersonalFields::split(&mut previous, &mut current).unwrap();
+        assert_eq!(previous, Some(json!({"website": null})));
+        assert_eq!(current, Some(json!({"website": "https://x.example"})));
+        let text = personal.sealed_text("n1");
+        assert_ne!(digest(&text), digest(&personal.sealed_text("n2")), "the nonce is in the digest");
+        let (mut p, mut c) = (previous.clone(), current.clone());
+        PersonalFields::from_text(&text).unwrap().merge_into(&mut p, &mut c);
+        assert_eq!(p, Some(json!({"contact_email": "a@x.example", "website": null})));
+        assert_eq!(c, Some(json!({"contact_email": "b@x.example", "website": "https://x.example"})));
+        let (mut none_before, mut none_after) = (Some(json!({"website": 1, "contact_email": null})), None);
+        assert_eq!(PersonalFields::split(&mut none_before, &mut none_after), None);
+        assert_eq!(none_before, Some(json!({"website": 1, "contact_email": null})), "nulls stay");
     }
 
     #[test]
@@ -395,29 +514,44 @@ mod tests {
         let h3 = third.hash();
 
         let mut intact = ChainWalk::default();
-        intact.check(&first, &h1);
-        intact.check(&second, &h2);
-        intact.check(&third, &h3);
+        intact.check(&first, &h1, None);
+        intact.check(&second, &h2, None);
+        intact.check(&third, &h3, None);
         assert_eq!(intact.finish(), (3, h3.clone(), None));
 
         let mut edited = ChainWalk::default();
-        edited.check(&first, &h1);
-        edited.check(&Link { actor: "forger", ..second.clone() }, &h2);
-        edited.check(&third, &h3);
+        edited.check(&first, &h1, None);
+        edited.check(&Link { actor: "forger", ..second.clone() }, &h2, None);
+        edited.check(&third, &h3, None);
         assert_eq!(edited.finish().2, Some((2, Break::Content)));
 
         let mut removed = ChainWalk::default();
-        removed.check(&first, &h1);
-        removed.check(&third, &h3);
+        removed.check(&first, &h1, None);
+        removed.check(&third, &h3, None);
         assert_eq!(removed.finish().2, Some((3, Break::Gap { expected: 2 })));
+
+        // Personal values kept apart must still give the digest the hash covers.
+        let text = r#"{"current":{"contact_email":"a@x.example"},"nonce":"n","previous":{}}"#;
+        let digest_of_text = digest(text);
+        let personal = Link { personal_digest: Some(&digest_of_text), ..link(1, GENESIS_HASH) };
+        let personal_hash = personal.hash();
+        let mut kept = ChainWalk::default();
+        kept.check(&personal, &personal_hash, Some(text));
+        assert_eq!(kept.finish().2, None);
+        let mut erased = ChainWalk::default();
+        erased.check(&personal, &personal_hash, None);
+        assert_eq!(erased.finish().2, None, "an erasure keeps the chain whole");
+        let mut altered = ChainWalk::default();
+        altered.check(&personal, &personal_hash, Some(&text.replace("a@x", "b@x")));
+        assert_eq!(altered.finish().2, Some((1, Break::PersonalValues)));
 
         // A forger who rehashes the edited event still breaks the next link.
         let forged = Link { actor: "forger", ..second.clone() };
         let forged_hash = forged.hash();
         let mut rehashed = ChainWalk::default();
-        rehashed.check(&first, &h1);
-        rehashed.check(&forged, &forged_hash);
-        rehashed.check(&third, &h3);
+        rehashed.check(&first, &h1, None);
+        rehashed.check(&forged, &forged_hash, None);
+        rehashed.check(&third, &h3, None);
         assert_eq!(rehashed.finish().2, Some((3, Break::PreviousHash)));
     }
 

@@ -1,4 +1,4 @@
-//! Applies the automatic certification rules periodically (and once, from `fairhire sweep`).
+//! Applies the automatic certification rules and the retention policy periodically (and once, from `fairhire sweep`).
 //! Each pass is one transaction and idempotent, so several instances sweeping at once, or a
 //! pass repeated after a crash, change nothing twice.
 
@@ -6,12 +6,23 @@ use std::time::Duration;
 
 use crate::error::AppResult;
 use crate::services::certification::{self, SweepReport};
+use crate::services::retention;
 use crate::state::AppState;
 
 /// One pass, as of the application clock.
 pub async fn sweep_once(state: &AppState) -> AppResult<SweepReport> {
     let now = state.clock.now();
-    let report = state.db.write(move |c| certification::sweep(c, now)).await?;
+    let mut report = state.db.write(move |c| certification::sweep(c, now)).await?;
+    let policy = state.config.retention;
+    report.personal_data_erased = state.db.write(move |c| retention::sweep(c, &policy, now)).await?;
+    let erased = &report.personal_data_erased;
+    if erased.report_contacts + erased.agency_contacts > 0 {
+        tracing::info!(
+            report_contacts = erased.report_contacts,
+            agency_contacts = erased.agency_contacts,
+            "retention sweep erased personal data"
+        );
+    }
     let changed = report.suspended.len() + report.withdrawn.len() + report.expired.len() + report.lapsed_applications;
     if changed > 0 {
         tracing::info!(

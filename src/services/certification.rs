@@ -542,6 +542,9 @@ pub struct SweepReport {
     pub withdrawn: Vec<String>,
     pub expired: Vec<String>,
     pub lapsed_applications: usize,
+    /// What the same pass erased under the retention policy (`services::retention::sweep`, in
+    /// its own transaction).
+    pub personal_data_erased: crate::services::retention::RetentionReport,
 }
 
 /// Logs, once each, the corrective actions that have become overdue (the event integrators and

@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::db::DbConnection;
-use crate::domain::events::{EventType, canonical_json, changes};
+use crate::domain::events::{EventType, PersonalFields, canonical_json, changes, digest, hex};
 use crate::error::{AppError, AppResult};
 use crate::store;
 use crate::store::events::EventRow;
@@ -147,8 +147,10 @@ pub(crate) fn append_staged(conn: &mut DbConnection) -> AppResult<Vec<EventRow>>
     }
     let (mut sequence, mut previous_hash) = store::events::lock_head(conn)?;
     let mut rows = Vec::with_capacity(staged.len());
-    for Staged { draft, actor, at } in staged {
+    for Staged { mut draft, actor, at } in staged {
         sequence += 1;
+        let personal_values = PersonalFields::split(&mut draft.previous, &mut draft.current)
+            .map(|personal| personal.sealed_text(&hex(&rand::random::<[u8; 16]>())));
         let mut row = EventRow {
             sequence,
             id: uuid::Uuid::now_v7().to_string(),
@@ -164,6 +166,9 @@ pub(crate) fn append_staged(conn: &mut DbConnection) -> AppResult<Vec<EventRow>>
             current_values: draft.current.as_ref().map(canonical_json),
             previous_hash,
             hash: String::new(),
+            personal_digest: personal_values.as_deref().map(digest),
+            personal_values,
+            personal_erased_at: None,
         };
         row.hash = row.link().hash();
         previous_hash = row.hash.clone();
@@ -209,7 +214,7 @@ pub fn verify(conn: &mut DbConnection) -> AppResult<ChainReport> {
     loop {
         let batch = store::events::run_from(conn, from, BATCH)?;
         for row in &batch {
-            walk.check(&row.link(), &row.hash);
+            walk.check(&row.link(), &row.hash, row.personal_values.as_deref());
             last_sequence = row.sequence;
         }
         match batch.last() {

@@ -227,3 +227,24 @@ pub fn find_by_licences(conn: &mut DbConnection, country: &str, keys: &[String])
     }
     Ok(found)
 }
+
+/// Agencies that still hold contact details though they have needed none since before `cutoff`:
+/// no certificate in force or suspended, no application a body may still decide, and no change
+/// since then. What the retention policy erases.
+pub fn contacts_idle_since(conn: &mut DbConnection, cutoff: DateTime<Utc>) -> AppResult<Vec<AgencyRow>> {
+    use crate::db::schema::applications;
+    use crate::domain::certification_body::ApplicationStatus;
+    let open_applications = applications::table.select(applications::agency_id).filter(applications::status.eq_any([
+        ApplicationStatus::Pending,
+        ApplicationStatus::Accepted,
+        ApplicationStatus::Deferred,
+    ]));
+    agencies::table
+        .filter(agencies::contact_email.is_not_null().or(agencies::contact_phone.is_not_null()))
+        .filter(agencies::certification_status.ne_all([CertificationStatus::Certified, CertificationStatus::Suspended]))
+        .filter(agencies::updated_at.lt(At(cutoff)))
+        .filter(agencies::id.ne_all(open_applications))
+        .order(agencies::id.asc())
+        .load(conn)
+        .in_table(TABLE)
+}

@@ -33,6 +33,10 @@ pub struct EventRow {
     pub current_values: Option<String>,
     pub previous_hash: String,
     pub hash: String,
+    pub personal_values: Option<String>,
+    pub personal_digest: Option<String>,
+    #[diesel(serialize_as = crate::db::types::MaybeAt)]
+    pub personal_erased_at: Option<DateTime<Utc>>,
 }
 
 impl EventRow {
@@ -52,6 +56,7 @@ impl EventRow {
             previous_values: self.previous_values.as_deref(),
             current_values: self.current_values.as_deref(),
             previous_hash: &self.previous_hash,
+            personal_digest: self.personal_digest.as_deref(),
         }
     }
 }
@@ -97,7 +102,7 @@ pub fn append(conn: &mut DbConnection, rows: &[EventRow]) -> AppResult<()> {
     };
     match conn {
         // Batch inserts do not compile over the two-backend connection, so on PostgreSQL's own,
-        // where each statement is a round trip; 14 columns, so 2,000 rows stay under its
+        // where each statement is a round trip; 17 columns, so 2,000 rows stay under its
         // 65,535 parameters per statement.
         DbConnection::Pg(pg) => {
             for chunk in rows.chunks(2_000) {
@@ -114,6 +119,25 @@ pub fn append(conn: &mut DbConnection, rows: &[EventRow]) -> AppResult<()> {
         .set((event_chain_head::last_sequence.eq(last.sequence), event_chain_head::last_hash.eq(&last.hash)))
         .execute(conn)?;
     Ok(())
+}
+
+/// Erases the personal values of every event about this subject that still holds some; the
+/// digests stay, so the chain still verifies. Returns how many events were erased.
+pub fn erase_personal_of(
+    conn: &mut DbConnection,
+    subject_type: &str,
+    subject_id: &str,
+    at: DateTime<Utc>,
+) -> AppResult<usize> {
+    diesel::update(
+        events::table
+            .filter(events::subject_id.eq(subject_id))
+            .filter(events::subject_type.eq(subject_type))
+            .filter(events::personal_values.is_not_null()),
+    )
+    .set((events::personal_values.eq(None::<String>), events::personal_erased_at.eq(At(at))))
+    .execute(conn)
+    .in_table(TABLE)
 }
 
 /// What a feed reader asks for.

@@ -153,3 +153,14 @@ pub fn substantiated_since(
     }
     Ok(counts)
 }
+
+/// Reports decided before `cutoff` that still hold the reporter's contact: what the retention
+/// policy erases.
+pub fn contacts_decided_before(conn: &mut DbConnection, cutoff: DateTime<Utc>) -> AppResult<Vec<ReportRow>> {
+    worker_reports::table
+        .filter(worker_reports::contact_sealed.is_not_null())
+        .filter(worker_reports::decided_at.lt(At(cutoff)))
+        .order(worker_reports::id.asc())
+        .load(conn)
+        .in_table(TABLE)
+}

@@ -118,5 +118,11 @@ fn sweep_applies_the_rules_once_and_reports_what_it_did() {
     let out = fairhire(dir.path(), &db).arg("sweep").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report, serde_json::json!({"suspended": [], "withdrawn": [], "expired": [], "lapsed_applications": 0}));
+    assert_eq!(
+        report,
+        serde_json::json!({
+            "suspended": [], "withdrawn": [], "expired": [], "lapsed_applications": 0,
+            "personal_data_erased": {"report_contacts": 0, "agency_contacts": 0}
+        })
+    );
 }

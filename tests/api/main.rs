@@ -27,6 +27,7 @@ mod metrics;
 mod openapi;
 mod operations;
 mod pages;
+mod personal_data;
 mod preconditions;
 mod public;
 mod rate_limits;

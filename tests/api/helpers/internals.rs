@@ -267,14 +267,42 @@ impl TestApp {
         self.state.db.write(move |c| Ok(diesel::sql_query(sql).execute(c)?)).await.map_err(|e| e.to_string())
     }
 
+    /// Runs one SQL statement that changes rows, as anyone holding the database password might;
+    /// the database's error if it refuses.
+    ///
+    /// Uses `fairhire::db` (raw SQL).
+    pub async fn try_execute(&self, sql: &str) -> Result<usize, String> {
+        use diesel::RunQueryDsl;
+        let sql = sql.to_owned();
+        self.state.db.write(move |c| Ok(diesel::sql_query(sql).execute(c)?)).await.map_err(|e| e.to_string())
+    }
+
+    /// The stored text of an event's hashed values and of its personal values, apart.
+    ///
+    /// Uses `store::events::run_from` (`EventRow`).
+    pub async fn stored_event(&self, sequence: i64) -> (Option<String>, Option<String>, Option<String>) {
+        let rows = self.state.db.read(move |c| store::events::run_from(c, sequence, 1)).await.unwrap();
+        let row = rows.into_iter().next().expect("event");
+        (row.current_values, row.personal_values, row.personal_digest)
+    }
+
     /// Changes a stored event's actor as the database's owner could: with the triggers that
     /// refuse it out of the way (disabled on PostgreSQL, dropped on SQLite).
     ///
     /// Uses `fairhire::db` (raw SQL).
     pub async fn force_edit_event(&self, sequence: i64, actor: &str) {
+        self.force_edit_event_column(sequence, "actor", actor).await;
+    }
+
+    /// Sets one column of a stored event as the database's owner could (see
+    /// [`force_edit_event`](Self::force_edit_event)).
+    ///
+    /// Uses `fairhire::db` (raw SQL).
+    pub async fn force_edit_event_column(&self, sequence: i64, column: &'static str, value: &str) {
         use diesel::RunQueryDsl;
         let postgres = crate::helpers::postgres_url().is_some();
-        let update = format!("UPDATE events SET actor = '{actor}' WHERE sequence = {sequence}");
+        let update =
+            format!("UPDATE events SET {column} = '{}' WHERE sequence = {sequence}", value.replace('\'', "''"));
         self.state
             .db
             .write(move |c| {
