@@ -89,6 +89,14 @@ event_types! {
     GrantCreated = "grant.created", public = false;
     /// The agency (or an admin) revoked a sharing grant.
     GrantRevoked = "grant.revoked", public = false;
+    /// An evidence file was attached to an assessment, a finding or a corrective action. The
+    /// values hold its name (`file_name`, which may name a worker), hash, size, type and parent.
+    EvidenceFileAttached = "evidence_file.attached", public = false;
+    /// The uploader removed an evidence file before its parent was closed.
+    EvidenceFileRemoved = "evidence_file.removed", public = false;
+    /// An evidence file's contents and name were erased (retention, or an admin); its hash,
+    /// size and type stay.
+    EvidenceFileErased = "evidence_file.erased", public = false;
 }
 
 // By hand: utoipa's derive does not read a `rename` passed through a macro, and would document
