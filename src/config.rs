@@ -64,6 +64,7 @@ pub struct Config {
     pub webhooks: WebhookConfig,
     pub cache: CacheConfig,
     pub retention: RetentionConfig,
+    pub files: FilesConfig,
 }
 
 /// How long personal data is kept; the sweep erases it after that (README, "Personal data").
@@ -85,6 +86,55 @@ pub struct RetentionConfig {
 impl Default for RetentionConfig {
     fn default() -> Self {
         RetentionConfig { report_contact_days: 180, agency_contact_days: 730, evidence_naming_workers_days: 1460 }
+    }
+}
+
+/// Evidence files: how large they may be and where their contents are kept.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FilesConfig {
+    /// The largest evidence file accepted, in bytes (25 MiB): room for a scanned report or a
+    /// payroll spreadsheet, not for video.
+    pub max_bytes: u64,
+    /// The directory that keeps the contents when no S3 bucket is set. Empty:
+    /// `<data_dir>/files`. One instance only: several instances need the shared bucket.
+    pub dir: String,
+    pub s3: S3Config,
+}
+
+/// S3-compatible object storage for the contents of evidence files, shared by every instance.
+/// Used when `bucket` is set.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct S3Config {
+    /// The service's address (`https://s3.eu-central-1.amazonaws.com`, a MinIO or Garage
+    /// address). Empty: AWS's own for `region`.
+    pub endpoint: String,
+    pub bucket: String,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    /// Lets `endpoint` be plain `http` (a storage server on the same private network).
+    pub allow_http: bool,
+}
+
+// By hand, so that the secret never reaches a log.
+impl std::fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Config")
+            .field("endpoint", &self.endpoint)
+            .field("bucket", &self.bucket)
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &if self.secret_access_key.is_empty() { "" } else { "(set)" })
+            .field("allow_http", &self.allow_http)
+            .finish()
+    }
+}
+
+impl Default for FilesConfig {
+    fn default() -> Self {
+        FilesConfig { max_bytes: 25 * 1024 * 1024, dir: String::new(), s3: S3Config::default() }
     }
 }
 
@@ -266,6 +316,7 @@ impl Default for Config {
             cache: CacheConfig::default(),
             webhooks: WebhookConfig::default(),
             retention: RetentionConfig::default(),
+            files: FilesConfig::default(),
         }
     }
 }
@@ -424,6 +475,11 @@ impl Config {
         } else {
             PathBuf::from(&self.jwt.signing_key_file)
         }
+    }
+
+    /// The directory that keeps evidence files when no S3 bucket is set.
+    pub fn files_dir(&self) -> PathBuf {
+        if self.files.dir.is_empty() { self.data_dir.join("files") } else { PathBuf::from(&self.files.dir) }
     }
 
     pub fn data_key_path(&self) -> PathBuf {
@@ -619,6 +675,21 @@ mod tests {
             .unwrap();
         assert_eq!(config.trusted_proxies, vec!["10.0.0.0/8".parse().unwrap(), "172.28.0.0/16".parse().unwrap()]);
         assert!(Config::keys().unwrap().iter().any(|k| k == "trusted_proxies"));
+    }
+
+    #[test]
+    fn evidence_files_live_in_the_data_dir_unless_a_bucket_is_named() {
+        let config = Config { data_dir: PathBuf::from("/srv/fairhire"), ..Config::default() };
+        assert_eq!(config.files_dir(), PathBuf::from("/srv/fairhire/files"));
+        assert_eq!(config.files.max_bytes, 25 * 1024 * 1024);
+        let config =
+            from_toml("[files]\nmax_bytes = 1000\n[files.s3]\nbucket = \"evidence\"\nallow_http = true\n").unwrap();
+        assert_eq!((config.files.max_bytes, config.files.s3.bucket.as_str()), (1000, "evidence"));
+        assert!(config.files.s3.allow_http);
+        let keys = Config::keys().unwrap();
+        for key in ["files.max_bytes", "files.dir", "files.s3.endpoint", "files.s3.secret_access_key"] {
+            assert!(keys.iter().any(|k| k == key), "{key}");
+        }
     }
 
     #[test]

@@ -114,6 +114,9 @@ pub enum AppError {
     NotAcceptable(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The resource existed and was removed on purpose (an erased evidence file).
+    #[error("gone: {0}")]
+    Gone(String),
     #[error("precondition failed: {0}")]
     PreconditionFailed(String),
     #[error("payload too large: {0}")]
@@ -155,6 +158,7 @@ impl AppError {
             AppError::MethodNotAllowed { .. } => "method-not-allowed",
             AppError::NotAcceptable(_) => "not-acceptable",
             AppError::Conflict(_) => "conflict",
+            AppError::Gone(_) => "gone",
             AppError::PreconditionFailed(_) => "precondition-failed",
             AppError::PayloadTooLarge(_) => "payload-too-large",
             AppError::UnsupportedMediaType(_) => "unsupported-media-type",
@@ -175,6 +179,7 @@ impl AppError {
             AppError::MethodNotAllowed { .. } => "Method not allowed",
             AppError::NotAcceptable(_) => "Not acceptable",
             AppError::Conflict(_) => "Conflict with the current state",
+            AppError::Gone(_) => "Gone",
             AppError::PreconditionFailed(_) => "Precondition failed",
             AppError::PayloadTooLarge(_) => "Request body too large",
             AppError::UnsupportedMediaType(_) => "Unsupported media type",
@@ -196,6 +201,7 @@ impl AppError {
             | AppError::NotFound(d)
             | AppError::NotAcceptable(d)
             | AppError::Conflict(d)
+            | AppError::Gone(d)
             | AppError::PreconditionFailed(d)
             | AppError::PayloadTooLarge(d)
             | AppError::UnsupportedMediaType(d)
@@ -286,6 +292,7 @@ impl ResponseError for AppError {
             AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod blobs;
 pub mod cache;
 pub mod clock;
 pub mod config;
@@ -62,8 +63,10 @@ pub fn prepare(config: Config, clock: SharedClock) -> Result<AppState, String> {
     let keys = KeySet::load_or_generate(&config.signing_key_path(), &config.jwt.previous_public_key_files)?;
     let data_key = DataKey::load_or_generate(&config.data_key_path())?;
     let config_cache = config.cache.clone();
+    let blobs = blobs::Blobs::from_config(&config)?;
     Ok(AppState {
         db,
+        blobs,
         keys: Arc::new(keys),
         data_key: Arc::new(data_key),
         config: Arc::new(config),

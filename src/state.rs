@@ -15,6 +15,8 @@ use crate::search::SearchIndex;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Where evidence files' contents are kept.
+    pub blobs: crate::blobs::Blobs,
     pub keys: Arc<KeySet>,
     /// Seals secrets the service must use again (webhook signing secrets).
     pub data_key: Arc<DataKey>,

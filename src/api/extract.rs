@@ -470,6 +470,7 @@ named!(
     DeliveryRes => "delivery",
     ReportRes => "report",
     SubAgentRes => "sub-agent link",
+    FileRes => "evidence file",
     GrantRes => "sharing grant",
 );
 
@@ -497,6 +498,7 @@ pub type ApplicationId = PathId<ApplicationRes>;
 pub type ActionId = PathId<ActionRes>;
 pub type ClientId = PathId<ClientRes>;
 pub type WebhookId = PathId<WebhookRes>;
+pub type FileId = PathId<FileRes>;
 
 #[cfg(test)]
 mod tests {

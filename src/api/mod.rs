@@ -15,6 +15,7 @@ pub(crate) mod corrective_actions;
 pub(crate) mod erasures;
 pub(crate) mod event_model;
 pub(crate) mod events;
+pub(crate) mod evidence_files;
 pub(crate) mod exports;
 pub(crate) mod extract;
 pub(crate) mod fallback;
@@ -101,6 +102,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(corrective_actions::submit_evidence)
             .service(corrective_actions::verify)
             .service(corrective_actions::reject)
+            .service(evidence_files::upload_assessment_file)
+            .service(evidence_files::list_assessment_files)
+            .service(evidence_files::upload_finding_file)
+            .service(evidence_files::upload_corrective_action_file)
+            .service(evidence_files::list_corrective_action_files)
+            .service(evidence_files::get_file)
+            .service(evidence_files::download_file)
+            .service(evidence_files::delete_file)
             .service(events::list_events)
             .service(events::verify_event_log)
             .service(events::list_assessment_events)

@@ -76,6 +76,8 @@ problem_responses! {
         AppError::NotAcceptable("an attestation is served as application/jose or application/json".into());
     Conflict = 409, "The request conflicts with the current state, e.g. a duplicate licence.",
         AppError::Conflict("an agency with licence POEA-123-2024 issued in PH is already registered".into());
+    Gone = 410, "The resource was removed on purpose and will not come back, e.g. an erased evidence file.",
+        AppError::Gone("the contents of evidence file 0193f0a4-7c1e-7d2a-9c35-2b8e4f1a6d90 were erased".into());
     PreconditionFailed = 412, "`If-Match` names a version that is no longer current.",
         AppError::PreconditionFailed("the agency has changed since \"v1\"; fetch it again".into());
     PayloadTooLarge = 413, "The request body is larger than the service accepts.",

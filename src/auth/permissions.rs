@@ -109,6 +109,23 @@ pub enum Action<'a> {
     ReadFindingsUnderGrant {
         finalized: bool,
     },
+    /// Attach an evidence file to an assessment or one of its findings: who works on it (an
+    /// auditor of its body; the agency, on its self-assessment). Who may read the files is who
+    /// may read the findings ([`Action::ReadFindings`], or a sharing grant).
+    AttachAssessmentFile {
+        agency_id: &'a str,
+        body_id: Option<&'a str>,
+    },
+    /// Attach an evidence file to a corrective action: the agency that answers it.
+    AttachActionFile {
+        agency_id: &'a str,
+    },
+    /// Remove an evidence file: only the client that uploaded it.
+    RemoveEvidenceFile {
+        uploaded_by: &'a str,
+    },
+    /// Erase an evidence file's contents and name before the retention sweep would: admins.
+    EraseEvidenceFile,
 }
 
 /// Allows `action` for `who`, or answers 403.
@@ -124,7 +141,8 @@ pub fn authorize(who: &Principal, action: Action<'_>) -> AppResult<()> {
         | Action::ManageCertificationBodies
         | Action::VerifyEventLog
         | Action::ModerateReports
-        | Action::ErasePersonalData => who.is(Role::Admin),
+        | Action::ErasePersonalData
+        | Action::EraseEvidenceFile => who.is(Role::Admin),
         Action::ManageWatchlist | Action::ManageWebhooks | Action::VerifyAgencies => {
             who.is(Role::Admin) || who.is(Role::Integrator)
         }
@@ -147,14 +165,17 @@ pub fn authorize(who: &Principal, action: Action<'_>) -> AppResult<()> {
         Action::ReadFindings { agency_id, body_id } => {
             who.is(Role::Admin) || of_body(&[Role::Auditor, Role::Certifier], body_id) || own_agency(agency_id)
         }
-        Action::WorkOnAssessment { agency_id, body_id } => match body_id {
-            Some(_) => of_body(&[Role::Auditor], body_id),
-            None => own_agency(agency_id),
-        },
+        Action::WorkOnAssessment { agency_id, body_id } | Action::AttachAssessmentFile { agency_id, body_id } => {
+            match body_id {
+                Some(_) => of_body(&[Role::Auditor], body_id),
+                None => own_agency(agency_id),
+            }
+        }
         Action::ReadCorrectiveAction { agency_id, body_id } => {
             who.is(Role::Admin) || of_body(&[Role::Auditor, Role::Certifier], Some(body_id)) || own_agency(agency_id)
         }
-        Action::AnswerCorrectiveAction { agency_id } => own_agency(agency_id),
+        Action::AnswerCorrectiveAction { agency_id } | Action::AttachActionFile { agency_id } => own_agency(agency_id),
+        Action::RemoveEvidenceFile { uploaded_by } => who.client_id == uploaded_by,
         Action::JudgeCorrectiveAction { body_id } => of_body(&[Role::Auditor], Some(body_id)),
         Action::ListApplications => scope_of_applications(who).is_some(),
         Action::ReadApplication { agency_id, body_id } => {
@@ -220,6 +241,10 @@ fn denial(role: Role, action: Action<'_>) -> String {
             "read findings under a sharing grant; only integrators may, of finalized assessments"
         }
         Action::VerifyAgencies => "verify agencies in bulk; it is for integrators",
+        Action::AttachAssessmentFile { .. } => "attach files to this assessment; only its auditors may",
+        Action::AttachActionFile { .. } => "attach files to this corrective action; only the agency may",
+        Action::RemoveEvidenceFile { .. } => "remove this file; only the client that uploaded it may",
+        Action::EraseEvidenceFile => "erase evidence files; only the scheme's admins may",
         Action::JudgeCorrectiveAction { .. } => {
             "verify or reject this corrective action; only an auditor of the certification body that raised it may"
         }

@@ -465,6 +465,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
+    evidence_files (id) {
+        id -> Text,
+        /// `assessment`, `finding` or `corrective_action`.
+        parent_kind -> Text,
+        /// The assessment (of an assessment or a finding) or the corrective action.
+        parent_id -> Text,
+        /// The finding's criterion, for a finding only.
+        criterion_code -> Nullable<Text>,
+        agency_id -> Text,
+        certification_body_id -> Nullable<Text>,
+        /// Null once erased.
+        name -> Nullable<Text>,
+        media_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        names_workers -> Bool,
+        uploaded_by -> Text,
+        uploaded_at -> UtcTimestamp,
+        erased_at -> Nullable<UtcTimestamp>,
+    }
+}
+
 diesel::joinable!(api_clients -> agencies (agency_id));
 diesel::joinable!(grant_reads -> sharing_grants (grant_id));
 diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
@@ -500,4 +526,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     sub_agent_links,
     sharing_grants,
     grant_reads,
+    evidence_files,
 );

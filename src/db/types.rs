@@ -243,6 +243,7 @@ text_enum!(
     crate::domain::reports::ReportState,
     crate::domain::chain::SubAgentKind,
     crate::domain::grants::GrantedRead,
+    crate::domain::evidence_files::ParentKind,
 );
 
 /// A value stored as JSON text. It dereferences to the value, so a row's `Json<Vec<String>>`
@@ -389,5 +390,6 @@ mod tests {
         same_names::<crate::domain::certification::AutoRule>();
         same_names::<crate::domain::chain::SubAgentKind>();
         same_names::<crate::domain::grants::GrantedRead>();
+        same_names::<crate::domain::evidence_files::ParentKind>();
     }
 }

@@ -92,6 +92,14 @@ event_types! {
     /// Personal data was erased, by the retention policy or at a person's request: which fields
     /// of which record, and how many events lost their personal values. Never the data itself.
     PersonalDataErased = "personal_data.erased", public = false;
+    /// An evidence file was attached to an assessment, a finding or a corrective action. The
+    /// values hold its name (`file_name`, which may name a worker), hash, size, type and parent.
+    EvidenceFileAttached = "evidence_file.attached", public = false;
+    /// The uploader removed an evidence file before its parent was closed.
+    EvidenceFileRemoved = "evidence_file.removed", public = false;
+    /// An evidence file's contents and name were erased (retention, or an admin); its hash,
+    /// size and type stay.
+    EvidenceFileErased = "evidence_file.erased", public = false;
 }
 
 // By hand: utoipa's derive does not read a `rename` passed through a macro, and would document

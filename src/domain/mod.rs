@@ -8,6 +8,7 @@ pub mod chain;
 pub mod corrective;
 pub mod countries;
 pub mod events;
+pub mod evidence_files;
 pub mod fee_evidence;
 pub mod fields;
 pub mod grants;

@@ -19,6 +19,7 @@ pub mod corrective_actions;
 pub mod deliveries;
 pub mod due_diligence;
 pub mod events;
+pub mod evidence_files;
 pub mod grants;
 pub mod idempotency;
 pub mod reports;

@@ -9,6 +9,7 @@ pub mod certifications;
 pub mod clients;
 pub mod corrective_actions;
 pub mod events;
+pub mod evidence_files;
 pub mod exports;
 pub mod fee_evidence;
 pub mod grants;

@@ -16,6 +16,7 @@ mod clients;
 mod documented_errors;
 mod errors;
 mod events;
+mod evidence_files;
 mod exports;
 mod fee_evidence;
 mod grants;

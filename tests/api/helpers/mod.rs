@@ -8,10 +8,12 @@
 //!   finalized audit) through the HTTP API;
 //! - [`internals`]: the only places tests reach under the HTTP API into the library's store;
 //! - [`receiver`]: a webhook receiver that records what it is sent and answers as scripted;
+//! - [`moto`]: a real S3-compatible server (moto) for the evidence-file tests;
 //! - [`process`]: `fairhire serve` run as its own process on a test app's database.
 
 mod fixtures;
 mod internals;
+mod moto;
 mod process;
 mod receiver;
 mod world;
@@ -32,6 +34,7 @@ use uuid::Uuid;
 
 pub use fixtures::*;
 pub use internals::*;
+pub use moto::*;
 pub use process::*;
 pub use receiver::*;
 pub use world::*;
