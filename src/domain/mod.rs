@@ -11,6 +11,7 @@ pub mod events;
 pub mod fee_evidence;
 pub mod fields;
 pub mod grants;
+pub mod language;
 pub mod open_data;
 pub mod reports;
 pub mod risk;
