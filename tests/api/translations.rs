@@ -6,8 +6,10 @@ use fairhire::domain::roles::Role;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
+use chrono::Duration;
+
 use crate::helpers::{
-    TEST_STANDARD, TestApp, UNREGISTERED_BODY, agency_body, assert_problem, error_fields, id, test_standard,
+    TEST_STANDARD, TestApp, UNREGISTERED_BODY, World, agency_body, assert_problem, error_fields, id, test_standard,
 };
 
 const FR: &str = "/v1/standards/t-1.0/translations/fr";
@@ -395,4 +397,36 @@ async fn an_unknown_version_or_language_is_a_404() {
     // An If-Match on a translation that does not exist yet names nothing current.
     let res = put(&app, &admin, FR, french(), Some("*")).await;
     assert_problem(res, 412, "precondition-failed").await;
+}
+
+#[tokio::test]
+async fn a_score_explanation_names_the_principles_in_the_language_asked_for() {
+    let w = World::at_start().await;
+    w.clock.advance(Duration::minutes(1));
+    w.app.publish_test_standard(&w.admin).await;
+    w.app.assign(&w.admin, &w.agency, &w.body).await;
+    let audit = w.audit("stage2", &[("A.2", "minor"), ("C.2", "major")]).await;
+    assert_eq!(put(&w.app, &w.admin, FR, french(), None).await.status(), StatusCode::CREATED);
+    let path = format!("/v1/assessments/{audit}/score");
+    let explain = |accept: &'static str| {
+        w.app.request(Method::GET, &path, Some(&w.body.auditor)).header("accept-language", accept).send()
+    };
+    // A draft is not served: the titles stay English.
+    let res = explain("fr").await.unwrap();
+    assert_eq!(header(&res, "content-language"), "en");
+    assert_eq!(header(&res, "vary"), "Accept-Language");
+    let english: Value = res.json().await.unwrap();
+    assert_eq!(english["score"]["principles"][1]["title"], "Fees");
+
+    assert_eq!(publish(&w.app, &w.admin, FR, None).await.status(), StatusCode::OK);
+    let res = explain("fr-BE, en;q=0.5").await.unwrap();
+    assert_eq!(header(&res, "content-language"), "fr");
+    let french: Value = res.json().await.unwrap();
+    assert_eq!(french["score"]["principles"][0]["title"], "Loi");
+    assert_eq!(french["score"]["principles"][1]["title"], "Frais");
+    // Only the titles differ: the fixed score is the same in every language.
+    let mut same = french.clone();
+    same["score"]["principles"][0]["title"] = json!("Law");
+    same["score"]["principles"][1]["title"] = json!("Fees");
+    assert_eq!(same, english);
 }
