@@ -278,7 +278,10 @@ pub async fn get_standard(
     tag = "standards",
     request_body = StandardContent,
     responses(
-        (status = 201, description = "Stored as a draft.", body = Standard),
+        (status = 201, description = "Stored as a draft.", body = Standard, headers(
+            ("Location" = String, description = "The version's URL."),
+            ("Content-Language" = String, description = "The base language.")
+        )),
         Forbidden, Conflict
     ),
     security(("bearer" = []))
@@ -327,7 +330,9 @@ async fn change_status(
     tag = "standards",
     params(("version" = String, Path, max_length = 40, pattern = "^[a-z0-9.-]{1,40}$", description = "Version id.")),
     responses(
-        (status = 200, description = "Published.", body = Standard),
+        (status = 200, description = "Published.", body = Standard, headers(
+            ("Content-Language" = String, description = "The base language.")
+        )),
         Forbidden, Conflict
     ),
     security(("bearer" = []))
@@ -350,7 +355,9 @@ pub async fn publish_standard(
     tag = "standards",
     params(("version" = String, Path, max_length = 40, pattern = "^[a-z0-9.-]{1,40}$", description = "Version id.")),
     responses(
-        (status = 200, description = "Retired.", body = Standard),
+        (status = 200, description = "Retired.", body = Standard, headers(
+            ("Content-Language" = String, description = "The base language.")
+        )),
         Forbidden, Conflict
     ),
     security(("bearer" = []))

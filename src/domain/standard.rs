@@ -361,10 +361,15 @@ pub struct CriterionText {
 /// version's and cannot be translated away.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, validator::Validate)]
 #[serde(deny_unknown_fields)]
+// The example translates the four-criterion standard `t-1.0` of the tests; a translation of
+// `ers-1.0` gives its 7 principles and 33 criteria the same way.
 #[schema(example = json!({
-    "title": "Norme de recrutement éthique",
-    "principles": [{"code": "C", "title": "Aucuns frais de recrutement pour les travailleurs"}],
-    "criteria": [{"code": "C.1", "text": "L'agence ne facture aux travailleurs aucuns frais de recrutement."}]
+    "title": "Norme d'essai",
+    "principles": [{"code": "A", "title": "Loi"}, {"code": "C", "title": "Frais"}],
+    "criteria": [
+        {"code": "A.1", "text": "Agréée"}, {"code": "A.2", "text": "Respecte la loi"},
+        {"code": "C.1", "text": "Aucuns frais"}, {"code": "C.2", "text": "Aucune retenue"}
+    ]
 }))]
 pub struct TranslationContent {
     #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
