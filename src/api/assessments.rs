@@ -11,6 +11,7 @@ use crate::api::extract::{self, AssessmentId, ValidJson, ValidJsonWithBytes, Val
 use crate::api::idempotency::{Created, create_once};
 use crate::api::pagination::{self, Page};
 use crate::api::problems::*;
+use crate::api::standards as standards_api;
 use crate::auth::permissions::assessment_scope;
 use crate::auth::{Action, Principal, authorize};
 use crate::db::DbConnection;
@@ -304,19 +305,27 @@ workflow_route!(
 #[utoipa::path(
     operation_id = "get_assessment_score",
     tag = "assessments",
-    params(("id" = String, Path, format = Uuid, description = "Assessment id.")),
-    responses((status = 200, description = "The explanation.", body = ScoreExplanation), Forbidden),
+    params(("id" = String, Path, format = Uuid, description = "Assessment id."), AcceptLanguage),
+    responses(
+        (status = 200, description = "The explanation.", body = ScoreExplanation, headers(
+            ("Content-Language" = String, description = "The language of the principle titles."),
+            ("Vary" = String, description = "`Accept-Language`: the titles depend on it.")
+        )),
+        Forbidden
+    ),
     security(("bearer" = []))
 )]
 #[get("/assessments/{id}/score")]
 pub async fn get_assessment_score(
+    req: HttpRequest,
     state: web::Data<AppState>,
     who: Principal,
     id: AssessmentId,
 ) -> AppResult<HttpResponse> {
+    let ranges = standards_api::accepted_languages(&req)?;
     let id = id.into_inner();
     let (now, reader) = (state.clock.now(), who.clone());
-    let (explanation, grant) = state
+    let (explanation, grant, language) = state
         .db
         .read(move |c| {
             let row = assessments::find_visible(c, &who, &id)?;
@@ -326,14 +335,25 @@ pub async fn get_assessment_score(
                 FindingsAccess::Denied(refusal) => return Err(refusal),
             };
             let fixed = row.status == AssessmentStatus::Finalized;
-            let score = match (&row.score, fixed) {
+            let standard = store::standards::content_of_version(c, &row.standard_version)?;
+            let base_language = standard.base_language().to_owned();
+            let mut score = match (&row.score, fixed) {
                 (Some(stored), true) => stored.0.clone(),
                 _ => {
-                    let standard = store::standards::content_of_version(c, &row.standard_version)?;
                     let findings = store::assessments::findings_of(c, &row.id)?;
                     scoring::score(&standard, &assessments::severities(&findings))
                 }
             };
+            let translations = store::translations::of_version(c, &row.standard_version)?;
+            let (texts, _) = standards_api::negotiate(standard, &translations, &ranges);
+            let language = texts.base_language().to_owned();
+            if language != base_language {
+                for p in &mut score.principles {
+                    if let Some(t) = texts.principles.iter().find(|t| t.code == p.code) {
+                        p.title.clone_from(&t.title);
+                    }
+                }
+            }
             let explanation = ScoreExplanation {
                 assessment_id: row.id,
                 standard_version: row.standard_version,
@@ -341,10 +361,13 @@ pub async fn get_assessment_score(
                 fixed,
                 score,
             };
-            Ok((explanation, grant))
+            Ok((explanation, grant, language))
         })
         .await?;
     let assessment_id = explanation.assessment_id.clone();
     record_granted_read(&state, reader, grant, assessment_id, GrantedRead::ScoreExplanation, now).await?;
-    Ok(HttpResponse::Ok().json(explanation))
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_LANGUAGE, language))
+        .insert_header((header::VARY, "Accept-Language"))
+        .json(explanation))
 }

@@ -34,6 +34,7 @@ pub(crate) mod public;
 pub(crate) mod reports;
 pub(crate) mod standards;
 pub(crate) mod sub_agents;
+pub(crate) mod translations;
 pub(crate) mod verification_csv;
 pub(crate) mod verification_model;
 pub(crate) mod verifications;
@@ -84,6 +85,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(standards::get_standard)
             .service(standards::publish_standard)
             .service(standards::retire_standard)
+            .service(translations::list_translations)
+            .service(translations::get_translation)
+            .service(translations::save_translation)
+            .service(translations::publish_translation)
             .service(certification_bodies::list_certification_bodies)
             .service(certification_bodies::create_certification_body)
             .service(certification_bodies::get_certification_body)

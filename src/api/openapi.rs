@@ -375,6 +375,7 @@ const LINKS: &[(&str, &str, &str, &str)] = &[
     ("create_webhook", "201", "/id", "/v1/webhooks/{id}"),
     ("list_webhook_deliveries", "200", "/data/0/id", "/v1/webhooks/{id}/deliveries/{delivery_id}"),
     ("create_standard", "201", "/version", "/v1/standards/{version}"),
+    ("save_translation", "201", "/language", "/v1/standards/{version}/translations/{language}"),
     ("create_grant", "201", "/id", "/v1/agencies/{id}/grants/{grant_id}"),
     ("create_sub_agent", "201", "/id", "/v1/agencies/{id}/sub-agents/{link_id}"),
     ("create_report", "201", "/reference", "/v1/public/reports/{reference}"),

@@ -144,6 +144,24 @@ impl utoipa::IntoParams for IfMatch {
     }
 }
 
+/// The `Accept-Language` request header, on operations whose texts come in several languages.
+pub struct AcceptLanguage;
+
+impl utoipa::IntoParams for AcceptLanguage {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        use utoipa::openapi::{ObjectBuilder, Type};
+        optional_header(
+            "Accept-Language",
+            "The languages wanted, with qualities (RFC 9110 §12.5.4). Without it, or when nothing \
+             matches, the standard's base language.",
+            ObjectBuilder::new().schema_type(Type::String).max_length(Some(1024)),
+            Some("fr-CA, fr;q=0.9, en;q=0.5"),
+        )
+    }
+}
+
 /// The `Idempotency-Key` request header, on operations that create.
 pub struct IdempotencyKey;
 

@@ -503,6 +503,25 @@ diesel::joinable!(applications -> certification_bodies (certification_body_id));
 diesel::joinable!(assessments -> agencies (agency_id));
 diesel::joinable!(findings -> assessments (assessment_id));
 diesel::joinable!(corrective_actions -> assessments (assessment_id));
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
+    standard_translations (standard_version, language) {
+        standard_version -> Text,
+        /// A canonical BCP 47 tag.
+        language -> Text,
+        /// `draft` or `published`.
+        status -> Text,
+        /// The whole `TranslationContent` as JSON.
+        content -> Text,
+        version -> BigInt,
+        created_at -> UtcTimestamp,
+        updated_at -> UtcTimestamp,
+        published_at -> Nullable<UtcTimestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     api_clients,
@@ -527,4 +546,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     sharing_grants,
     grant_reads,
     evidence_files,
+    standard_translations,
 );

@@ -63,6 +63,11 @@ event_types! {
     CorrectiveActionOverdue = "corrective_action.overdue", public = false;
     StandardCreated = "standard.created", public = false;
     StandardStatusChanged = "standard.status_changed", public = false;
+    /// A draft translation of a standard version was stored or replaced; the previous values
+    /// keep the texts it replaced.
+    StandardTranslationSaved = "standard.translation_saved", public = false;
+    /// A translation was published: from now on it is served and never changes.
+    StandardTranslationPublished = "standard.translation_published", public = false;
     CertificationBodyCreated = "certification_body.created", public = false;
     CertificationBodyUpdated = "certification_body.updated", public = false;
     ClientCreated = "client.created", public = false;

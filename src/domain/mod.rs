@@ -12,6 +12,7 @@ pub mod evidence_files;
 pub mod fee_evidence;
 pub mod fields;
 pub mod grants;
+pub mod language;
 pub mod open_data;
 pub mod reports;
 pub mod retention;

@@ -303,9 +303,11 @@ mod tests {
                     weight,
                     critical,
                     area: ManagementArea::Policies,
+                    guidance: None,
                 })
                 .collect(),
             policy: default_policy(),
+            language: None,
         }
     }
 

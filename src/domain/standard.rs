@@ -1,12 +1,13 @@
 //! Standards as data (domain.md §1): principles, criteria and the scoring policy of one version,
 //! and the rules a version must satisfy before it can be stored.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::agency::Grade;
+use crate::domain::language;
 
 /// The management-system area a criterion tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -92,6 +93,11 @@ pub struct Criterion {
     /// contract substitution).
     pub critical: bool,
     pub area: ManagementArea,
+    /// What an auditor looks at to judge the criterion. Optional: standards written before it
+    /// existed have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1, max_length = 4000, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
+    pub guidance: Option<String>,
 }
 
 /// Credit earned per finding severity (0 to 1). Not applicable is excluded from scoring.
@@ -179,7 +185,15 @@ pub struct StandardContent {
     #[schema(min_items = 1, max_items = 500)]
     pub criteria: Vec<Criterion>,
     pub policy: ScoringPolicy,
+    /// The BCP 47 tag of the language the texts are written in; `en` when absent. Translations
+    /// are made from these texts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "en", max_length = 35, pattern = "^[A-Za-z0-9-]{2,35}$")]
+    pub language: Option<String>,
 }
+
+/// The base language of a standard that names none.
+pub const DEFAULT_LANGUAGE: &str = "en";
 
 /// The default standard shipped with the service (`standards/ers-1.0.json`), loaded into an
 /// empty database on first start.
@@ -190,6 +204,11 @@ impl StandardContent {
     /// a built binary.
     pub fn default_standard() -> Result<StandardContent, serde_json::Error> {
         serde_json::from_str(DEFAULT_STANDARD_JSON)
+    }
+
+    /// The language the texts are written in.
+    pub fn base_language(&self) -> &str {
+        self.language.as_deref().unwrap_or(DEFAULT_LANGUAGE)
     }
 
     pub fn criterion(&self, code: &str) -> Option<&Criterion> {
@@ -208,6 +227,11 @@ impl StandardContent {
         }
         if self.title.trim().is_empty() || self.title.chars().count() > 200 {
             fault("title".into(), "must have 1 to 200 characters".into());
+        }
+        if let Some(language) = &self.language
+            && let Err(message) = language::canonical_tag(language)
+        {
+            fault("language".into(), message);
         }
         if self.principles.is_empty() || self.principles.len() > 26 {
             fault("principles".into(), "a standard needs 1 to 26 principles".into());
@@ -250,6 +274,9 @@ impl StandardContent {
             }
             if c.text.trim().is_empty() || c.text.chars().count() > 2000 {
                 fault(format!("criteria[{i}].text"), "must have 1 to 2000 characters".into());
+            }
+            if c.guidance.as_ref().is_some_and(|g| !valid_guidance(g)) {
+                fault(format!("criteria[{i}].guidance"), "must have 1 to 4000 characters".into());
             }
         }
         for p in &self.principles {
@@ -306,6 +333,139 @@ impl StandardContent {
             fault("policy.certification_minimum".into(), "must be between 0 and 100".into());
         }
         faults
+    }
+}
+
+fn valid_guidance(guidance: &str) -> bool {
+    !guidance.trim().is_empty() && guidance.chars().count() <= 4000
+}
+
+/// A criterion's texts in another language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CriterionText {
+    /// The code of a criterion of the standard.
+    #[schema(example = "C.1", pattern = "^[A-Z][.][0-9]{1,3}$")]
+    #[schema(max_length = 5)]
+    pub code: String,
+    #[schema(min_length = 1, max_length = 2000, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
+    pub text: String,
+    /// Given exactly when the criterion has guidance in the base language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1, max_length = 4000, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
+    pub guidance: Option<String>,
+}
+
+/// The texts of a standard version in another language: its title, every principle's title and
+/// every criterion's text and guidance. Codes, weights and the scoring policy are the base
+/// version's and cannot be translated away.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, validator::Validate)]
+#[serde(deny_unknown_fields)]
+// The example translates the four-criterion standard `t-1.0` of the tests; a translation of
+// `ers-1.0` gives its 7 principles and 33 criteria the same way.
+#[schema(example = json!({
+    "title": "Norme d'essai",
+    "principles": [{"code": "A", "title": "Loi"}, {"code": "C", "title": "Frais"}],
+    "criteria": [
+        {"code": "A.1", "text": "Agréée"}, {"code": "A.2", "text": "Respecte la loi"},
+        {"code": "C.1", "text": "Aucuns frais"}, {"code": "C.2", "text": "Aucune retenue"}
+    ]
+}))]
+pub struct TranslationContent {
+    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
+    pub title: String,
+    /// Every principle of the version, once.
+    #[schema(min_items = 1, max_items = 26)]
+    pub principles: Vec<Principle>,
+    /// Every criterion of the version, once.
+    #[schema(min_items = 1, max_items = 500)]
+    pub criteria: Vec<CriterionText>,
+}
+
+impl TranslationContent {
+    /// Every way the translation fails to say what `base` says, as (field, message) pairs: it
+    /// must give every principle and criterion of the base once, no other, and guidance exactly
+    /// where the base has some. Empty when valid.
+    pub fn faults(&self, base: &StandardContent) -> Vec<(String, String)> {
+        let mut faults = Vec::new();
+        if self.title.trim().is_empty() || self.title.chars().count() > 200 {
+            faults.push(("title".into(), "must have 1 to 200 characters".into()));
+        }
+        let mut seen = HashSet::new();
+        for (i, p) in self.principles.iter().enumerate() {
+            if !base.principles.iter().any(|b| b.code == p.code) {
+                faults.push((format!("principles[{i}].code"), format!("unknown principle {}", p.code)));
+            } else if !seen.insert(p.code.as_str()) {
+                faults.push((format!("principles[{i}].code"), format!("principle {} is given twice", p.code)));
+            }
+            if p.title.trim().is_empty() || p.title.chars().count() > 200 {
+                faults.push((format!("principles[{i}].title"), "must have 1 to 200 characters".into()));
+            }
+        }
+        let missing: Vec<&str> =
+            base.principles.iter().map(|p| p.code.as_str()).filter(|code| !seen.contains(code)).collect();
+        if !missing.is_empty() {
+            faults.push(("principles".into(), format!("missing principles: {}", missing.join(", "))));
+        }
+        let mut seen = HashSet::new();
+        for (i, c) in self.criteria.iter().enumerate() {
+            let Some(original) = base.criterion(&c.code) else {
+                faults.push((format!("criteria[{i}].code"), format!("unknown criterion {}", c.code)));
+                continue;
+            };
+            if !seen.insert(c.code.as_str()) {
+                faults.push((format!("criteria[{i}].code"), format!("criterion {} is given twice", c.code)));
+            }
+            if c.text.trim().is_empty() || c.text.chars().count() > 2000 {
+                faults.push((format!("criteria[{i}].text"), "must have 1 to 2000 characters".into()));
+            }
+            match (&original.guidance, &c.guidance) {
+                (Some(_), None) => faults.push((
+                    format!("criteria[{i}].guidance"),
+                    format!("criterion {} has guidance: translate it too", c.code),
+                )),
+                (None, Some(_)) => faults.push((
+                    format!("criteria[{i}].guidance"),
+                    format!("criterion {} has no guidance to translate", c.code),
+                )),
+                (_, Some(g)) if !valid_guidance(g) => {
+                    faults.push((format!("criteria[{i}].guidance"), "must have 1 to 4000 characters".into()))
+                }
+                _ => {}
+            }
+        }
+        let missing: Vec<&str> =
+            base.criteria.iter().map(|c| c.code.as_str()).filter(|code| !seen.contains(code)).collect();
+        if !missing.is_empty() {
+            faults.push(("criteria".into(), format!("missing criteria: {}", missing.join(", "))));
+        }
+        faults
+    }
+}
+
+impl StandardContent {
+    /// The version with the texts of `translation` in place of the base ones. Everything a
+    /// score depends on (codes, principles of criteria, weights, flags, policy) stays the base's.
+    pub fn translated(mut self, language: &str, translation: &TranslationContent) -> StandardContent {
+        self.title.clone_from(&translation.title);
+        let titles: HashMap<&str, &str> =
+            translation.principles.iter().map(|p| (p.code.as_str(), p.title.as_str())).collect();
+        for p in &mut self.principles {
+            if let Some(title) = titles.get(p.code.as_str()) {
+                (*title).clone_into(&mut p.title);
+            }
+        }
+        let texts: HashMap<&str, &CriterionText> = translation.criteria.iter().map(|c| (c.code.as_str(), c)).collect();
+        for c in &mut self.criteria {
+            if let Some(t) = texts.get(c.code.as_str()) {
+                c.text.clone_from(&t.text);
+                if t.guidance.is_some() {
+                    c.guidance.clone_from(&t.guidance);
+                }
+            }
+        }
+        self.language = Some(language.to_owned());
+        self
     }
 }
 
@@ -369,5 +529,65 @@ mod tests {
         let mut s = small();
         s.policy.credits.minor = 1.5;
         assert!(fields(&s).contains(&"policy.credits.minor".into()));
+    }
+
+    fn french(s: &StandardContent) -> TranslationContent {
+        TranslationContent {
+            title: "Essai".into(),
+            principles: s
+                .principles
+                .iter()
+                .map(|p| Principle { code: p.code.clone(), title: format!("fr {}", p.title) })
+                .collect(),
+            criteria: s
+                .criteria
+                .iter()
+                .map(|c| CriterionText {
+                    code: c.code.clone(),
+                    text: format!("fr {}", c.text),
+                    guidance: c.guidance.as_ref().map(|g| format!("fr {g}")),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_translation_must_say_all_the_base_says_and_nothing_else() {
+        let mut base = small();
+        base.criteria[1].guidance = Some("Ask workers what they paid".into());
+        let fields = |t: &TranslationContent| t.faults(&base).into_iter().collect::<Vec<_>>();
+        assert!(fields(&french(&base)).is_empty());
+
+        let mut t = french(&base);
+        t.criteria.remove(0);
+        t.criteria.push(CriterionText { code: "Z.9".into(), text: "x".into(), guidance: None });
+        let faults = fields(&t);
+        assert!(faults.contains(&("criteria[1].code".into(), "unknown criterion Z.9".into())), "{faults:?}");
+        assert!(faults.contains(&("criteria".into(), "missing criteria: A.1".into())), "{faults:?}");
+
+        let mut t = french(&base);
+        t.criteria[1].guidance = None;
+        t.criteria[0].guidance = Some("extra".into());
+        let names: Vec<String> = fields(&t).into_iter().map(|f| f.0).collect();
+        assert_eq!(names, ["criteria[0].guidance", "criteria[1].guidance"]);
+
+        let mut t = french(&base);
+        t.principles.pop();
+        assert_eq!(fields(&t), [("principles".to_owned(), "missing principles: C".to_owned())]);
+    }
+
+    #[test]
+    fn a_translated_version_keeps_every_number_of_the_base() {
+        let base = small();
+        let translated = base.clone().translated("fr", &french(&base));
+        assert_eq!(translated.title, "Essai");
+        assert_eq!(translated.criteria[1].text, "fr No fees");
+        assert_eq!(translated.principles[0].title, "fr Law");
+        assert_eq!(translated.policy, base.policy);
+        let numbers =
+            |s: &StandardContent| s.criteria.iter().map(|c| (c.code.clone(), c.weight, c.critical)).collect::<Vec<_>>();
+        assert_eq!(numbers(&translated), numbers(&base));
+        assert_eq!(base.base_language(), "en");
+        assert_eq!(translated.base_language(), "fr");
     }
 }

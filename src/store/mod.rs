@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod reports;
 pub mod standards;
 pub mod sub_agents;
+pub mod translations;
 pub mod watchlist;
 pub mod webhooks;
 

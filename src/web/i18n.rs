@@ -84,28 +84,7 @@ pub fn find(tag: &str) -> Option<&'static Lang> {
 /// The best offered language of an `Accept-Language` value (RFC 9110 §12.5.4): the highest
 /// quality wins, the first listed among equals; `q=0` and unknown languages are skipped.
 pub fn from_accept_language(value: &str) -> Option<&'static Lang> {
-    let mut best: Option<(&'static Lang, f32)> = None;
-    for element in value.split(',') {
-        let mut parts = element.split(';');
-        let tag = parts.next().unwrap_or("").trim();
-        let mut quality = 1.0_f32;
-        for parameter in parts {
-            if let Some((name, q)) = parameter.split_once('=')
-                && name.trim().eq_ignore_ascii_case("q")
-            {
-                quality = q.trim().parse::<f32>().ok().filter(|q| (0.0..=1.0).contains(q)).unwrap_or(0.0);
-            }
-        }
-        if quality <= 0.0 {
-            continue;
-        }
-        if let Some(lang) = find(tag)
-            && best.is_none_or(|(_, q)| quality > q)
-        {
-            best = Some((lang, quality));
-        }
-    }
-    best.map(|(lang, _)| lang)
+    crate::domain::language::accepted_ranges(value).iter().find_map(|range| find(range))
 }
 
 /// How the language of a request was chosen.

@@ -38,6 +38,7 @@ mod search;
 mod seed;
 mod standards;
 mod sub_agents;
+mod translations;
 mod typed_rows;
 mod verifications;
 mod webhooks;
