@@ -6,13 +6,15 @@ use crate::api::extract::ValidJson;
 use crate::api::problems::{Forbidden, NotFound};
 use crate::auth::{Action, Principal, authorize};
 use crate::error::AppResult;
+use crate::services::evidence_files;
 use crate::services::retention::{self, Erasure, ErasureRequest};
 use crate::state::AppState;
 
 /// Erase personal data.
 ///
-/// Erases one record's personal data at a person's request: a worker report's contact, or an
-/// agency's contact e-mail and phone. The record keeps everything else; the events about it
+/// Erases one record's personal data at a person's request: a worker report's contact, an
+/// agency's contact e-mail and phone, or an evidence file's contents and name (its hash, size
+/// and type stay; downloading it then answers 410). The record keeps everything else; the events about it
 /// lose their personal values but keep the digests their hashes cover, so the event log still
 /// verifies; one `personal_data.erased` event records what was erased and why, never the data.
 /// Asking again erases nothing more (`erased_fields` is empty). Admins only. The retention
@@ -36,5 +38,12 @@ pub async fn erase_personal_data(
     authorize(&who, Action::ErasePersonalData)?;
     let now = state.clock.now();
     let erased = state.db.write(move |c| retention::erase(c, &who, request.0, now)).await?;
-    Ok(HttpResponse::Ok().json(erased))
+    for sha256 in &erased.release {
+        // Erased and committed: contents that fail to go now stay unreadable (410) and are
+        // logged; the answer still says what was erased.
+        if let Err(e) = evidence_files::release(&state.db, &state.blobs, sha256).await {
+            tracing::error!(error = %e, "could not delete erased evidence contents");
+        }
+    }
+    Ok(HttpResponse::Ok().json(erased.done))
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::error::AppResult;
 use crate::services::certification::{self, SweepReport};
-use crate::services::retention;
+use crate::services::{evidence_files, retention};
 use crate::state::AppState;
 
 /// One pass, as of the application clock.
@@ -14,12 +14,21 @@ pub async fn sweep_once(state: &AppState) -> AppResult<SweepReport> {
     let now = state.clock.now();
     let mut report = state.db.write(move |c| certification::sweep(c, now)).await?;
     let policy = state.config.retention;
-    report.personal_data_erased = state.db.write(move |c| retention::sweep(c, &policy, now)).await?;
+    let erased = state.db.write(move |c| retention::sweep(c, &policy, now)).await?;
+    for sha256 in &erased.release {
+        // The records are erased and committed; contents that fail to go now are logged (no
+        // path or name) and stay unreadable through the API, which answers 410 for them.
+        if let Err(e) = evidence_files::release(&state.db, &state.blobs, sha256).await {
+            tracing::error!(error = %e, "retention sweep could not delete erased evidence contents");
+        }
+    }
+    report.personal_data_erased = erased.done;
     let erased = &report.personal_data_erased;
-    if erased.report_contacts + erased.agency_contacts > 0 {
+    if erased.report_contacts + erased.agency_contacts + erased.evidence_files > 0 {
         tracing::info!(
             report_contacts = erased.report_contacts,
             agency_contacts = erased.agency_contacts,
+            evidence_files = erased.evidence_files,
             "retention sweep erased personal data"
         );
     }

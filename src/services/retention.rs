@@ -28,7 +28,7 @@ use crate::store;
 pub struct ErasureRequest {
     /// What to erase.
     pub kind: PersonalData,
-    /// The record that holds it: the report's id, or the agency's.
+    /// The record that holds it: the report's id, the agency's, or the evidence file's.
     #[validate(custom(function = "crate::domain::fields::uuid"))]
     #[schema(format = Uuid, max_length = 36)]
     pub record_id: String,
@@ -68,6 +68,19 @@ pub struct RetentionReport {
     /// Agencies whose contact details were erased.
     #[schema(minimum = 0, maximum = 4_294_967_295_u32)]
     pub agency_contacts: usize,
+    /// Evidence files naming workers whose contents and name were erased.
+    #[schema(minimum = 0, maximum = 4_294_967_295_u32)]
+    pub evidence_files: usize,
+}
+
+/// What an erasure committed, and the stored contents to delete once it has: an evidence file's
+/// contents may only go after the transaction that erased its record commits, and only when no
+/// other file holds them (`services::evidence_files::release`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Erased<T> {
+    pub done: T,
+    /// The SHA-256 of the contents to release.
+    pub release: Vec<String>,
 }
 
 /// Erases what a person asked to be erased (admins only). Unknown record: 404. Asking again
@@ -77,10 +90,11 @@ pub fn erase(
     who: &Principal,
     request: ErasureRequest,
     now: DateTime<Utc>,
-) -> AppResult<Erasure> {
+) -> AppResult<Erased<Erasure>> {
     authorize(who, Action::ErasePersonalData)?;
     crate::services::validate(&request)?;
     let ErasureRequest { kind, record_id, reason } = request;
+    let mut release = Vec::new();
     let erased_fields = match kind {
         PersonalData::ReportContact => {
             let mut report = store::reports::find(conn, &record_id)?
@@ -92,14 +106,25 @@ pub fn erase(
                 .ok_or_else(|| AppError::NotFound(format!("no agency with id {record_id}")))?;
             erase_agency_contact(conn, &mut agency, now)?
         }
+        PersonalData::EvidenceFile => {
+            let file = store::evidence_files::find(conn, &record_id)?
+                .ok_or_else(|| AppError::NotFound(format!("no evidence file with id {record_id}")))?;
+            erase_evidence_file(conn, &file, now, &mut release)?
+        }
     };
-    finish(conn, &who.client_id, kind, &record_id, erased_fields, Ground::Request, &reason, now)
+    let done = finish(conn, &who.client_id, kind, &record_id, erased_fields, Ground::Request, &reason, now)?;
+    Ok(Erased { done, release })
 }
 
 /// Erases what the retention policy no longer lets the service keep. One transaction; running
 /// it again erases nothing twice.
-pub fn sweep(conn: &mut DbConnection, policy: &RetentionConfig, now: DateTime<Utc>) -> AppResult<RetentionReport> {
+pub fn sweep(
+    conn: &mut DbConnection,
+    policy: &RetentionConfig,
+    now: DateTime<Utc>,
+) -> AppResult<Erased<RetentionReport>> {
     let mut report = RetentionReport::default();
+    let mut release = Vec::new();
     let reason = |days: u32, after: &str| format!("kept {days} days after {after}, as the retention policy says");
     for mut row in store::reports::contacts_decided_before(conn, cutoff(now, policy.report_contact_days))? {
         let fields = erase_report_contact(conn, &mut row, now)?;
@@ -114,7 +139,14 @@ pub fn sweep(conn: &mut DbConnection, policy: &RetentionConfig, now: DateTime<Ut
         finish(conn, SYSTEM, PersonalData::AgencyContact, &row.id, fields, Ground::Retention, &why, now)?;
         report.agency_contacts += 1;
     }
-    Ok(report)
+    let files_cutoff = cutoff(now, policy.evidence_naming_workers_days);
+    for file in store::evidence_files::naming_workers_before(conn, files_cutoff, i64::MAX)? {
+        let fields = erase_evidence_file(conn, &file, now, &mut release)?;
+        let why = reason(policy.evidence_naming_workers_days, "the upload of a file declared to name workers");
+        finish(conn, SYSTEM, PersonalData::EvidenceFile, &file.id, fields, Ground::Retention, &why, now)?;
+        report.evidence_files += 1;
+    }
+    Ok(Erased { done: report, release })
 }
 
 fn erase_report_contact(
@@ -148,6 +180,19 @@ fn erase_agency_contact(
     Ok(fields)
 }
 
+fn erase_evidence_file(
+    conn: &mut DbConnection,
+    file: &store::evidence_files::FileRow,
+    now: DateTime<Utc>,
+    release: &mut Vec<String>,
+) -> AppResult<Vec<String>> {
+    if !store::evidence_files::mark_erased(conn, &file.id, now)? {
+        return Ok(Vec::new());
+    }
+    release.push(file.sha256.clone());
+    Ok(PersonalData::EvidenceFile.fields().iter().map(|f| (*f).to_owned()).collect())
+}
+
 /// Erases the personal values of the record's events and logs the erasure.
 #[allow(clippy::too_many_arguments)]
 fn finish(
@@ -172,10 +217,16 @@ fn finish(
                 "reason": reason,
             })),
         );
-        // The agency sees what was erased from its own record; a report's erasure, like every
-        // report event, is for admins only.
-        if kind == PersonalData::AgencyContact {
-            draft = draft.agency(record_id);
+        // The agency sees what was erased from its own record, and the body from an audit it
+        // filed; a report's erasure, like every report event, is for admins only.
+        match kind {
+            PersonalData::ReportContact => {}
+            PersonalData::AgencyContact => draft = draft.agency(record_id),
+            PersonalData::EvidenceFile => {
+                if let Some(file) = store::evidence_files::find(conn, record_id)? {
+                    draft = draft.agency(&file.agency_id).body(file.certification_body_id.as_deref());
+                }
+            }
         }
         events::record(actor, draft, now)?;
     }

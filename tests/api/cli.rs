@@ -122,7 +122,7 @@ fn sweep_applies_the_rules_once_and_reports_what_it_did() {
         report,
         serde_json::json!({
             "suspended": [], "withdrawn": [], "expired": [], "lapsed_applications": 0,
-            "personal_data_erased": {"report_contacts": 0, "agency_contacts": 0}
+            "personal_data_erased": {"report_contacts": 0, "agency_contacts": 0, "evidence_files": 0}
         })
     );
 }

@@ -242,3 +242,69 @@ async fn an_idle_agency_loses_its_contact_and_one_in_the_cycle_keeps_it() {
     assert_eq!(in_cycle["contact_email"], "ops@b.example", "an open application keeps it");
     assert_log_intact(&w.app, &w.admin).await;
 }
+
+/// A PNG declared to name workers, attached to a draft audit of the world's agency; returns the
+/// file as listed.
+async fn file_naming_workers(w: &World, name: &str) -> Value {
+    w.app.publish_test_standard(&w.admin).await;
+    w.apply_and_accept().await;
+    let opening = json!({"agency_id": w.agency.id, "kind": "stage2", "methods": {"documents_reviewed": true}});
+    let audit = w.app.open_assessment(&w.body.auditor, &opening).await;
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\x0bIDATx\x9cc\0\x01\0\0\x05\0\x01\r\n-\xb4\0\0\0\0IEND\xaeB`\x82";
+    let res = w
+        .app
+        .request(Method::POST, &format!("/v1/assessments/{audit}/files"), Some(&w.body.auditor))
+        .query(&[("name", name), ("names_workers", "true")])
+        .header("content-type", "application/octet-stream")
+        .body(png.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_file_naming_workers_is_erased_with_its_name_in_the_log_when_retention_ends() {
+    let w = World::at_start().await;
+    let name = "interview notes - Sita Tamang.png";
+    let file = file_naming_workers(&w, name).await;
+    let file_id = file["id"].as_str().unwrap().to_owned();
+    let attached = last_event(&w.app, &w.admin, "evidence_file.attached").await;
+    assert_eq!(attached["current"]["file_name"], name);
+    let sequence = attached["sequence"].as_i64().unwrap();
+    assert!(!w.app.stored_event(sequence).await.0.unwrap().contains("Sita"), "the name is kept apart");
+
+    w.clock.advance(Duration::days(1459));
+    assert_eq!(w.app.sweep().await.personal_data_erased.evidence_files, 0, "kept 1,460 days");
+    w.clock.advance(Duration::days(2));
+    assert_eq!(w.app.sweep().await.personal_data_erased.evidence_files, 1);
+    assert_eq!(w.app.sweep().await.personal_data_erased.evidence_files, 0, "once");
+
+    let res = w.app.send(Method::GET, &format!("/v1/files/{file_id}/content"), &w.admin, None).await;
+    assert_eq!(res.status(), 410);
+    let kept = w.app.get_json(&format!("/v1/files/{file_id}"), Some(&w.admin)).await;
+    assert_eq!(kept["sha256"], file["sha256"], "the proof of what was there stays");
+    assert!(!kept.to_string().contains("Sita"), "{kept}");
+    let after = event_at(&w.app, &w.admin, sequence).await;
+    assert!(after["current"].get("file_name").is_none() && after["personal_erased_at"].is_string(), "{after}");
+    assert!(w.app.state.blobs.keys().await.unwrap().is_empty(), "the contents are deleted");
+    let logged = last_event(&w.app, &w.admin, "personal_data.erased").await;
+    assert_eq!(logged["current"]["fields"], json!(["file_name", "content"]));
+    assert_eq!(logged["certification_body_id"], w.body.id.as_str());
+    assert_log_intact(&w.app, &w.admin).await;
+}
+
+#[tokio::test]
+async fn an_admin_erases_an_evidence_file_on_request() {
+    let w = World::at_start().await;
+    let file = file_naming_workers(&w, "payslip of a worker.png").await;
+    let file_id = file["id"].as_str().unwrap();
+    let erased: Value = erase(&w.app, &w.admin, "evidence_file", file_id).await.json().await.unwrap();
+    assert_eq!(erased["erased_fields"], json!(["file_name", "content"]));
+    assert_eq!(erased["events_erased"], 1);
+    let res = w.app.send(Method::GET, &format!("/v1/files/{file_id}/content"), &w.body.auditor, None).await;
+    assert_eq!(res.status(), 410);
+    assert_problem(erase(&w.app, &w.admin, "evidence_file", MISSING).await, 404, "not-found").await;
+    assert_log_intact(&w.app, &w.admin).await;
+}
