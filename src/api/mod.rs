@@ -30,6 +30,7 @@ pub(crate) mod pagination;
 pub(crate) mod problems;
 pub(crate) mod public;
 pub(crate) mod reports;
+pub(crate) mod reviews;
 pub(crate) mod standards;
 pub(crate) mod sub_agents;
 pub(crate) mod verification_csv;
@@ -69,6 +70,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(certification::get_certification)
             .service(certification::create_transition)
             .service(certification::get_due_diligence)
+            .service(reviews::create_audit_review)
+            .service(reviews::list_audit_reviews)
+            .service(reviews::create_certificate_review)
+            .service(reviews::list_certification_reviews)
             .service(sub_agents::list_sub_agents)
             .service(sub_agents::create_sub_agent)
             .service(sub_agents::delete_sub_agent)

@@ -84,6 +84,15 @@ pub enum Action<'a> {
         body_id: Option<&'a str>,
         certify: bool,
     },
+    /// Record a technical review before a decision on an audit or certificate of `body_id`:
+    /// its auditors and certifiers (whether this one led the audit is the service's check).
+    ReviewCertification {
+        body_id: Option<&'a str>,
+    },
+    /// Read technical reviews: admins, and the staff of the body (of its own reviews).
+    ReadReviews {
+        body_id: Option<&'a str>,
+    },
     /// Re-walk the event log's hash chain.
     VerifyEventLog,
     /// Keep a watchlist of agencies, and webhook subscriptions: what an HR platform does.
@@ -162,6 +171,8 @@ pub fn authorize(who: &Principal, action: Action<'_>) -> AppResult<()> {
         Action::DecideCertification { body_id, certify } => {
             of_body(&[Role::Certifier], body_id) || (who.is(Role::Admin) && !certify)
         }
+        Action::ReviewCertification { body_id } => of_body(&[Role::Auditor, Role::Certifier], body_id),
+        Action::ReadReviews { body_id } => who.is(Role::Admin) || of_body(&[Role::Auditor, Role::Certifier], body_id),
         Action::ListAgencies => true,
         Action::ReadAgency { agency_id } => match who.role {
             Role::Admin | Role::Auditor | Role::Certifier | Role::Integrator => true,
@@ -206,6 +217,10 @@ fn denial(role: Role, action: Action<'_>) -> String {
         Action::DecideCertification { .. } => {
             "decide on this certificate; only a certifier of its body or an admin may"
         }
+        Action::ReviewCertification { .. } => {
+            "review this decision; only an auditor or certifier of the certification body may"
+        }
+        Action::ReadReviews { .. } => "read these technical reviews",
         Action::VerifyEventLog => "verify the event log",
         Action::ModerateReports => "read or moderate worker reports; only the scheme's admins may",
         Action::ManageWatchlist => "keep a watchlist; it is for integrators",

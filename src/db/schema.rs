@@ -464,6 +464,29 @@ diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id))
 diesel::joinable!(webhook_deliveries -> events (event_sequence));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 diesel::joinable!(watchlist_entries -> agencies (agency_id));
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
+    /// Technical reviews before certify, reinstate and withdraw decisions.
+    technical_reviews (id) {
+        id -> Text,
+        agency_id -> Text,
+        certification_body_id -> Text,
+        /// `certify`, `reinstate` or `withdraw`.
+        decision -> Text,
+        assessment_id -> Nullable<Text>,
+        certificate_number -> Nullable<Text>,
+        /// `agree` or `returned`.
+        outcome -> Text,
+        reasons -> Nullable<Text>,
+        reviewer -> Text,
+        reviewer_person_ref -> Nullable<Text>,
+        reviewed_at -> UtcTimestamp,
+        used_at -> Nullable<UtcTimestamp>,
+    }
+}
+
 diesel::joinable!(worker_reports -> agencies (agency_id));
 diesel::joinable!(applications -> agencies (agency_id));
 diesel::joinable!(applications -> certification_bodies (certification_body_id));
@@ -493,4 +516,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     sub_agent_links,
     sharing_grants,
     grant_reads,
+    technical_reviews,
 );

@@ -243,6 +243,8 @@ text_enum!(
     crate::domain::reports::ReportState,
     crate::domain::chain::SubAgentKind,
     crate::domain::grants::GrantedRead,
+    crate::domain::review::ReviewedDecision,
+    crate::domain::review::ReviewOutcome,
 );
 
 /// A value stored as JSON text. It dereferences to the value, so a row's `Json<Vec<String>>`

@@ -89,6 +89,9 @@ event_types! {
     GrantCreated = "grant.created", public = false;
     /// The agency (or an admin) revoked a sharing grant.
     GrantRevoked = "grant.revoked", public = false;
+    /// A reviewer of the body agreed to, or returned, a certify, reinstate or withdraw
+    /// decision before it was taken. For the body and the agency, not every integrator.
+    TechnicalReviewRecorded = "certification.review_recorded", public = false;
 }
 
 // By hand: utoipa's derive does not read a `rename` passed through a macro, and would document

@@ -13,6 +13,7 @@ pub mod fields;
 pub mod grants;
 pub mod open_data;
 pub mod reports;
+pub mod review;
 pub mod risk;
 pub mod roles;
 pub mod schema;

@@ -306,6 +306,7 @@ mod tests {
                 })
                 .collect(),
             policy: default_policy(),
+            decision_policy: Default::default(),
         }
     }
 

@@ -18,13 +18,15 @@ use crate::domain::certification::{
 use crate::domain::certification_body::accreditation_problem;
 use crate::domain::events::EventType;
 use crate::domain::fields::{not_blank, uuid};
+use crate::domain::review::ReviewedDecision;
 use crate::domain::standard::Severity;
 use crate::error::{AppError, AppResult};
 use crate::services::events::{self, Draft, SYSTEM};
-use crate::services::{agencies, validate};
+use crate::services::{agencies, reviews, validate};
 use crate::store;
 use crate::store::agencies::AgencyRow;
 use crate::store::certifications::{CertificateRow, DecisionRow, EventRow};
+use crate::store::reviews::Subject;
 
 const SERIOUS: [Severity; 2] = [Severity::Major, Severity::Critical];
 
@@ -104,11 +106,59 @@ pub fn decide(
                     }
                     None => suspend(conn, actor, agency_id, None, reason, now),
                 },
-                TransitionAction::Reinstate => reinstate(conn, actor, agency_id, reason, now),
-                _ => end(conn, Event::Withdraw, actor, agency_id, None, reason, now),
+                // The rules of the transition answer first; the review it needs after them
+                // (read before the change, so that it is the certificate's review).
+                TransitionAction::Reinstate => {
+                    let review = reviewed_certificate_decision(conn, who, agency_id, ReviewedDecision::Reinstate)?;
+                    reinstate(conn, actor, agency_id, reason, now)?;
+                    reviews::spend(conn, &review.map_err(AppError::Conflict)?, now)
+                }
+                _ => {
+                    let review = reviewed_certificate_decision(conn, who, agency_id, ReviewedDecision::Withdraw)?;
+                    end(conn, Event::Withdraw, actor, agency_id, None, reason, now)?;
+                    reviews::spend(conn, &review.map_err(AppError::Conflict)?, now)
+                }
             }
         }
     }
+}
+
+/// Whether the client `client_id` led the audit, as its lead client or as the same person
+/// (`person_ref`). Without a person on both sides, nothing shows they are two people: the rule
+/// answers yes rather than trusts (new staff clients always carry one; this guards older ones).
+pub(crate) fn led_audit(
+    conn: &mut DbConnection,
+    audit: &store::assessments::AssessmentRow,
+    client_id: &str,
+) -> AppResult<bool> {
+    if audit.lead_client_id == client_id {
+        return Ok(true);
+    }
+    let lead_person = store::clients::find(conn, &audit.lead_client_id)?.and_then(|l| l.person_ref);
+    let person = store::clients::find(conn, client_id)?.and_then(|d| d.person_ref);
+    Ok(match (&person, &lead_person) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    })
+}
+
+/// The technical review a reinstatement or withdrawal by `who` would rest on, or why there is
+/// none (see `services::reviews`), with the standard's three-people policy of the certificate's
+/// audit. Without a certificate the transition's own rules answer.
+fn reviewed_certificate_decision(
+    conn: &mut DbConnection,
+    who: &Principal,
+    agency_id: &str,
+    decision: ReviewedDecision,
+) -> AppResult<Result<store::reviews::ReviewRow, String>> {
+    let Some(cert) = store::certifications::certificate_of(conn, agency_id)? else {
+        return Ok(Err("the agency has no certificate".into()));
+    };
+    let version = store::assessments::find(conn, &cert.assessment_id)?
+        .map(|a| a.standard_version)
+        .ok_or_else(|| AppError::internal("certificate of a missing assessment"))?;
+    let distinct = store::standards::content_of_version(conn, &version)?.decision_policy.reviewer_must_differ(decision);
+    reviews::check(conn, agency_id, decision, Subject::Certificate(&cert.number), who, distinct)
 }
 
 fn audit_of(
@@ -198,15 +248,9 @@ pub fn certify(
 ) -> AppResult<CertificateRow> {
     let mut agency = agencies::find(conn, agency_id)?;
     let audit = audit_of(conn, agency_id, assessment_id)?;
-    let minimum = store::standards::content_of_version(conn, &audit.standard_version)?.policy.certification_minimum;
-    let lead_person = store::clients::find(conn, &audit.lead_client_id)?.and_then(|l| l.person_ref);
-    let decider_person = store::clients::find(conn, &decider.client_id)?.and_then(|d| d.person_ref);
-    // Without a person on both sides, nothing shows they are two people: the rule refuses
-    // rather than trusts (new staff clients always carry one; this guards older ones).
-    let same_person = match (&decider_person, &lead_person) {
-        (Some(a), Some(b)) => a == b,
-        _ => true,
-    };
+    let standard = store::standards::content_of_version(conn, &audit.standard_version)?;
+    let minimum = standard.policy.certification_minimum;
+    let decider_led_audit = led_audit(conn, &audit, &decider.client_id)?;
     let body = match &audit.certification_body_id {
         Some(id) => store::certification_bodies::find(conn, id)?,
         None => None,
@@ -217,7 +261,7 @@ pub fn certify(
         audit_finalized_at: if audit.status == AssessmentStatus::Finalized { audit.finalized_at } else { None },
         audit_by_deciders_body: audit.certification_body_id.is_some()
             && audit.certification_body_id == decider.certification_body_id,
-        decider_led_audit: audit.lead_client_id == decider.client_id || same_person,
+        decider_led_audit,
         score: audit.overall_score,
         minimum_score: minimum,
         open_major_or_critical: store::corrective_actions::unverified(conn, agency_id, &SERIOUS, None)?,
@@ -231,6 +275,12 @@ pub fn certify(
         now,
     };
     refuse(rules::certify_refusals(&facts))?;
+    // The rules answer first; then the technical review the decision rests on (§9.5).
+    let distinct = standard.decision_policy.reviewer_must_differ(ReviewedDecision::Certify);
+    let review =
+        reviews::check(conn, agency_id, ReviewedDecision::Certify, Subject::Audit(&audit.id), decider, distinct)?
+            .map_err(AppError::Conflict)?;
+    reviews::spend(conn, &review, now)?;
     // A recertification before expiry continues the cycle of the certificate in force.
     let in_force_until = match agency.certification_status {
         CertificationStatus::Certified => {

@@ -22,6 +22,7 @@ pub mod events;
 pub mod grants;
 pub mod idempotency;
 pub mod reports;
+pub mod reviews;
 pub mod standards;
 pub mod sub_agents;
 pub mod verifications;

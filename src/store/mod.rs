@@ -15,6 +15,7 @@ pub mod grants;
 pub mod idempotency;
 pub mod outbox;
 pub mod reports;
+pub mod reviews;
 pub mod standards;
 pub mod sub_agents;
 pub mod watchlist;

@@ -36,6 +36,7 @@ mod search;
 mod seed;
 mod standards;
 mod sub_agents;
+mod technical_review;
 mod typed_rows;
 mod verifications;
 mod webhooks;
