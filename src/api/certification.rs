@@ -211,6 +211,19 @@ pub struct DueDiligence {
     /// sub-agents' own, each with its status and risk, and the worst of them. The agency's own
     /// `risk_level` above does not include the chain: read both.
     pub chain: Chain,
+    /// The agency's appeal in progress (received or under review), if any: a refusal,
+    /// suspension or withdrawal it contests, not yet decided.
+    pub appeal_in_progress: Option<AppealInProgress>,
+}
+
+/// An appeal not yet decided, as due diligence shows it: never its grounds.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AppealInProgress {
+    #[schema(format = Uuid)]
+    pub id: String,
+    pub decision: crate::domain::appeals::AppealedDecision,
+    pub filed_at: DateTime<Utc>,
+    pub state: crate::domain::appeals::CaseState,
 }
 
 /// A worker report the scheme substantiated: what it was about and when it was decided. Never
@@ -309,6 +322,12 @@ fn due_diligence(c: &mut DbConnection, id: &str, now: DateTime<Utc>) -> AppResul
     let reports = store::reports::substantiated_of(c, id)?;
     let (risk_level, risk_reasons) = risk::assess(&facts);
     let chain = due_diligence::chain(c, id, now)?;
+    let appeal_in_progress = store::appeals::open_appeal_of_agency(c, id)?.map(|a| AppealInProgress {
+        id: a.id,
+        decision: a.decision,
+        filed_at: a.filed_at,
+        state: a.state,
+    });
     let current = certificate.as_ref().filter(|c| c.current());
     Ok(DueDiligence {
         agency_id: agency.id,
@@ -333,5 +352,6 @@ fn due_diligence(c: &mut DbConnection, id: &str, now: DateTime<Utc>) -> AppResul
             .map(|r| SubstantiatedReport { reference: r.reference, category: r.category, decided_at: r.decided_at })
             .collect(),
         chain,
+        appeal_in_progress,
     })
 }

@@ -471,6 +471,8 @@ named!(
     ReportRes => "report",
     SubAgentRes => "sub-agent link",
     GrantRes => "sharing grant",
+    AppealRes => "appeal",
+    ComplaintRes => "complaint",
 );
 
 /// A path segment that must be a UUID naming an `R`: the id in canonical form, or 404.

@@ -4,6 +4,7 @@
 pub(crate) mod agencies;
 pub(crate) mod agency_model;
 pub(crate) mod answers;
+pub(crate) mod appeals;
 pub(crate) mod applications;
 pub(crate) mod assessment_model;
 pub(crate) mod assessments;
@@ -74,6 +75,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(reviews::list_audit_reviews)
             .service(reviews::create_certificate_review)
             .service(reviews::list_certification_reviews)
+            .service(appeals::create_appeal)
+            .service(appeals::list_appeals)
+            .service(appeals::get_appeal)
+            .service(appeals::move_appeal)
+            .service(appeals::create_complaint)
+            .service(appeals::list_complaints)
+            .service(appeals::get_complaint)
+            .service(appeals::move_complaint)
             .service(sub_agents::list_sub_agents)
             .service(sub_agents::create_sub_agent)
             .service(sub_agents::delete_sub_agent)

@@ -487,6 +487,55 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
+    /// Appeals of a refusal, suspension or withdrawal.
+    appeals (id) {
+        id -> Text,
+        agency_id -> Text,
+        certification_body_id -> Nullable<Text>,
+        /// `refusal`, `suspension` or `withdrawal`.
+        decision -> Text,
+        decision_ref -> Text,
+        decided_by -> Text,
+        decided_at -> UtcTimestamp,
+        grounds -> Text,
+        /// `received`, `under_review`, `upheld` or `rejected`.
+        state -> Text,
+        outcome_reason -> Nullable<Text>,
+        handled_by -> Nullable<Text>,
+        filed_by -> Text,
+        filed_at -> UtcTimestamp,
+        closed_at -> Nullable<UtcTimestamp>,
+        updated_at -> UtcTimestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
+    /// Complaints about a certification body or one of its auditors.
+    complaints (id) {
+        id -> Text,
+        certification_body_id -> Text,
+        subject_client_id -> Nullable<Text>,
+        subject_person_ref -> Nullable<Text>,
+        body_text -> Text,
+        complainant -> Text,
+        state -> Text,
+        outcome_reason -> Nullable<Text>,
+        handled_by -> Nullable<Text>,
+        filed_at -> UtcTimestamp,
+        closed_at -> Nullable<UtcTimestamp>,
+        updated_at -> UtcTimestamp,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(worker_reports -> agencies (agency_id));
 diesel::joinable!(applications -> agencies (agency_id));
 diesel::joinable!(applications -> certification_bodies (certification_body_id));
@@ -517,4 +566,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sharing_grants,
     grant_reads,
     technical_reviews,
+    appeals,
+    complaints,
 );

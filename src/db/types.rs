@@ -245,6 +245,8 @@ text_enum!(
     crate::domain::grants::GrantedRead,
     crate::domain::review::ReviewedDecision,
     crate::domain::review::ReviewOutcome,
+    crate::domain::appeals::AppealedDecision,
+    crate::domain::appeals::CaseState,
 );
 
 /// A value stored as JSON text. It dereferences to the value, so a row's `Json<Vec<String>>`

@@ -1,6 +1,7 @@
 //! Pure rules: no I/O, no clock, no SQL.
 
 pub mod agency;
+pub mod appeals;
 pub mod assessment;
 pub mod certification;
 pub mod certification_body;

@@ -645,3 +645,94 @@ pub fn sweep(conn: &mut DbConnection, now: DateTime<Utc>) -> AppResult<SweepRepo
     }
     Ok(report)
 }
+
+/// Reverses or reopens a decision an upheld appeal found wrong, recording a transition whose
+/// reason names the appeal (so that the history, the feed and webhooks carry it):
+/// - a suspension: the certificate is back in force; the original expiry stands;
+/// - a withdrawal: the agency goes back to where the withdrawal found it (certified, or still
+///   suspended for its own cause) if the certificate has not expired since; if it has, it ends
+///   as expired rather than withdrawn, so that the record no longer shows a sanction found
+///   wrong. The applications the withdrawal closed are open again;
+/// - a refusal: the rejected application is pending again, for the body to decide anew.
+pub(crate) fn reverse_on_appeal(
+    conn: &mut DbConnection,
+    actor: &str,
+    appeal: &store::appeals::AppealRow,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    use crate::domain::appeals::AppealedDecision;
+    use crate::domain::certification_body::ApplicationStatus;
+
+    let reason = format!("appeal {} upheld: {reason}", appeal.id);
+    let mut agency = agencies::find(conn, &appeal.agency_id)?;
+    let stands = |status: CertificationStatus| {
+        AppError::Conflict(format!("the decision appealed no longer stands: the agency is {status}"))
+    };
+    match appeal.decision {
+        AppealedDecision::Suspension => {
+            if agency.certification_status != CertificationStatus::Suspended {
+                return Err(stands(agency.certification_status));
+            }
+            let mut cert = certificate(conn, &agency.id)?;
+            cert.suspended_at = None;
+            cert.suspension_reason = None;
+            cert.updated_at = now;
+            store::certifications::update_certificate(conn, &cert)?;
+            record(conn, &mut agency, CertificationStatus::Certified, actor, None, &reason, Some(&cert.number), now)
+        }
+        AppealedDecision::Withdrawal => {
+            if agency.certification_status != CertificationStatus::Withdrawn {
+                return Err(stands(agency.certification_status));
+            }
+            let cert = certificate(conn, &agency.id)?;
+            let withdrawal = store::appeals::latest_transition_to(conn, &agency.id, CertificationStatus::Withdrawn)?
+                .ok_or_else(|| AppError::internal("a withdrawn agency without its withdrawal"))?;
+            if cert.valid_until <= now {
+                let reason = format!(
+                    "{reason}; the certificate expired on {} meanwhile, so it ends as expired",
+                    cert.valid_until.format("%Y-%m-%d")
+                );
+                return record(
+                    conn,
+                    &mut agency,
+                    CertificationStatus::Expired,
+                    actor,
+                    None,
+                    &reason,
+                    Some(&cert.number),
+                    now,
+                );
+            }
+            for closed in store::certification_bodies::closed_applications(conn, &agency.id, withdrawal.occurred_at)? {
+                let reopened = store::certification_bodies::ApplicationRow {
+                    status: ApplicationStatus::Accepted,
+                    updated_at: now,
+                    ..closed.clone()
+                };
+                store::certification_bodies::update_application(conn, &reopened)?;
+                crate::services::applications::record_decision(actor, &closed, &reopened, now)?;
+            }
+            let back = withdrawal.from_status;
+            record(conn, &mut agency, back, actor, None, &reason, Some(&cert.number), now)
+        }
+        AppealedDecision::Refusal => {
+            let mut application = store::certification_bodies::find_application(conn, &appeal.decision_ref)?
+                .ok_or_else(|| AppError::internal("an appeal of a missing application"))?;
+            if application.status != ApplicationStatus::Rejected {
+                return Err(AppError::Conflict(format!(
+                    "the refusal appealed no longer stands: the application is {}",
+                    application.status
+                )));
+            }
+            let before = application.clone();
+            application.status = ApplicationStatus::Pending;
+            application.reason = Some(reason);
+            application.decided_by = None;
+            application.decided_at = None;
+            application.updated_at = now;
+            store::certification_bodies::update_application(conn, &application)?;
+            crate::services::applications::record_decision(actor, &before, &application, now)
+        }
+    }
+}

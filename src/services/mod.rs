@@ -10,11 +10,13 @@
 //! before any change by [`check_if_match`] (412).
 
 pub mod agencies;
+pub mod appeals;
 pub mod applications;
 pub mod assessments;
 pub mod certification;
 pub mod certification_bodies;
 pub mod clients;
+pub mod complaints;
 pub mod corrective_actions;
 pub mod deliveries;
 pub mod due_diligence;

@@ -3,6 +3,7 @@
 //! `services` writes through here; the API reads.
 
 pub mod agencies;
+pub mod appeals;
 pub mod assessments;
 pub mod certification_bodies;
 pub mod certifications;
