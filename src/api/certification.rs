@@ -142,7 +142,10 @@ pub async fn get_certification(state: web::Data<AppState>, who: Principal, id: A
 /// a certificate valid 3 years with yearly surveillance. `suspend`, `reinstate` (the cause
 /// resolved; the original expiry stands) and `withdraw` are for a certifier of the certificate's
 /// body or an admin. Every decision needs a reason and is recorded. A decision the rules do not
-/// allow is a 409 naming each rule it fails.
+/// allow is a 409 naming each rule it fails. `certify`, `reinstate` and `withdraw` then rest on
+/// the latest technical review of their subject, which must agree and not have supported a
+/// decision yet (`POST /v1/assessments/{id}/reviews`, `POST
+/// /v1/agencies/{id}/certification/reviews`); without one, a 409 says what is missing.
 #[utoipa::path(
     operation_id = "create_certification_transition",
     tag = "certification",
@@ -245,6 +248,7 @@ pub struct SubstantiatedReport {
 /// the sub-agents and branches that recruit for it: registered ones with their own status and
 /// risk, unregistered ones as `unregistered` and at least `high` risk (they cannot be
 /// verified), down to 3 links, with the chain's worst status and risk and the reasons.
+/// `appeal_in_progress` names an appeal of the agency not yet decided.
 #[utoipa::path(
     operation_id = "get_due_diligence",
     tag = "certification",
