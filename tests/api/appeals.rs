@@ -197,3 +197,24 @@ async fn who_may_file_read_and_handle_appeals() {
     let res = w.app.send(Method::GET, "/v1/appeals?state=open", &w.admin, None).await;
     assert_eq!(res.status().as_u16(), 400);
 }
+
+#[tokio::test]
+async fn a_withdrawal_upheld_after_the_certificate_expired_ends_as_expired() {
+    let w = World::at_start().await;
+    w.certified().await;
+    // Ten days before the end of the cycle, the certificate is withdrawn; the appeal is decided
+    // after the day it would have expired anyway.
+    w.clock.advance(Duration::days(3 * 365 - 10));
+    w.agree_certificate("withdraw").await;
+    assert_eq!(w.decide(&w.admin, json!({"action": "withdraw", "reason": "fraud"})).await.status(), StatusCode::OK);
+    let res = file(&w, &w.agency.token, appeal("withdrawal")).await;
+    let appeal_id = id(&res.json::<Value>().await.unwrap()).to_owned();
+    let panel = w.app.admin().await;
+    step(&w, &panel, &appeal_id, "under_review").await;
+    w.clock.advance(Duration::days(20));
+    assert_eq!(step(&w, &panel, &appeal_id, "upheld").await.status(), StatusCode::OK);
+    let view = w.certification().await;
+    assert_eq!(view["status"], "expired", "no longer shown as a sanction: {view}");
+    let last = view["history"].as_array().unwrap().last().unwrap().clone();
+    assert!(last["reason"].as_str().unwrap().contains("expired on"), "{last}");
+}
