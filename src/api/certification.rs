@@ -142,7 +142,10 @@ pub async fn get_certification(state: web::Data<AppState>, who: Principal, id: A
 /// a certificate valid 3 years with yearly surveillance. `suspend`, `reinstate` (the cause
 /// resolved; the original expiry stands) and `withdraw` are for a certifier of the certificate's
 /// body or an admin. Every decision needs a reason and is recorded. A decision the rules do not
-/// allow is a 409 naming each rule it fails.
+/// allow is a 409 naming each rule it fails. `certify`, `reinstate` and `withdraw` then rest on
+/// the latest technical review of their subject, which must agree and not have supported a
+/// decision yet (`POST /v1/assessments/{id}/reviews`, `POST
+/// /v1/agencies/{id}/certification/reviews`); without one, a 409 says what is missing.
 #[utoipa::path(
     operation_id = "create_certification_transition",
     tag = "certification",
@@ -211,6 +214,19 @@ pub struct DueDiligence {
     /// sub-agents' own, each with its status and risk, and the worst of them. The agency's own
     /// `risk_level` above does not include the chain: read both.
     pub chain: Chain,
+    /// The agency's appeal in progress (received or under review), if any: a refusal,
+    /// suspension or withdrawal it contests, not yet decided.
+    pub appeal_in_progress: Option<AppealInProgress>,
+}
+
+/// An appeal not yet decided, as due diligence shows it: never its grounds.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AppealInProgress {
+    #[schema(format = Uuid)]
+    pub id: String,
+    pub decision: crate::domain::appeals::AppealedDecision,
+    pub filed_at: DateTime<Utc>,
+    pub state: crate::domain::appeals::CaseState,
 }
 
 /// A worker report the scheme substantiated: what it was about and when it was decided. Never
@@ -232,6 +248,7 @@ pub struct SubstantiatedReport {
 /// the sub-agents and branches that recruit for it: registered ones with their own status and
 /// risk, unregistered ones as `unregistered` and at least `high` risk (they cannot be
 /// verified), down to 3 links, with the chain's worst status and risk and the reasons.
+/// `appeal_in_progress` names an appeal of the agency not yet decided.
 #[utoipa::path(
     operation_id = "get_due_diligence",
     tag = "certification",
@@ -309,6 +326,12 @@ fn due_diligence(c: &mut DbConnection, id: &str, now: DateTime<Utc>) -> AppResul
     let reports = store::reports::substantiated_of(c, id)?;
     let (risk_level, risk_reasons) = risk::assess(&facts);
     let chain = due_diligence::chain(c, id, now)?;
+    let appeal_in_progress = store::appeals::open_appeal_of_agency(c, id)?.map(|a| AppealInProgress {
+        id: a.id,
+        decision: a.decision,
+        filed_at: a.filed_at,
+        state: a.state,
+    });
     let current = certificate.as_ref().filter(|c| c.current());
     Ok(DueDiligence {
         agency_id: agency.id,
@@ -333,5 +356,6 @@ fn due_diligence(c: &mut DbConnection, id: &str, now: DateTime<Utc>) -> AppResul
             .map(|r| SubstantiatedReport { reference: r.reference, category: r.category, decided_at: r.decided_at })
             .collect(),
         chain,
+        appeal_in_progress,
     })
 }

@@ -472,6 +472,8 @@ named!(
     SubAgentRes => "sub-agent link",
     FileRes => "evidence file",
     GrantRes => "sharing grant",
+    AppealRes => "appeal",
+    ComplaintRes => "complaint",
 );
 
 /// A path segment that must be a UUID naming an `R`: the id in canonical form, or 404.

@@ -4,6 +4,7 @@
 pub(crate) mod agencies;
 pub(crate) mod agency_model;
 pub(crate) mod answers;
+pub(crate) mod appeals;
 pub(crate) mod applications;
 pub(crate) mod assessment_model;
 pub(crate) mod assessments;
@@ -32,6 +33,7 @@ pub(crate) mod pagination;
 pub(crate) mod problems;
 pub(crate) mod public;
 pub(crate) mod reports;
+pub(crate) mod reviews;
 pub(crate) mod standards;
 pub(crate) mod sub_agents;
 pub(crate) mod translations;
@@ -73,6 +75,18 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(certification::get_certification)
             .service(certification::create_transition)
             .service(certification::get_due_diligence)
+            .service(reviews::create_audit_review)
+            .service(reviews::list_audit_reviews)
+            .service(reviews::create_certificate_review)
+            .service(reviews::list_certification_reviews)
+            .service(appeals::create_appeal)
+            .service(appeals::list_appeals)
+            .service(appeals::get_appeal)
+            .service(appeals::move_appeal)
+            .service(appeals::create_complaint)
+            .service(appeals::list_complaints)
+            .service(appeals::get_complaint)
+            .service(appeals::move_complaint)
             .service(sub_agents::list_sub_agents)
             .service(sub_agents::create_sub_agent)
             .service(sub_agents::delete_sub_agent)

@@ -16,7 +16,7 @@ use crate::api::problems::*;
 use crate::auth::{Action, Principal, authorize};
 use crate::db::DbConnection;
 use crate::domain::language;
-use crate::domain::standard::{Criterion, Principle, ScoringPolicy, StandardContent, StandardStatus};
+use crate::domain::standard::{Criterion, DecisionPolicy, Principle, ScoringPolicy, StandardContent, StandardStatus};
 use crate::error::{AppError, AppResult};
 use crate::services::standards;
 use crate::state::AppState;
@@ -49,6 +49,8 @@ pub struct Standard {
     #[schema(max_items = 500)]
     pub criteria: Vec<Criterion>,
     pub policy: ScoringPolicy,
+    /// Separation of duties in decisions and the appeal window.
+    pub decision_policy: DecisionPolicy,
     pub created_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
     pub retired_at: Option<DateTime<Utc>>,
@@ -135,6 +137,7 @@ impl Standard {
             principles: content.principles,
             criteria: content.criteria,
             policy: content.policy,
+            decision_policy: content.decision_policy,
             created_at: row.created_at,
             published_at: row.published_at,
             retired_at: row.retired_at,

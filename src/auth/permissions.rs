@@ -84,6 +84,24 @@ pub enum Action<'a> {
         body_id: Option<&'a str>,
         certify: bool,
     },
+    /// Record a technical review before a decision on an audit or certificate of `body_id`:
+    /// its auditors and certifiers (whether this one led the audit is the service's check).
+    ReviewCertification {
+        body_id: Option<&'a str>,
+    },
+    /// Read technical reviews: admins, and the staff of the body (of its own reviews).
+    ReadReviews {
+        body_id: Option<&'a str>,
+    },
+    /// Appeal a decision about the agency: the agency itself.
+    FileAppeal {
+        agency_id: &'a str,
+    },
+    /// File a complaint about a certification body or one of its auditors: any client.
+    FileComplaint,
+    /// Move appeals and complaints on: the scheme's admins (the one who took part in the case
+    /// is refused by the service, which knows who that is).
+    HandleCases,
     /// Re-walk the event log's hash chain.
     VerifyEventLog,
     /// Keep a watchlist of agencies, and webhook subscriptions: what an HR platform does.
@@ -186,6 +204,11 @@ pub fn authorize(who: &Principal, action: Action<'_>) -> AppResult<()> {
         Action::DecideCertification { body_id, certify } => {
             of_body(&[Role::Certifier], body_id) || (who.is(Role::Admin) && !certify)
         }
+        Action::ReviewCertification { body_id } => of_body(&[Role::Auditor, Role::Certifier], body_id),
+        Action::ReadReviews { body_id } => who.is(Role::Admin) || of_body(&[Role::Auditor, Role::Certifier], body_id),
+        Action::FileAppeal { agency_id } => own_agency(agency_id),
+        Action::FileComplaint => true,
+        Action::HandleCases => who.is(Role::Admin),
         Action::ListAgencies => true,
         Action::ReadAgency { agency_id } => match who.role {
             Role::Admin | Role::Auditor | Role::Certifier | Role::Integrator => true,
@@ -230,6 +253,13 @@ fn denial(role: Role, action: Action<'_>) -> String {
         Action::DecideCertification { .. } => {
             "decide on this certificate; only a certifier of its body or an admin may"
         }
+        Action::ReviewCertification { .. } => {
+            "review this decision; only an auditor or certifier of the certification body may"
+        }
+        Action::ReadReviews { .. } => "read these technical reviews",
+        Action::FileAppeal { .. } => "appeal a decision about this agency; only the agency itself may",
+        Action::FileComplaint => "file a complaint",
+        Action::HandleCases => "handle appeals and complaints; only the scheme's admins may",
         Action::VerifyEventLog => "verify the event log",
         Action::ModerateReports => "read or moderate worker reports; only the scheme's admins may",
         Action::ErasePersonalData => "erase personal data; only the scheme's admins may",

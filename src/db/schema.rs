@@ -497,6 +497,78 @@ diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id))
 diesel::joinable!(webhook_deliveries -> events (event_sequence));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 diesel::joinable!(watchlist_entries -> agencies (agency_id));
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
+    /// Technical reviews before certify, reinstate and withdraw decisions.
+    technical_reviews (id) {
+        id -> Text,
+        agency_id -> Text,
+        certification_body_id -> Text,
+        /// `certify`, `reinstate` or `withdraw`.
+        decision -> Text,
+        assessment_id -> Nullable<Text>,
+        certificate_number -> Nullable<Text>,
+        /// `agree` or `returned`.
+        outcome -> Text,
+        reasons -> Nullable<Text>,
+        reviewer -> Text,
+        reviewer_person_ref -> Nullable<Text>,
+        reviewed_at -> UtcTimestamp,
+        used_at -> Nullable<UtcTimestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
+    /// Appeals of a refusal, suspension or withdrawal.
+    appeals (id) {
+        id -> Text,
+        agency_id -> Text,
+        certification_body_id -> Nullable<Text>,
+        /// `refusal`, `suspension` or `withdrawal`.
+        decision -> Text,
+        decision_ref -> Text,
+        decided_by -> Text,
+        decided_at -> UtcTimestamp,
+        grounds -> Text,
+        /// `received`, `under_review`, `upheld` or `rejected`.
+        state -> Text,
+        outcome_reason -> Nullable<Text>,
+        handled_by -> Nullable<Text>,
+        filed_by -> Text,
+        filed_at -> UtcTimestamp,
+        closed_at -> Nullable<UtcTimestamp>,
+        updated_at -> UtcTimestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::types::UtcTimestamp;
+
+    /// Complaints about a certification body or one of its auditors.
+    complaints (id) {
+        id -> Text,
+        certification_body_id -> Text,
+        subject_client_id -> Nullable<Text>,
+        subject_person_ref -> Nullable<Text>,
+        body_text -> Text,
+        complainant -> Text,
+        state -> Text,
+        outcome_reason -> Nullable<Text>,
+        handled_by -> Nullable<Text>,
+        filed_at -> UtcTimestamp,
+        closed_at -> Nullable<UtcTimestamp>,
+        updated_at -> UtcTimestamp,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(worker_reports -> agencies (agency_id));
 diesel::joinable!(applications -> agencies (agency_id));
 diesel::joinable!(applications -> certification_bodies (certification_body_id));
@@ -547,4 +619,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     grant_reads,
     evidence_files,
     standard_translations,
+    technical_reviews,
+    appeals,
+    complaints,
 );

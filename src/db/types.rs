@@ -244,6 +244,10 @@ text_enum!(
     crate::domain::chain::SubAgentKind,
     crate::domain::grants::GrantedRead,
     crate::domain::evidence_files::ParentKind,
+    crate::domain::review::ReviewedDecision,
+    crate::domain::review::ReviewOutcome,
+    crate::domain::appeals::AppealedDecision,
+    crate::domain::appeals::CaseState,
 );
 
 /// A value stored as JSON text. It dereferences to the value, so a row's `Json<Vec<String>>`

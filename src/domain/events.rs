@@ -105,6 +105,19 @@ event_types! {
     /// An evidence file's contents and name were erased (retention, or an admin); its hash,
     /// size and type stay.
     EvidenceFileErased = "evidence_file.erased", public = false;
+    /// A reviewer of the body agreed to, or returned, a certify, reinstate or withdraw
+    /// decision before it was taken. For the body and the agency, not every integrator.
+    TechnicalReviewRecorded = "certification.review_recorded", public = false;
+    /// An agency appealed a refusal, suspension or withdrawal. For the agency, the body and
+    /// admins: due diligence shows an appeal in progress to integrators.
+    AppealFiled = "appeal.filed", public = false;
+    /// An admin moved an appeal on (under review, upheld, rejected), with a reason.
+    AppealStateChanged = "appeal.state_changed", public = false;
+    /// A complaint about a body or one of its auditors was filed. The body's staff read it in
+    /// the feed, so it names neither the complainant (the actor is `complainant`) nor its text.
+    ComplaintFiled = "complaint.filed", public = false;
+    /// An admin moved a complaint on, with a reason the body may read.
+    ComplaintStateChanged = "complaint.state_changed", public = false;
 }
 
 // By hand: utoipa's derive does not read a `rename` passed through a macro, and would document

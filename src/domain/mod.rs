@@ -1,6 +1,7 @@
 //! Pure rules: no I/O, no clock, no SQL.
 
 pub mod agency;
+pub mod appeals;
 pub mod assessment;
 pub mod certification;
 pub mod certification_body;
@@ -16,6 +17,7 @@ pub mod language;
 pub mod open_data;
 pub mod reports;
 pub mod retention;
+pub mod review;
 pub mod risk;
 pub mod roles;
 pub mod schema;

@@ -308,6 +308,7 @@ mod tests {
                 .collect(),
             policy: default_policy(),
             language: None,
+            decision_policy: Default::default(),
         }
     }
 

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use crate::domain::agency::Grade;
 use crate::domain::language;
+use crate::domain::review::ReviewedDecision;
 
 /// The management-system area a criterion tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -190,6 +191,51 @@ pub struct StandardContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "en", max_length = 35, pattern = "^[A-Za-z0-9-]{2,35}$")]
     pub language: Option<String>,
+    /// Separation of duties in decisions, and the time to appeal. Absent in versions stored
+    /// before it existed, which read it as the defaults.
+    #[serde(default)]
+    pub decision_policy: DecisionPolicy,
+}
+
+/// Who may take which decision, and how long an agency has to appeal one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionPolicy {
+    /// The decisions whose decider must be another person than the technical reviewer (three
+    /// people: auditor, reviewer, decider). Default `["certify"]`; for the others the reviewer
+    /// may decide, which keeps a reinstatement from waiting on a third person while the agency
+    /// stays suspended.
+    #[serde(default = "DecisionPolicy::default_distinct")]
+    #[schema(max_items = 3)]
+    pub reviewer_distinct_from_decider: Vec<ReviewedDecision>,
+    /// Days from a decision (refusal, suspension, withdrawal) within which the agency may
+    /// appeal it. Default 30.
+    #[serde(default = "DecisionPolicy::default_appeal_window")]
+    #[schema(minimum = 1, maximum = 365)]
+    pub appeal_window_days: u32,
+}
+
+impl DecisionPolicy {
+    fn default_distinct() -> Vec<ReviewedDecision> {
+        vec![ReviewedDecision::Certify]
+    }
+
+    fn default_appeal_window() -> u32 {
+        30
+    }
+
+    pub fn reviewer_must_differ(&self, decision: ReviewedDecision) -> bool {
+        self.reviewer_distinct_from_decider.contains(&decision)
+    }
+}
+
+impl Default for DecisionPolicy {
+    fn default() -> Self {
+        DecisionPolicy {
+            reviewer_distinct_from_decider: DecisionPolicy::default_distinct(),
+            appeal_window_days: DecisionPolicy::default_appeal_window(),
+        }
+    }
 }
 
 /// The base language of a standard that names none.
@@ -331,6 +377,9 @@ impl StandardContent {
         }
         if !(0.0..=100.0).contains(&self.policy.certification_minimum) {
             fault("policy.certification_minimum".into(), "must be between 0 and 100".into());
+        }
+        if !(1..=365).contains(&self.decision_policy.appeal_window_days) {
+            fault("decision_policy.appeal_window_days".into(), "must be between 1 and 365".into());
         }
         faults
     }
@@ -503,6 +552,16 @@ mod tests {
         }
         assert!(standard.criteria.iter().any(|c| c.principle == "C" && c.critical));
         assert!(standard.criteria.iter().any(|c| c.principle == "D" && c.critical));
+    }
+
+    #[test]
+    fn a_version_without_a_decision_policy_reads_the_defaults() {
+        let standard = small();
+        assert_eq!(standard.decision_policy, DecisionPolicy::default());
+        assert!(standard.decision_policy.reviewer_must_differ(ReviewedDecision::Certify));
+        assert!(!standard.decision_policy.reviewer_must_differ(ReviewedDecision::Reinstate));
+        assert_eq!(standard.decision_policy.appeal_window_days, 30);
+        assert_eq!(StandardContent::default_standard().unwrap().decision_policy, DecisionPolicy::default());
     }
 
     #[test]

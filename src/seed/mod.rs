@@ -303,7 +303,7 @@ impl Seeder {
                 expired: report.expired.len(),
                 lapsed_applications: report.lapsed_applications,
             },
-            note: "The demo's API clients (an auditor and a certifier per accredited body, and a few agencies) \
+            note: "The demo's API clients (an auditor, a certifier and a reviewer per accredited body, and a few agencies) \
                    have secrets nobody was shown, so they cannot log in. Create your own with \
                    `fairhire client create`."
                 .into(),

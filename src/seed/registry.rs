@@ -26,6 +26,9 @@ pub(super) struct DemoBody {
     pub(super) id: String,
     pub(super) auditor: Principal,
     pub(super) certifier: Principal,
+    /// A second certifier, who records the technical review before each certification, so
+    /// that auditor, reviewer and decider are three people.
+    pub(super) reviewer: Principal,
 }
 
 pub(super) struct DemoAgency {
@@ -94,7 +97,16 @@ impl Seeder {
                 &certifier_ref,
                 joined,
             )?;
-            self.bodies.push(DemoBody { id: row.id, auditor, certifier });
+            // Not drawn from the generator, so the rest of the demo stays what it was.
+            let reviewer = self.client(
+                c,
+                format!("{} technical review (demo)", spec.short),
+                Role::Certifier,
+                &row.id,
+                &format!("{}-REV-01", spec.short),
+                joined,
+            )?;
+            self.bodies.push(DemoBody { id: row.id, auditor, certifier, reviewer });
         }
         Ok(())
     }

@@ -10,6 +10,7 @@ use crate::domain::assessment::AssessmentKind;
 use crate::domain::certification::{self as rules, AutoRule};
 use crate::domain::certification_body::ApplicationStatus;
 use crate::domain::corrective::deadlines;
+use crate::domain::review::ReviewOutcome;
 use crate::domain::roles::Role;
 use crate::domain::standard::Severity;
 use crate::error::AppResult;
@@ -396,6 +397,12 @@ impl Seeder {
             stage2.overall_score.unwrap_or_default(),
             stage2.grade.map(|g| g.as_str()).unwrap_or("-"),
         );
+        let reviewer = self.bodies[body].reviewer.clone();
+        let review = services::reviews::AuditReviewInput {
+            outcome: ReviewOutcome::Agree,
+            reasons: Some("Findings, evidence and corrective actions support the decision.".into()),
+        };
+        services::reviews::review_audit(c, &reviewer, &stage2.id, review, at)?;
         services::certification::certify(c, &decider, &a.id, &stage2.id, &reason, at)?;
         Ok(at)
     }

@@ -18,13 +18,15 @@ use crate::domain::certification::{
 use crate::domain::certification_body::accreditation_problem;
 use crate::domain::events::EventType;
 use crate::domain::fields::{not_blank, uuid};
+use crate::domain::review::ReviewedDecision;
 use crate::domain::standard::Severity;
 use crate::error::{AppError, AppResult};
 use crate::services::events::{self, Draft, SYSTEM};
-use crate::services::{agencies, validate};
+use crate::services::{agencies, reviews, validate};
 use crate::store;
 use crate::store::agencies::AgencyRow;
 use crate::store::certifications::{CertificateRow, DecisionRow, EventRow};
+use crate::store::reviews::Subject;
 
 const SERIOUS: [Severity; 2] = [Severity::Major, Severity::Critical];
 
@@ -104,11 +106,59 @@ pub fn decide(
                     }
                     None => suspend(conn, actor, agency_id, None, reason, now),
                 },
-                TransitionAction::Reinstate => reinstate(conn, actor, agency_id, reason, now),
-                _ => end(conn, Event::Withdraw, actor, agency_id, None, reason, now),
+                // The rules of the transition answer first; the review it needs after them
+                // (read before the change, so that it is the certificate's review).
+                TransitionAction::Reinstate => {
+                    let review = reviewed_certificate_decision(conn, who, agency_id, ReviewedDecision::Reinstate)?;
+                    reinstate(conn, actor, agency_id, reason, now)?;
+                    reviews::spend(conn, &review.map_err(AppError::Conflict)?, now)
+                }
+                _ => {
+                    let review = reviewed_certificate_decision(conn, who, agency_id, ReviewedDecision::Withdraw)?;
+                    end(conn, Event::Withdraw, actor, agency_id, None, reason, now)?;
+                    reviews::spend(conn, &review.map_err(AppError::Conflict)?, now)
+                }
             }
         }
     }
+}
+
+/// Whether the client `client_id` led the audit, as its lead client or as the same person
+/// (`person_ref`). Without a person on both sides, nothing shows they are two people: the rule
+/// answers yes rather than trusts (new staff clients always carry one; this guards older ones).
+pub(crate) fn led_audit(
+    conn: &mut DbConnection,
+    audit: &store::assessments::AssessmentRow,
+    client_id: &str,
+) -> AppResult<bool> {
+    if audit.lead_client_id == client_id {
+        return Ok(true);
+    }
+    let lead_person = store::clients::find(conn, &audit.lead_client_id)?.and_then(|l| l.person_ref);
+    let person = store::clients::find(conn, client_id)?.and_then(|d| d.person_ref);
+    Ok(match (&person, &lead_person) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    })
+}
+
+/// The technical review a reinstatement or withdrawal by `who` would rest on, or why there is
+/// none (see `services::reviews`), with the standard's three-people policy of the certificate's
+/// audit. Without a certificate the transition's own rules answer.
+fn reviewed_certificate_decision(
+    conn: &mut DbConnection,
+    who: &Principal,
+    agency_id: &str,
+    decision: ReviewedDecision,
+) -> AppResult<Result<store::reviews::ReviewRow, String>> {
+    let Some(cert) = store::certifications::certificate_of(conn, agency_id)? else {
+        return Ok(Err("the agency has no certificate".into()));
+    };
+    let version = store::assessments::find(conn, &cert.assessment_id)?
+        .map(|a| a.standard_version)
+        .ok_or_else(|| AppError::internal("certificate of a missing assessment"))?;
+    let distinct = store::standards::content_of_version(conn, &version)?.decision_policy.reviewer_must_differ(decision);
+    reviews::check(conn, agency_id, decision, Subject::Certificate(&cert.number), who, distinct)
 }
 
 fn audit_of(
@@ -198,15 +248,9 @@ pub fn certify(
 ) -> AppResult<CertificateRow> {
     let mut agency = agencies::find(conn, agency_id)?;
     let audit = audit_of(conn, agency_id, assessment_id)?;
-    let minimum = store::standards::content_of_version(conn, &audit.standard_version)?.policy.certification_minimum;
-    let lead_person = store::clients::find(conn, &audit.lead_client_id)?.and_then(|l| l.person_ref);
-    let decider_person = store::clients::find(conn, &decider.client_id)?.and_then(|d| d.person_ref);
-    // Without a person on both sides, nothing shows they are two people: the rule refuses
-    // rather than trusts (new staff clients always carry one; this guards older ones).
-    let same_person = match (&decider_person, &lead_person) {
-        (Some(a), Some(b)) => a == b,
-        _ => true,
-    };
+    let standard = store::standards::content_of_version(conn, &audit.standard_version)?;
+    let minimum = standard.policy.certification_minimum;
+    let decider_led_audit = led_audit(conn, &audit, &decider.client_id)?;
     let body = match &audit.certification_body_id {
         Some(id) => store::certification_bodies::find(conn, id)?,
         None => None,
@@ -217,7 +261,7 @@ pub fn certify(
         audit_finalized_at: if audit.status == AssessmentStatus::Finalized { audit.finalized_at } else { None },
         audit_by_deciders_body: audit.certification_body_id.is_some()
             && audit.certification_body_id == decider.certification_body_id,
-        decider_led_audit: audit.lead_client_id == decider.client_id || same_person,
+        decider_led_audit,
         score: audit.overall_score,
         minimum_score: minimum,
         open_major_or_critical: store::corrective_actions::unverified(conn, agency_id, &SERIOUS, None)?,
@@ -231,6 +275,12 @@ pub fn certify(
         now,
     };
     refuse(rules::certify_refusals(&facts))?;
+    // The rules answer first; then the technical review the decision rests on (§9.5).
+    let distinct = standard.decision_policy.reviewer_must_differ(ReviewedDecision::Certify);
+    let review =
+        reviews::check(conn, agency_id, ReviewedDecision::Certify, Subject::Audit(&audit.id), decider, distinct)?
+            .map_err(AppError::Conflict)?;
+    reviews::spend(conn, &review, now)?;
     // A recertification before expiry continues the cycle of the certificate in force.
     let in_force_until = match agency.certification_status {
         CertificationStatus::Certified => {
@@ -597,4 +647,95 @@ pub fn sweep(conn: &mut DbConnection, now: DateTime<Utc>) -> AppResult<SweepRepo
         }
     }
     Ok(report)
+}
+
+/// Reverses or reopens a decision an upheld appeal found wrong, recording a transition whose
+/// reason names the appeal (so that the history, the feed and webhooks carry it):
+/// - a suspension: the certificate is back in force; the original expiry stands;
+/// - a withdrawal: the agency goes back to where the withdrawal found it (certified, or still
+///   suspended for its own cause) if the certificate has not expired since; if it has, it ends
+///   as expired rather than withdrawn, so that the record no longer shows a sanction found
+///   wrong. The applications the withdrawal closed are open again;
+/// - a refusal: the rejected application is pending again, for the body to decide anew.
+pub(crate) fn reverse_on_appeal(
+    conn: &mut DbConnection,
+    actor: &str,
+    appeal: &store::appeals::AppealRow,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    use crate::domain::appeals::AppealedDecision;
+    use crate::domain::certification_body::ApplicationStatus;
+
+    let reason = format!("appeal {} upheld: {reason}", appeal.id);
+    let mut agency = agencies::find(conn, &appeal.agency_id)?;
+    let stands = |status: CertificationStatus| {
+        AppError::Conflict(format!("the decision appealed no longer stands: the agency is {status}"))
+    };
+    match appeal.decision {
+        AppealedDecision::Suspension => {
+            if agency.certification_status != CertificationStatus::Suspended {
+                return Err(stands(agency.certification_status));
+            }
+            let mut cert = certificate(conn, &agency.id)?;
+            cert.suspended_at = None;
+            cert.suspension_reason = None;
+            cert.updated_at = now;
+            store::certifications::update_certificate(conn, &cert)?;
+            record(conn, &mut agency, CertificationStatus::Certified, actor, None, &reason, Some(&cert.number), now)
+        }
+        AppealedDecision::Withdrawal => {
+            if agency.certification_status != CertificationStatus::Withdrawn {
+                return Err(stands(agency.certification_status));
+            }
+            let cert = certificate(conn, &agency.id)?;
+            let withdrawal = store::appeals::latest_transition_to(conn, &agency.id, CertificationStatus::Withdrawn)?
+                .ok_or_else(|| AppError::internal("a withdrawn agency without its withdrawal"))?;
+            if cert.valid_until <= now {
+                let reason = format!(
+                    "{reason}; the certificate expired on {} meanwhile, so it ends as expired",
+                    cert.valid_until.format("%Y-%m-%d")
+                );
+                return record(
+                    conn,
+                    &mut agency,
+                    CertificationStatus::Expired,
+                    actor,
+                    None,
+                    &reason,
+                    Some(&cert.number),
+                    now,
+                );
+            }
+            for closed in store::certification_bodies::closed_applications(conn, &agency.id, withdrawal.occurred_at)? {
+                let reopened = store::certification_bodies::ApplicationRow {
+                    status: ApplicationStatus::Accepted,
+                    updated_at: now,
+                    ..closed.clone()
+                };
+                store::certification_bodies::update_application(conn, &reopened)?;
+                crate::services::applications::record_decision(actor, &closed, &reopened, now)?;
+            }
+            let back = withdrawal.from_status;
+            record(conn, &mut agency, back, actor, None, &reason, Some(&cert.number), now)
+        }
+        AppealedDecision::Refusal => {
+            let mut application = store::certification_bodies::find_application(conn, &appeal.decision_ref)?
+                .ok_or_else(|| AppError::internal("an appeal of a missing application"))?;
+            if application.status != ApplicationStatus::Rejected {
+                return Err(AppError::Conflict(format!(
+                    "the refusal appealed no longer stands: the application is {}",
+                    application.status
+                )));
+            }
+            let before = application.clone();
+            application.status = ApplicationStatus::Pending;
+            application.reason = Some(reason);
+            application.decided_by = None;
+            application.decided_at = None;
+            application.updated_at = now;
+            store::certification_bodies::update_application(conn, &application)?;
+            crate::services::applications::record_decision(actor, &before, &application, now)
+        }
+    }
 }

@@ -10,11 +10,13 @@
 //! before any change by [`check_if_match`] (412).
 
 pub mod agencies;
+pub mod appeals;
 pub mod applications;
 pub mod assessments;
 pub mod certification;
 pub mod certification_bodies;
 pub mod clients;
+pub mod complaints;
 pub mod corrective_actions;
 pub mod deliveries;
 pub mod due_diligence;
@@ -24,6 +26,7 @@ pub mod grants;
 pub mod idempotency;
 pub mod reports;
 pub mod retention;
+pub mod reviews;
 pub mod standards;
 pub mod sub_agents;
 pub mod verifications;

@@ -176,6 +176,20 @@ pub fn update_application(conn: &mut DbConnection, row: &ApplicationRow) -> AppR
 
 /// Closes the agency's accepted applications: the certification they led to has ended, and
 /// a new cycle starts with a new application.
+/// The applications of the agency a withdrawal at `closed_at` closed.
+pub fn closed_applications(
+    conn: &mut DbConnection,
+    agency_id: &str,
+    closed_at: DateTime<Utc>,
+) -> AppResult<Vec<ApplicationRow>> {
+    applications::table
+        .filter(applications::agency_id.eq(agency_id))
+        .filter(applications::status.eq(ApplicationStatus::Closed))
+        .filter(applications::updated_at.eq(At(closed_at)))
+        .load(conn)
+        .in_table("applications")
+}
+
 pub fn close_applications(
     conn: &mut DbConnection,
     agency_id: &str,

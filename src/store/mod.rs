@@ -3,6 +3,7 @@
 //! `services` writes through here; the API reads.
 
 pub mod agencies;
+pub mod appeals;
 pub mod assessments;
 pub mod certification_bodies;
 pub mod certifications;
@@ -16,6 +17,7 @@ pub mod grants;
 pub mod idempotency;
 pub mod outbox;
 pub mod reports;
+pub mod reviews;
 pub mod standards;
 pub mod sub_agents;
 pub mod translations;

@@ -81,6 +81,7 @@ fn runner_or_skip() -> Option<Runner> {
 async fn suspended_agency(app: &TestApp, admin: &str, body: &Body, n: u32) -> Agency {
     let agency = app.agency_that_applied(admin, n, body).await;
     let audit = app.finalized_audit(&agency, body, "stage2", &[]).await;
+    app.post_created(&format!("/v1/assessments/{audit}/reviews"), &body.reviewer, &json!({"outcome": "agree"})).await;
     let path = format!("/v1/agencies/{}/certification/transitions", agency.id);
     for (token, transition) in [
         (body.certifier.as_str(), json!({"action": "certify", "assessment_id": audit, "reason": "clean stage 2"})),

@@ -132,6 +132,7 @@ async fn certification_needs_every_guard_and_four_eyes() {
     assert!(assert_problem(res, 409, "conflict").await["detail"].as_str().unwrap().contains("6 months"));
     w.clock.set(start() + Duration::days(10));
 
+    w.agree_audit(&audit).await;
     let res = w.decide(&w.body.certifier, certify("stage 2 passed")).await;
     assert_eq!(res.status(), StatusCode::OK);
     let now = w.clock.now();
@@ -179,6 +180,7 @@ async fn the_sweeper_suspends_withdraws_and_expires_across_the_cycle() {
     let res = w.decide(&w.body.certifier, json!({"action": "reinstate", "reason": "audit booked"})).await;
     assert!(assert_problem(res, 409, "conflict").await["detail"].as_str().unwrap().contains("surveillance"));
     w.audit("surveillance", &[]).await;
+    w.agree_certificate("reinstate").await;
     let view: Value = w
         .decide(&w.body.certifier, json!({"action": "reinstate", "reason": "surveillance done"}))
         .await
@@ -251,6 +253,7 @@ async fn a_critical_finding_suspends_at_once_and_decisions_by_hand_are_recorded(
     assert!(last["reason"].as_str().unwrap().contains("D.1"));
 
     // The admin withdraws by decision, with a reason; integrators see it at once.
+    w.agree_certificate("withdraw").await;
     let res = w.decide(&w.admin, json!({"action": "withdraw", "reason": "passports found in the office safe"})).await;
     assert_eq!(res.status(), StatusCode::OK);
     let diligence =

@@ -68,6 +68,7 @@ async fn a_grave_finding_blocks_certification_until_a_follow_up_audit_sees_it_en
     w.clock.advance(Duration::days(10));
     w.audit("follow_up", &[]).await;
     close_action(&w, "D.1").await;
+    w.agree_audit(&stage2).await;
     let res = w.decide(&w.body.certifier, certify(&stage2)).await;
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
 }
@@ -78,6 +79,7 @@ async fn an_audit_supports_one_decision_and_a_race_has_one_winner() {
     w.apply_and_accept().await;
     let stage2 = w.audit("stage2", &[]).await;
     // Five certifiers' requests at once: exactly one certificate, on both backends.
+    w.agree_audit(&stage2).await;
     let attempts = (0..5).map(|_| w.decide(&w.body.certifier, certify(&stage2)));
     let statuses: Vec<u16> =
         futures_util::future::join_all(attempts).await.iter().map(|r| r.status().as_u16()).collect();
@@ -93,6 +95,7 @@ async fn an_audit_supports_one_decision_and_a_race_has_one_winner() {
     let detail = refusal(&w, &w.body.certifier, certify(&stage2)).await;
     assert!(detail.contains("already supported"), "{detail}");
     let recertification = w.audit("recertification", &[]).await;
+    w.agree_audit(&recertification).await;
     let renewed = w.decide(&w.body.certifier, certify(&recertification)).await;
     assert_eq!(renewed.status(), StatusCode::OK);
     let renewed: Value = renewed.json().await.unwrap();
@@ -145,6 +148,7 @@ async fn accreditation_must_be_in_force_to_audit_finalize_and_certify() {
     // A certificate issued while accredited stays valid when the accreditation lapses, and due
     // diligence says so.
     w.app.ok(Method::PATCH, &body_path, &w.admin, Some(json!({"accredited_until": null}))).await;
+    w.agree_audit(&draft).await;
     let res = w.decide(&w.body.certifier, certify(&draft)).await;
     assert_eq!(res.status(), StatusCode::OK);
     w.app.ok(Method::PATCH, &body_path, &w.admin, Some(json!({"accreditation_status": "withdrawn"}))).await;
@@ -173,6 +177,7 @@ async fn reinstatement_needs_the_cause_of_suspension_gone() {
 
     w.clock.advance(Duration::days(5));
     w.audit("follow_up", &[]).await;
+    w.agree_certificate("reinstate").await;
     let res = w.decide(&w.body.certifier, reinstate).await;
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
     let certification: Value = res.json().await.unwrap();
@@ -222,6 +227,7 @@ async fn an_expired_licence_is_critical_blocks_certification_and_suspends() {
     let detail = refusal(&w, &w.body.certifier, certify(&stage2)).await;
     assert_eq!(detail, "the agency's licence expired on 2020-06-30");
     w.app.ok(Method::PATCH, &agency_path, &w.admin, Some(licence("2026-02-28"))).await;
+    w.agree_audit(&stage2).await;
     assert_eq!(w.decide(&w.body.certifier, certify(&stage2)).await.status(), StatusCode::OK);
 
     // The licence runs out while certified: the sweep suspends, and a renewed licence lets the
@@ -239,6 +245,7 @@ async fn an_expired_licence_is_critical_blocks_certification_and_suspends() {
     let detail = refusal(&w, &w.body.certifier, reinstate.clone()).await;
     assert!(detail.contains("licence expired on 2026-02-28; record a valid licence first"), "{detail}");
     w.app.ok(Method::PATCH, &agency_path, &w.admin, Some(licence("2029-02-28"))).await;
+    w.agree_certificate("reinstate").await;
     assert_eq!(w.decide(&w.body.certifier, reinstate).await.status(), StatusCode::OK);
     let attestation =
         w.app.send_anonymous(Method::GET, &format!("/v1/public/agencies/{}/attestation", w.agency.id), None).await;
@@ -255,6 +262,7 @@ async fn an_ended_certificate_is_shown_as_ended_with_its_date_and_reason() {
     w.certified().await;
     w.clock.advance(Duration::days(40));
     let withdraw = json!({"action": "withdraw", "reason": "workers' passports found in the office safe"});
+    w.agree_certificate("withdraw").await;
     assert_eq!(w.decide(&w.body.certifier, withdraw).await.status(), StatusCode::OK);
     let dd = w.app.get_json(&format!("/v1/agencies/{}/due-diligence", w.agency.id), Some(&w.integrator)).await;
     assert_eq!((&dd["certificate_number"], &dd["certificate_valid_until"]), (&Value::Null, &Value::Null), "{dd}");
@@ -320,5 +328,6 @@ async fn four_eyes_are_not_assumed_for_a_client_without_a_person() {
     let anonymous = w.app.token_for(fairhire::domain::roles::Role::Certifier, Some(&w.body.id), None).await;
     let detail = refusal(&w, &anonymous, certify(&stage2)).await;
     assert!(detail.contains("four-eyes"), "{detail}");
+    w.agree_audit(&stage2).await;
     assert_eq!(w.decide(&w.body.certifier, certify(&stage2)).await.status(), StatusCode::OK);
 }

@@ -43,7 +43,11 @@ async fn every_change_appends_one_chained_event_with_what_changed() {
     let kinds = types(&events);
     assert_eq!(kinds.first(), Some(&"standard.created"), "the default standard is loaded first");
     assert_eq!(kinds.iter().filter(|k| **k == "certification_body.created").count(), 1);
-    assert_eq!(kinds.iter().filter(|k| **k == "client.created").count(), 2, "the body's auditor and certifier");
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "client.created").count(),
+        3,
+        "the body's auditor, certifier and reviewer"
+    );
     assert_eq!(kinds.iter().filter(|k| **k == "agency.created").count(), 1);
     assert_eq!(kinds.last(), Some(&"agency.updated"));
     assert_eq!(kinds.iter().filter(|k| **k == "agency.updated").count(), 1);

@@ -3,6 +3,7 @@
 //! PostgreSQL when `TEST_DATABASE_URL` is set.
 
 mod agencies;
+mod appeals;
 mod applications;
 mod assessments;
 mod auth;
@@ -13,6 +14,7 @@ mod certification_bodies;
 mod certification_rules;
 mod cli;
 mod clients;
+mod complaints;
 mod documented_errors;
 mod errors;
 mod events;
@@ -38,6 +40,7 @@ mod search;
 mod seed;
 mod standards;
 mod sub_agents;
+mod technical_review;
 mod translations;
 mod typed_rows;
 mod verifications;

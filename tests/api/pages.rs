@@ -273,6 +273,7 @@ async fn the_status_card_says_where_the_agency_stands_in_plain_words() {
     assert!(suspended.element("status-word").unwrap().contains("निलम्बित"));
     assert!(suspended.body.contains("2026 जनवरी 5 देखि निलम्बित"), "the day it was suspended");
 
+    w.agree_certificate("withdraw").await;
     let res = w.decide(&w.admin, json!({"action": "withdraw", "reason": "passports kept"})).await;
     assert_eq!(res.status(), StatusCode::OK);
     let withdrawn = get(&w.app, &path).await;

@@ -33,6 +33,8 @@ fn outcomes(answer: &Value) -> Vec<&str> {
 async fn certified_agency(w: &World, n: u32) -> (Agency, String) {
     let agency = w.app.agency_that_applied(&w.admin, n, &w.body).await;
     let audit = w.app.finalized_audit(&agency, &w.body, "stage2", &[]).await;
+    let review = json!({"outcome": "agree"});
+    w.app.post_created(&format!("/v1/assessments/{audit}/reviews"), &w.body.reviewer, &review).await;
     let certify = json!({"action": "certify", "assessment_id": audit, "reason": "clean stage 2"});
     decide(w, &w.body.certifier, &agency.id, certify).await;
     (agency, audit)
@@ -52,6 +54,10 @@ async fn every_outcome_is_answered_in_request_order_with_repeats_and_mixed_looku
     let (suspended, _) = certified_agency(&w, 4).await;
     decide(&w, &w.admin, &suspended.id, json!({"action": "suspend", "reason": "overdue fee refund"})).await;
     let (withdrawn, _) = certified_agency(&w, 5).await;
+    let review = json!({"decision": "withdraw", "outcome": "agree"});
+    w.app
+        .post_created(&format!("/v1/agencies/{}/certification/reviews", withdrawn.id), &w.body.reviewer, &review)
+        .await;
     decide(&w, &w.admin, &withdrawn.id, json!({"action": "withdraw", "reason": "fraud"})).await;
     // Certified, but the certificate's validity ran out before any sweep recorded it.
     let (lapsed, audit) = certified_agency(&w, 6).await;

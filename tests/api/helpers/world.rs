@@ -28,6 +28,9 @@ pub struct Body {
     pub auditor_ref: String,
     /// A token of the body's certifier, another person than the auditor.
     pub certifier: String,
+    /// A token of a second certifier of the body (`B{n}-REVIEWER`), who records technical
+    /// reviews: a third person, as the default policy wants before a certification.
+    pub reviewer: String,
 }
 
 /// A registered agency and a token of its own.
@@ -129,6 +132,7 @@ impl TestApp {
         Body {
             auditor: self.staff_token(admin, Role::Auditor, &id, &auditor_ref).await,
             certifier: self.staff_token(admin, Role::Certifier, &id, &format!("B{n}-CERTIFIER")).await,
+            reviewer: self.staff_token(admin, Role::Certifier, &id, &format!("B{n}-REVIEWER")).await,
             auditor_ref,
             id,
         }
@@ -277,16 +281,43 @@ impl World {
         self.app.send(Method::POST, &path, token, Some(transition)).await
     }
 
+    /// Records a technical review of `audit` with `token`: `outcome` `agree` or `returned`.
+    pub async fn review_audit(&self, token: &str, audit: &str, outcome: &str) -> Response {
+        let body = json!({"outcome": outcome, "reasons": format!("reviewed: {outcome}")});
+        self.app.send(Method::POST, &format!("/v1/assessments/{audit}/reviews"), token, Some(body)).await
+    }
+
+    /// The body's reviewer agrees that `audit` supports certification.
+    pub async fn agree_audit(&self, audit: &str) {
+        let res = self.review_audit(&self.body.reviewer, audit, "agree").await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    }
+
+    /// Records a technical review of a `reinstate` or `withdraw` of the agency's certificate.
+    pub async fn review_certificate(&self, token: &str, decision: &str, outcome: &str) -> Response {
+        let body = json!({"decision": decision, "outcome": outcome, "reasons": format!("reviewed: {outcome}")});
+        let path = format!("/v1/agencies/{}/certification/reviews", self.agency.id);
+        self.app.send(Method::POST, &path, token, Some(body)).await
+    }
+
+    /// The body's reviewer agrees to a `reinstate` or `withdraw` of the agency's certificate.
+    pub async fn agree_certificate(&self, decision: &str) {
+        let res = self.review_certificate(&self.body.reviewer, decision, "agree").await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    }
+
     /// The agency's certification, as the integrator reads it.
     pub async fn certification(&self) -> Value {
         let path = format!("/v1/agencies/{}/certification", self.agency.id);
         self.app.ok(Method::GET, &path, &self.integrator, None).await
     }
 
-    /// Applied, accepted, audited clean (stage 2) and certified by the body's certifier.
+    /// Applied, accepted, audited clean (stage 2), reviewed by the body's reviewer and certified
+    /// by its certifier.
     pub async fn certified(&self) -> Value {
         self.apply_and_accept().await;
         let audit = self.audit("stage2", &[]).await;
+        self.agree_audit(&audit).await;
         let certify = json!({"action": "certify", "assessment_id": audit, "reason": "clean stage 2"});
         let res = self.decide(&self.body.certifier, certify).await;
         assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());

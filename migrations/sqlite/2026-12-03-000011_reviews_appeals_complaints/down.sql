@@ -1,0 +1,3 @@
+DROP TABLE complaints;
+DROP TABLE appeals;
+DROP TABLE technical_reviews;
