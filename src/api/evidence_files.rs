@@ -130,7 +130,12 @@ pub struct UploadQuery {
     /// The file's name, as shown to readers and offered when downloading: 1–255 characters, no
     /// control characters, no `/` or `\`.
     #[validate(custom(function = "rules::valid_name"))]
-    #[param(min_length = 1, max_length = 255, pattern = r"^[^\x00-\x1f\x7f/\\]+$", example = "fee receipts.pdf")]
+    #[param(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f/\\]*[^\s\x00-\x1f\x7f-\x9f/\\][^\x00-\x1f\x7f-\x9f/\\]*$",
+        example = "fee receipts.pdf"
+    )]
     pub name: String,
     /// `true` when the file names workers (interview notes, a list of workers): it is then
     /// erased when the retention period ends. Default `false`.
