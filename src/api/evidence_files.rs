@@ -105,9 +105,12 @@ pub struct FileBody;
 
 impl utoipa::PartialSchema for FileBody {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        // Bytes, not text: any byte may occur. The length is the default `files.max_bytes`.
         ObjectBuilder::new()
             .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .max_length(Some(25 * 1024 * 1024))
             .content_media_type("application/octet-stream")
             .description(Some("The file's bytes."))
             .into()
@@ -127,7 +130,12 @@ pub struct UploadQuery {
     /// The file's name, as shown to readers and offered when downloading: 1–255 characters, no
     /// control characters, no `/` or `\`.
     #[validate(custom(function = "rules::valid_name"))]
-    #[param(min_length = 1, max_length = 255, pattern = r"^[^\x00-\x1f\x7f/\\]+$", example = "fee receipts.pdf")]
+    #[param(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f/\\]*[^\s\x00-\x1f\x7f-\x9f/\\][^\x00-\x1f\x7f-\x9f/\\]*$",
+        example = "fee receipts.pdf"
+    )]
     pub name: String,
     /// `true` when the file names workers (interview notes, a list of workers): it is then
     /// erased when the retention period ends. Default `false`.
@@ -474,7 +482,8 @@ pub async fn get_file(state: web::Data<AppState>, who: Principal, id: FileId) ->
     tag = "evidence files",
     params(
         ("id" = String, Path, format = Uuid, description = "Evidence file id."),
-        ("If-None-Match" = Option<String>, Header, description = "The `ETag` of a copy held: 304 when it is current.")
+        ("If-None-Match" = Option<String>, Header, max_length = 1024,
+            description = "The `ETag` of a copy held: 304 when it is current.")
     ),
     responses(
         (status = 200, description = "The file's bytes.", content_type = "application/octet-stream", body = FileBody,
@@ -496,21 +505,26 @@ pub async fn download_file(
     req: HttpRequest,
     id: FileId,
 ) -> AppResult<HttpResponse> {
+    crate::api::conditional::readable(&req)?;
     let row = readable_file(&state, who, id.into_inner()).await?;
     if row.erased_at.is_some() {
         return Err(AppError::Gone(format!("the contents of evidence file {} were erased", row.id)));
     }
-    let etag = format!("\"{}\"", row.sha256);
-    let held = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
-    if held.is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*")) {
-        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag)).finish());
+    let etag = header::EntityTag::new_strong(row.sha256.clone());
+    let held = match <header::IfNoneMatch as header::Header>::parse(&req) {
+        Ok(header::IfNoneMatch::Any) => true,
+        Ok(header::IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&etag)),
+        Err(_) => false,
+    };
+    if held {
+        return Ok(HttpResponse::NotModified().insert_header(header::ETag(etag)).finish());
     }
     let stream = state.blobs.read(&row.sha256).await?.map_err(|e| std::io::Error::other(e.to_string()));
     let size = u64::try_from(row.size_bytes).map_err(AppError::internal)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, row.media_type.as_str()))
         .insert_header((header::CONTENT_DISPOSITION, rules::content_disposition(row.name.as_deref().unwrap_or(""))))
-        .insert_header((header::ETAG, etag))
+        .insert_header(header::ETag(etag))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"))
         .insert_header((header::CACHE_CONTROL, "private, no-cache"))

@@ -603,6 +603,11 @@ fn response_header(name: &str, schema: &mut Object) {
         "Vary" => (100, r"^[A-Za-z-]+(, *[A-Za-z-]+)*$"),
         "X-Data-License" => (32, r"^[A-Za-z0-9.-]+$"),
         "Fairhire-Attestation" => (2048, JWS),
+        // An evidence file's download: its sniffed type, and the name it is saved under (an
+        // ASCII fallback and the name percent-encoded, up to 255 characters of 4 bytes).
+        "Content-Type" => (100, r"^[a-z]+/[A-Za-z0-9.+-]+$"),
+        "Content-Disposition" => (4096, r"^attachment; filename=.*$"),
+        "X-Content-Type-Options" => (7, "^nosniff$"),
         _ => return,
     };
     if is_string(schema) {

@@ -331,6 +331,31 @@ mod tests {
     }
 
     #[test]
+    fn evidence_files_are_attached_by_the_assessors_or_the_answering_agency_and_removed_by_their_uploader() {
+        let audit = |p: &Principal| authorize(p, Action::AttachAssessmentFile { agency_id: "a", body_id: Some("b") });
+        let own = |p: &Principal| authorize(p, Action::AttachAssessmentFile { agency_id: "a", body_id: None });
+        let action = |p: &Principal| authorize(p, Action::AttachActionFile { agency_id: "a" });
+        assert!(audit(&staff(Role::Auditor, "b")).is_ok());
+        for p in [
+            staff(Role::Auditor, "c"),
+            staff(Role::Certifier, "b"),
+            who(Role::Admin, None),
+            who(Role::Agency, Some("a")),
+        ] {
+            assert!(audit(&p).is_err(), "{p:?}");
+        }
+        assert!(own(&who(Role::Agency, Some("a"))).is_ok() && own(&staff(Role::Auditor, "b")).is_err());
+        assert!(action(&who(Role::Agency, Some("a"))).is_ok());
+        for p in [who(Role::Agency, Some("x")), staff(Role::Auditor, "b"), who(Role::Admin, None)] {
+            assert!(action(&p).is_err(), "{p:?}");
+        }
+        assert!(authorize(&staff(Role::Auditor, "b"), Action::RemoveEvidenceFile { uploaded_by: "c" }).is_ok());
+        assert!(authorize(&who(Role::Admin, None), Action::RemoveEvidenceFile { uploaded_by: "d" }).is_err());
+        assert!(authorize(&who(Role::Admin, None), Action::EraseEvidenceFile).is_ok());
+        assert!(authorize(&staff(Role::Auditor, "b"), Action::EraseEvidenceFile).is_err());
+    }
+
+    #[test]
     fn only_admins_manage_clients_and_register_agencies() {
         for role in [Role::Auditor, Role::Certifier, Role::Agency, Role::Integrator] {
             assert!(authorize(&who(role, Some("a")), Action::ManageClients).is_err());

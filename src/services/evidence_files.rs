@@ -249,6 +249,11 @@ pub fn erase(conn: &mut DbConnection, actor: &str, id: &str, now: DateTime<Utc>)
 
 /// Deletes the stored contents of `sha256` unless a file whose contents are kept still holds
 /// them. Called after the transaction that removed or erased a holder has committed.
+///
+/// Known gap: an upload of the same bytes whose contents are in place but whose row is not yet
+/// committed is not seen here, so a removal at that very moment can delete contents the new
+/// row then names (its download would fail). Closing it needs a lock per hash across
+/// instances; the window is one transaction long.
 pub async fn release(db: &Db, blobs: &Blobs, sha256: &str) -> AppResult<()> {
     let hash = sha256.to_owned();
     if db.read(move |c| store::evidence_files::holders_of(c, &hash)).await? == 0 {

@@ -527,3 +527,21 @@ async fn an_erased_file_is_gone_and_its_row_keeps_only_the_proof() {
     assert_eq!(feed["data"].as_array().unwrap().len(), 2);
     assert!(feed["data"][0]["current"]["file_name"].is_null());
 }
+
+#[tokio::test]
+async fn arbitrary_bodies_are_answered_without_a_server_error() {
+    use rand::{Rng, SeedableRng};
+    let w = world_with(|c| c.files.max_bytes = 20_000).await;
+    let audit = draft_audit(&w).await;
+    let files_of = format!("/v1/assessments/{audit}/files");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(13);
+    let starts: [&[u8]; 6] = [b"", b"%PDF-", b"\x89PNG\r\n\x1a\n", b"PK\x03\x04", b"a,b\n", b"<html>"];
+    for round in 0..120 {
+        let mut body = starts[round % starts.len()].to_vec();
+        let len = rng.gen_range(0..30_000);
+        body.extend((0..len).map(|_| if round % 2 == 0 { rng.r#gen::<u8>() } else { rng.gen_range(b' '..=b'~') }));
+        let res = upload(&w.app, &files_of, Some(&w.body.auditor), "fuzz.bin", &body).await;
+        let status = res.status().as_u16();
+        assert!([201, 413, 415, 422].contains(&status), "round {round}: {status} {}", res.text().await.unwrap());
+    }
+}
