@@ -142,8 +142,6 @@ pub enum Action<'a> {
     RemoveEvidenceFile {
         uploaded_by: &'a str,
     },
-    /// Erase an evidence file's contents and name before the retention sweep would: admins.
-    EraseEvidenceFile,
 }
 
 /// Allows `action` for `who`, or answers 403.
@@ -159,8 +157,7 @@ pub fn authorize(who: &Principal, action: Action<'_>) -> AppResult<()> {
         | Action::ManageCertificationBodies
         | Action::VerifyEventLog
         | Action::ModerateReports
-        | Action::ErasePersonalData
-        | Action::EraseEvidenceFile => who.is(Role::Admin),
+        | Action::ErasePersonalData => who.is(Role::Admin),
         Action::ManageWatchlist | Action::ManageWebhooks | Action::VerifyAgencies => {
             who.is(Role::Admin) || who.is(Role::Integrator)
         }
@@ -274,7 +271,6 @@ fn denial(role: Role, action: Action<'_>) -> String {
         Action::AttachAssessmentFile { .. } => "attach files to this assessment; only its auditors may",
         Action::AttachActionFile { .. } => "attach files to this corrective action; only the agency may",
         Action::RemoveEvidenceFile { .. } => "remove this file; only the client that uploaded it may",
-        Action::EraseEvidenceFile => "erase evidence files; only the scheme's admins may",
         Action::JudgeCorrectiveAction { .. } => {
             "verify or reject this corrective action; only an auditor of the certification body that raised it may"
         }
@@ -351,8 +347,8 @@ mod tests {
         }
         assert!(authorize(&staff(Role::Auditor, "b"), Action::RemoveEvidenceFile { uploaded_by: "c" }).is_ok());
         assert!(authorize(&who(Role::Admin, None), Action::RemoveEvidenceFile { uploaded_by: "d" }).is_err());
-        assert!(authorize(&who(Role::Admin, None), Action::EraseEvidenceFile).is_ok());
-        assert!(authorize(&staff(Role::Auditor, "b"), Action::EraseEvidenceFile).is_err());
+        assert!(authorize(&who(Role::Admin, None), Action::ErasePersonalData).is_ok());
+        assert!(authorize(&staff(Role::Auditor, "b"), Action::ErasePersonalData).is_err());
     }
 
     #[test]

@@ -102,9 +102,6 @@ event_types! {
     EvidenceFileAttached = "evidence_file.attached", public = false;
     /// The uploader removed an evidence file before its parent was closed.
     EvidenceFileRemoved = "evidence_file.removed", public = false;
-    /// An evidence file's contents and name were erased (retention, or an admin); its hash,
-    /// size and type stay.
-    EvidenceFileErased = "evidence_file.erased", public = false;
     /// A reviewer of the body agreed to, or returned, a certify, reinstate or withdraw
     /// decision before it was taken. For the body and the agency, not every integrator.
     TechnicalReviewRecorded = "certification.review_recorded", public = false;

@@ -228,25 +228,6 @@ pub fn remove(conn: &mut DbConnection, who: &Principal, id: &str, now: DateTime<
     Ok(row)
 }
 
-/// Erases a file's contents and name, keeping its row (hash, size, type, parent, uploader,
-/// `erased_at`) as proof of what was there. For the retention sweep (`actor` =
-/// `services::events::SYSTEM`) and for admins (the caller authorizes
-/// `Action::EraseEvidenceFile`). Erasing an erased file changes nothing (`None`). Works on
-/// closed parents too: retention outranks immutability. The contents are to be deleted when
-/// no other file holds them ([`release`]).
-pub fn erase(conn: &mut DbConnection, actor: &str, id: &str, now: DateTime<Utc>) -> AppResult<Option<FileRow>> {
-    let row = store::evidence_files::find(conn, id)?.ok_or_else(|| not_found(id))?;
-    if !store::evidence_files::mark_erased(conn, id, now)? {
-        return Ok(None);
-    }
-    let draft = about(&row, EventType::EvidenceFileErased).values(
-        Some(json!({ "file_name": row.name, "erased_at": null })),
-        Some(json!({ "file_name": null, "erased_at": now, "sha256": row.sha256 })),
-    );
-    events::record(actor, draft, now)?;
-    Ok(Some(FileRow { name: None, erased_at: Some(now), ..row }))
-}
-
 /// Deletes the stored contents of `sha256` unless a file whose contents are kept still holds
 /// them. Called after the transaction that removed or erased a holder has committed.
 ///
@@ -260,21 +241,4 @@ pub async fn release(db: &Db, blobs: &Blobs, sha256: &str) -> AppResult<()> {
         blobs.remove(sha256).await?;
     }
     Ok(())
-}
-
-/// [`erase`] and [`release`] together, as a sweep or an admin request runs them: `Ok(None)`
-/// when the file was erased already.
-pub async fn erase_now(
-    db: &Db,
-    blobs: &Blobs,
-    actor: &str,
-    id: &str,
-    now: DateTime<Utc>,
-) -> AppResult<Option<FileRow>> {
-    let (actor, file_id) = (actor.to_owned(), id.to_owned());
-    let erased = db.write(move |c| erase(c, &actor, &file_id, now)).await?;
-    if let Some(row) = &erased {
-        release(db, blobs, &row.sha256).await?;
-    }
-    Ok(erased)
 }

@@ -9,7 +9,6 @@ use std::time::Duration;
 use fairhire::clock::FixedClock;
 use fairhire::config::Config;
 use fairhire::domain::roles::Role;
-use fairhire::services::evidence_files as files;
 use fairhire::store;
 use futures_util::StreamExt;
 use reqwest::{Method, Response, StatusCode};
@@ -499,11 +498,15 @@ async fn an_erased_file_is_gone_and_its_row_keeps_only_the_proof() {
     let due = w.app.state.db.read(move |c| store::evidence_files::naming_workers_before(c, cutoff, 10)).await.unwrap();
     assert_eq!(due.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), [id(&named)]);
 
-    let now = w.app.state.clock.now();
-    let erased = files::erase_now(&w.app.state.db, &w.app.state.blobs, "system", id(&named), now).await.unwrap();
-    assert!(erased.is_some_and(|r| r.name.is_none()));
-    let again = files::erase_now(&w.app.state.db, &w.app.state.blobs, "system", id(&named), now).await.unwrap();
-    assert!(again.is_none(), "erasing twice changes nothing");
+    // Erased on request (as the retention sweep does when the period ends).
+    let erase = |file: &str| {
+        let body = json!({"kind": "evidence_file", "record_id": file, "reason": "the worker asked"});
+        w.app.send(Method::POST, "/v1/erasures", &w.admin, Some(body))
+    };
+    let erased: Value = erase(id(&named)).await.json().await.unwrap();
+    assert_eq!(erased["erased_fields"], json!(["file_name", "content"]));
+    let again: Value = erase(id(&named)).await.json().await.unwrap();
+    assert_eq!(again["erased_fields"], json!([]), "erasing twice changes nothing");
     let content = format!("/v1/files/{}/content", id(&named));
     let res = w.app.request(Method::GET, &content, Some(&w.body.auditor)).send().await.unwrap();
     assert_problem(res, 410, "gone").await;
@@ -518,14 +521,14 @@ async fn an_erased_file_is_gone_and_its_row_keeps_only_the_proof() {
         .await
         .unwrap();
     assert_eq!(res.bytes().await.unwrap().as_ref(), notes.as_slice());
-    files::erase_now(&w.app.state.db, &w.app.state.blobs, "system", id(&plain), now).await.unwrap();
+    assert_eq!(erase(id(&plain)).await.status(), StatusCode::OK);
     store_holds(&w.app, None, &[]).await;
     let cutoff = w.app.state.clock.now() + chrono::Duration::seconds(1);
     let due = w.app.state.db.read(move |c| store::evidence_files::naming_workers_before(c, cutoff, 10)).await.unwrap();
     assert!(due.is_empty());
-    let feed = w.app.get_json("/v1/events?types=evidence_file.erased&limit=50", Some(&w.admin)).await;
+    let feed = w.app.get_json("/v1/events?types=personal_data.erased&limit=50", Some(&w.admin)).await;
     assert_eq!(feed["data"].as_array().unwrap().len(), 2);
-    assert!(feed["data"][0]["current"]["file_name"].is_null());
+    assert!(!feed.to_string().contains("Maria"), "{feed}");
 }
 
 #[tokio::test]
