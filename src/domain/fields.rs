@@ -14,6 +14,19 @@ pub fn not_blank(text: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// A reference such as a staff `person_ref` or a client id: 1 to 64 of A-Z, a-z, 0-9, `.`, `_`
+/// and `-` (the pattern `^[A-Za-z0-9._-]{1,64}$` the document states).
+pub fn plain_reference(value: &str) -> Result<(), ValidationError> {
+    let ok = !value.is_empty()
+        && value.len() <= 64
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::new("reference").with_message("1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'".into()))
+    }
+}
+
 pub fn valid_country(code: &str) -> Result<(), ValidationError> {
     if countries::is_assigned(code) {
         Ok(())

@@ -36,22 +36,10 @@ pub struct ClientInput {
     /// the four-eyes rule can tell when an auditor and a certifier are the same person.
     /// Required for `auditor` and `certifier`.
     #[serde(default)]
-    #[validate(custom(function = "valid_person_ref"))]
+    #[validate(custom(function = "crate::domain::fields::plain_reference"))]
     #[schema(pattern = "^[A-Za-z0-9._-]{1,64}$", example = "GEA-0042")]
     #[schema(max_length = 64)]
     pub person_ref: Option<String>,
-}
-
-fn valid_person_ref(value: &str) -> Result<(), validator::ValidationError> {
-    let ok = !value.is_empty()
-        && value.len() <= 64
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
-    if ok {
-        Ok(())
-    } else {
-        Err(validator::ValidationError::new("person_ref")
-            .with_message("1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'".into()))
-    }
 }
 
 /// An API client (never with its secret).

@@ -34,13 +34,13 @@ pub struct ComplaintInput {
     pub certification_body_id: String,
     /// The auditor's (or certifier's) API client, if the complaint is about one.
     #[serde(default)]
-    #[validate(length(min = 1, max = 64))]
+    #[validate(custom(function = "crate::domain::fields::plain_reference"))]
     #[schema(max_length = 64, pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub client_id: Option<String>,
     /// The person complained about, as the body names its staff.
     #[serde(default)]
-    #[validate(length(min = 1, max = 64), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 64)]
+    #[validate(custom(function = "crate::domain::fields::plain_reference"))]
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub person_ref: Option<String>,
     #[validate(length(min = 1, max = 5000), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 5000, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]

@@ -34,7 +34,7 @@ pub struct ErasureRequest {
     pub record_id: String,
     /// Why: the request it answers. Kept in the event log, so it must not repeat the data.
     #[validate(length(min = 1, max = 500), custom(function = "crate::domain::fields::not_blank"))]
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(min_length = 1, max_length = 500, pattern = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$")]
     pub reason: String,
 }
 
