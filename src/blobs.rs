@@ -25,7 +25,14 @@ use crate::error::{AppError, AppResult};
 #[derive(Clone)]
 pub struct Blobs {
     store: Arc<dyn ObjectStore>,
+    /// The directory of a local store, whose unfinished multipart uploads are files of their
+    /// own that the store does not list.
+    local_dir: Option<std::path::PathBuf>,
 }
+
+/// How old a temporary upload must be before the sweep takes it for one a crash left behind:
+/// far longer than any upload takes.
+pub const STALE_UPLOAD: chrono::Duration = chrono::Duration::hours(24);
 
 /// Parts of a multipart upload in flight at once: bounds the memory an upload takes to a few
 /// parts (object_store's parts are 5 MiB, the least S3 takes).
@@ -45,8 +52,10 @@ impl Blobs {
     /// directory `files.dir` (created, for the owner only).
     pub fn from_config(config: &Config) -> Result<Blobs, String> {
         let s3 = &config.files.s3;
+        let mut local_dir = None;
         let store: Arc<dyn ObjectStore> = if s3.bucket.is_empty() {
             let dir = config.files_dir();
+            local_dir = Some(dir.clone());
             crate::config::create_private_dir(&dir)?;
             let local = LocalFileSystem::new_with_prefix(&dir)
                 .map_err(|e| format!("the evidence file directory {}: {e}", dir.display()))?
@@ -65,7 +74,7 @@ impl Blobs {
             }
             Arc::new(builder.build().map_err(|e| format!("the evidence file bucket {}: {e}", s3.bucket))?)
         };
-        Ok(Blobs { store })
+        Ok(Blobs { store, local_dir })
     }
 
     /// Starts writing a new file's contents.
@@ -97,6 +106,34 @@ impl Blobs {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(storage(e)),
         }
+    }
+
+    /// Deletes what uploads cut short by a crash left under `tmp/` (the process died before an
+    /// [`Upload`]'s cleanup ran) when it is older than `cutoff`. Returns how many went. On S3,
+    /// parts of a multipart upload never completed are not objects: a bucket lifecycle rule
+    /// (`AbortIncompleteMultipartUpload`) removes them.
+    pub async fn remove_stale_uploads(&self, cutoff: chrono::DateTime<chrono::Utc>) -> AppResult<usize> {
+        if let Some(dir) = self.local_dir.clone() {
+            return tokio::task::spawn_blocking(move || remove_files_before(&dir.join("tmp"), cutoff))
+                .await
+                .map_err(|e| AppError::internal(format!("stale uploads: {e}")))?;
+        }
+        let prefix = Path::from("tmp");
+        let stale: Vec<Path> = self
+            .store
+            .list(Some(&prefix))
+            .try_filter(|meta| std::future::ready(meta.last_modified < cutoff))
+            .map_ok(|meta| meta.location)
+            .try_collect()
+            .await
+            .map_err(storage)?;
+        for key in &stale {
+            match self.store.delete(key).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(storage(e)),
+            }
+        }
+        Ok(stale.len())
     }
 
     /// Every key in the store, temporary ones included: for tests and checks.
@@ -179,6 +216,25 @@ impl Drop for Upload {
             });
         }
     }
+}
+
+/// Deletes the files directly in `dir` last changed before `cutoff` (a local store's `tmp/`,
+/// where an unfinished upload's staging files sit beside complete temporary objects).
+fn remove_files_before(dir: &std::path::Path, cutoff: chrono::DateTime<chrono::Utc>) -> AppResult<usize> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(AppError::internal(format!("stale uploads: {e}"))),
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let Ok(meta) = entry.metadata() else { continue };
+        let changed = meta.modified().map(chrono::DateTime::<chrono::Utc>::from);
+        if meta.is_file() && changed.is_ok_and(|at| at < cutoff) && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 fn hex(bytes: &[u8]) -> String {

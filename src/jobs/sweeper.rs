@@ -23,6 +23,12 @@ pub async fn sweep_once(state: &AppState) -> AppResult<SweepReport> {
         }
     }
     report.personal_data_erased = erased.done;
+    // Measured by the wall clock, like the files' own times, not the application's clock.
+    match state.blobs.remove_stale_uploads(chrono::Utc::now() - crate::blobs::STALE_UPLOAD).await {
+        Ok(0) => {}
+        Ok(removed) => tracing::info!(removed, "removed uploads a crash left unfinished"),
+        Err(e) => tracing::error!(error = %e, "could not remove unfinished uploads"),
+    }
     let erased = &report.personal_data_erased;
     if erased.report_contacts + erased.agency_contacts + erased.evidence_files > 0 {
         tracing::info!(

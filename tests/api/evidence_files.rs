@@ -548,3 +548,23 @@ async fn arbitrary_bodies_are_answered_without_a_server_error() {
         assert!([201, 413, 415, 422].contains(&status), "round {round}: {status} {}", res.text().await.unwrap());
     }
 }
+
+#[tokio::test]
+async fn the_sweep_removes_what_a_crash_left_of_an_upload() {
+    let w = world_with(|_| {}).await;
+    // What a process killed mid-upload leaves: a staging file and a complete temporary object.
+    let tmp = w.app.state.config.files_dir().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let day_old = std::time::SystemTime::now() - Duration::from_secs(25 * 3600);
+    for name in ["0193f0c1-0000-7000-8000-000000000001#1", "0193f0c1-0000-7000-8000-000000000002"] {
+        let file = std::fs::File::create(tmp.join(name)).unwrap();
+        file.set_modified(day_old).unwrap();
+    }
+    // An upload in progress right now is left alone.
+    std::fs::write(tmp.join("0193f0c1-0000-7000-8000-000000000003#1"), b"%PDF-").unwrap();
+    w.app.sweep().await;
+    let mut left: Vec<String> =
+        std::fs::read_dir(&tmp).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    left.sort();
+    assert_eq!(left, ["0193f0c1-0000-7000-8000-000000000003#1"]);
+}
