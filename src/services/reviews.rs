@@ -127,7 +127,8 @@ pub fn review_audit(
 }
 
 /// Records a review of a reinstatement or withdrawal of the agency's certificate, by an auditor
-/// or certifier of the certificate's body (not the lead of the audit named, if one is).
+/// or certifier of the certificate's body, who led neither the audit the certificate rests on
+/// nor the audit named, if one is.
 pub fn review_certificate(
     conn: &mut DbConnection,
     who: &Principal,
@@ -170,6 +171,15 @@ pub fn review_certificate(
                 "four-eyes: the auditor who led the audit may not review the decision resting on it".into(),
             ));
         }
+    }
+    // Nor may the lead of the audit the certificate rests on: who judged the agency fit should
+    // not be the one to check a decision to take that judgement back, or to restore it.
+    if let Some(original) = store::assessments::find(conn, &cert.assessment_id)?
+        && certification::led_audit(conn, &original, &who.client_id)?
+    {
+        return Err(AppError::Conflict(
+            "four-eyes: the auditor who led the audit the certificate rests on may not review a decision on it".into(),
+        ));
     }
     let row = ReviewRow {
         id: new_id(),

@@ -211,6 +211,9 @@ async fn certificate_reviews_name_a_decision_the_agency_can_take() {
     );
     w.certified().await;
     assert!(refusal(w.review_certificate(&w.body.reviewer, "reinstate", "agree").await).await.contains("certified"));
+    // The lead of the audit the certificate rests on may not review a decision on it.
+    let detail = refusal(w.review_certificate(&w.body.auditor, "withdraw", "agree").await).await;
+    assert!(detail.contains("the certificate rests on"), "{detail}");
     let res = w.review_certificate(&w.body.reviewer, "certify", "agree").await;
     assert_eq!(error_fields(&assert_problem(res, 422, "validation").await), vec!["decision"]);
     let res = w
