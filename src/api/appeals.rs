@@ -179,7 +179,10 @@ pub async fn create_appeal(
     Ok(tagged(actix_web::http::StatusCode::CREATED, row.version, Appeal::from(row)))
 }
 
-/// List appeals: all for admins, its own for an agency; oldest first.
+/// List appeals.
+///
+/// All of them for admins, its own for an agency; oldest first, a cursor page at a time,
+/// optionally only those in one `state`.
 #[utoipa::path(
     operation_id = "list_appeals",
     tag = "appeals",
@@ -204,7 +207,10 @@ pub async fn list_appeals(
     Ok(HttpResponse::Ok().json(Page::of(rows, window.limit, |r| &r.id, Appeal::from)))
 }
 
-/// Read one appeal (admins, or the agency that filed it). The `ETag` is for `If-Match`.
+/// Read one appeal.
+///
+/// For admins, and the agency that filed it; to anyone else it does not exist (404). The `ETag`
+/// is for `If-Match` when moving it on.
 #[utoipa::path(
     operation_id = "get_appeal",
     tag = "appeals",
@@ -281,7 +287,10 @@ pub async fn create_complaint(
     Ok(tagged(actix_web::http::StatusCode::CREATED, row.version, Complaint::from(row)))
 }
 
-/// List complaints: all for admins, one's own for anyone else; oldest first.
+/// List complaints.
+///
+/// All of them for admins, one's own for anyone else (a body's staff never read complaints about
+/// it: the text can name the complainant); oldest first, a cursor page at a time.
 #[utoipa::path(
     operation_id = "list_complaints",
     tag = "appeals",
@@ -306,7 +315,10 @@ pub async fn list_complaints(
     Ok(HttpResponse::Ok().json(Page::of(rows, window.limit, |r| &r.id, Complaint::from)))
 }
 
-/// Read one complaint (admins, or the complainant). The `ETag` is for `If-Match`.
+/// Read one complaint.
+///
+/// For admins, and the client that filed it; to anyone else it does not exist (404). The `ETag`
+/// is for `If-Match` when moving it on.
 #[utoipa::path(
     operation_id = "get_complaint",
     tag = "appeals",

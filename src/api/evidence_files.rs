@@ -269,19 +269,9 @@ impl utoipa::IntoResponses for UploadResponses {
     }
 }
 
-macro_rules! upload_doc {
-    () => {
-        "The body is the file's bytes as they are (send `Content-Type: application/octet-stream`; \
-         the declared type is ignored). Accepted, judged from the content: PDF, PNG, JPEG, WebP, \
-         XLSX, ODS and CSV (UTF-8 text); anything else is a 415. A file larger than \
-         `files.max_bytes` (25 MiB by default) is a 413, refused as soon as the limit is passed. \
-         Identical contents are stored once. Give the name in `name`, and `names_workers=true` \
-         when the file names workers: it is then erased when the retention period ends."
-    };
-}
-
 /// Attach a file to an assessment.
-#[doc = upload_doc!()]
+///
+/// The body is the file's bytes, the name in `name` (see the tag for the kinds and limits).
 /// Only an auditor of the assessment's body (the agency, on its self-assessment), while the
 /// assessment is neither finalized nor cancelled (409).
 #[utoipa::path(
@@ -309,7 +299,8 @@ pub async fn upload_assessment_file(
 }
 
 /// Attach a file to a finding.
-#[doc = upload_doc!()]
+///
+/// The body is the file's bytes, the name in `name` (see the tag for the kinds and limits).
 /// The finding for the criterion must be recorded (404 otherwise). Only an auditor of the
 /// assessment's body (the agency, on its self-assessment), while the assessment is neither
 /// finalized nor cancelled (409).
@@ -345,7 +336,8 @@ pub async fn upload_finding_file(
 }
 
 /// Attach a file to a corrective action's evidence.
-#[doc = upload_doc!()]
+///
+/// The body is the file's bytes, the name in `name` (see the tag for the kinds and limits).
 /// Only the agency the action is about, until the action is verified (409).
 #[utoipa::path(
     operation_id = "upload_corrective_action_file",

@@ -28,7 +28,7 @@ whose `type` names the kind of problem.",
         (name = "certification", description = "Applications and the certification cycle."),
         (name = "assessments", description = "Audits filed criterion by criterion, and their explained scores."),
         (name = "corrective actions", description = "What an agency must put right after an audit."),
-        (name = "evidence files", description = "Files attached to assessments, findings and corrective actions: kinds judged by content, stored once by SHA-256."),
+        (name = "evidence files", description = "Files attached to assessments, findings and corrective actions: kinds judged by content, stored once by SHA-256. An upload's body is the file's bytes as they are (send `Content-Type: application/octet-stream`; the declared type is ignored). Accepted, judged from the content: PDF, PNG, JPEG, WebP, XLSX, ODS and CSV (UTF-8 text); anything else is a 415. A file larger than `files.max_bytes` (25 MiB by default) is a 413, refused as soon as the limit is passed. The name goes in `name`; `names_workers=true` marks a file that names workers, erased when its retention period ends."),
         (name = "events", description = "The tamper-evident event log: the change feed and its verification."),
         (name = "watchlist", description = "The agencies an integrator works with; narrows the feed and webhooks."),
         (name = "verifications", description = "Bulk verification of agencies, by id, licence or name, with a signed attestation of the answer."),
@@ -601,6 +601,8 @@ fn response_header(name: &str, schema: &mut Object) {
         "Cache-Control" => (100, r"^[a-z-]+(=[0-9]+)?(, *[a-z-]+(=[0-9]+)?)*$"),
         "Link" => (200, r#"^<[^<>\s]+>; *rel="?[a-z]+"?$"#),
         "Vary" => (100, r"^[A-Za-z-]+(, *[A-Za-z-]+)*$"),
+        // A BCP 47 language tag.
+        "Content-Language" => (35, "^[A-Za-z0-9-]{2,35}$"),
         "X-Data-License" => (32, r"^[A-Za-z0-9.-]+$"),
         "Fairhire-Attestation" => (2048, JWS),
         // An evidence file's download: its sniffed type, and the name it is saved under (an

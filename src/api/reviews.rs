@@ -60,8 +60,32 @@ impl From<ReviewRow> for Review {
     }
 }
 
-fn listed(rows: Vec<ReviewRow>) -> Vec<Review> {
-    rows.into_iter().map(Review::from).collect()
+/// Reviews, oldest first (at most 1,000, `store::reviews::MAX_LISTED`).
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct ReviewList(Vec<Review>);
+
+// By hand: the derive takes no `max_items` on a newtype, and the document must state the bound.
+impl utoipa::PartialSchema for ReviewList {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::ArrayBuilder;
+        ArrayBuilder::new()
+            .items(utoipa::openapi::Ref::from_schema_name("Review"))
+            .max_items(Some(crate::store::reviews::MAX_LISTED as usize))
+            .description(Some("Reviews, oldest first (at most 1,000)."))
+            .into()
+    }
+}
+
+impl ToSchema for ReviewList {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        schemas.push(("Review".into(), <Review as utoipa::PartialSchema>::schema()));
+        <Review as ToSchema>::schemas(schemas);
+    }
+}
+
+fn listed(rows: Vec<ReviewRow>) -> ReviewList {
+    ReviewList(rows.into_iter().map(Review::from).collect())
 }
 
 /// Review an audit before a certification decision.
@@ -94,12 +118,15 @@ pub async fn create_audit_review(
     Ok(HttpResponse::Created().json(Review::from(row)))
 }
 
-/// List an audit's technical reviews (admins and the body's staff), oldest first.
+/// List an audit's technical reviews.
+///
+/// For admins and the staff of the audit's body, oldest first (at most 1,000): who agreed or
+/// returned the file, when, and whether a decision used the review.
 #[utoipa::path(
     operation_id = "list_audit_reviews",
     tag = "certification",
     params(("id" = String, Path, format = Uuid, description = "Assessment id.")),
-    responses((status = 200, description = "The reviews.", body = Vec<Review>), Forbidden, NotFound),
+    responses((status = 200, description = "The reviews.", body = ReviewList), Forbidden, NotFound),
     security(("bearer" = []))
 )]
 #[get("/assessments/{id}/reviews")]
@@ -142,13 +169,14 @@ pub async fn create_certificate_review(
     Ok(HttpResponse::Created().json(Review::from(row)))
 }
 
-/// List an agency's technical reviews, oldest first: all for admins, the body's own for its
-/// staff.
+/// List an agency's technical reviews.
+///
+/// Oldest first (at most 1,000): all of them for admins, the body's own for its staff.
 #[utoipa::path(
     operation_id = "list_certification_reviews",
     tag = "certification",
     params(("id" = String, Path, format = Uuid, description = "Agency id.")),
-    responses((status = 200, description = "The reviews.", body = Vec<Review>), Forbidden, NotFound),
+    responses((status = 200, description = "The reviews.", body = ReviewList), Forbidden, NotFound),
     security(("bearer" = []))
 )]
 #[get("/agencies/{id}/certification/reviews")]

@@ -42,7 +42,7 @@ pub struct Standard {
     pub base_language: String,
     /// Every language the version can be read in: the base language first, then the published
     /// translations.
-    #[schema(example = json!(["en", "fr"]), max_items = 200)]
+    #[schema(example = json!(["en", "fr"]), schema_with = crate::domain::schema::language_tags)]
     pub languages: Vec<String>,
     #[schema(max_items = 26)]
     pub principles: Vec<Principle>,

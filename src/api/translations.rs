@@ -91,6 +91,8 @@ pub struct TranslationSummary {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TranslationList {
+    /// At most one per language a standard can be read in.
+    #[schema(max_items = 200)]
     pub data: Vec<TranslationSummary>,
     /// Always null: every translation of a version fits in one page.
     #[schema(format = Uuid)]

@@ -82,6 +82,24 @@ pub fn trading_names() -> ArrayBuilder {
     ArrayBuilder::new().items(name_item()).max_items(Some(10))
 }
 
+/// The fields an erasure names: at most the two of one kind of personal data.
+pub fn erased_fields() -> ArrayBuilder {
+    let field = ObjectBuilder::new().schema_type(Type::String).enum_values(Some([
+        "contact",
+        "contact_email",
+        "contact_phone",
+        "file_name",
+        "content",
+    ]));
+    ArrayBuilder::new().items(field).max_items(Some(2))
+}
+
+/// BCP 47 language tags, as many as a standard can be read in.
+pub fn language_tags() -> ArrayBuilder {
+    let tag = ObjectBuilder::new().schema_type(Type::String).max_length(Some(35)).pattern(Some("^[A-Za-z0-9-]{2,35}$"));
+    ArrayBuilder::new().items(tag).max_items(Some(200))
+}
+
 /// The most sectors an agency lists: each sector once (`max_items = 15` where documented).
 pub const MAX_SECTORS: u64 = 15;
 

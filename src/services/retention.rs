@@ -52,6 +52,7 @@ pub struct Erasure {
     #[schema(format = Uuid)]
     pub record_id: String,
     /// The fields that held data and now hold none; empty when nothing was left to erase.
+    #[schema(schema_with = crate::domain::schema::erased_fields)]
     pub erased_fields: Vec<String>,
     /// The events about the record whose personal values were erased.
     #[schema(minimum = 0, maximum = 9_223_372_036_854_775_807_i64)]

@@ -72,7 +72,12 @@ pub fn mark_used(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> AppRe
     Ok(n == 1)
 }
 
-/// Reviews of an agency (all of them, or only those on one audit, or of one body), oldest first.
+/// The most reviews one list answers: far more than an agency's decisions ever need (one or
+/// two reviews each), and a bound the document can state.
+pub const MAX_LISTED: i64 = 1000;
+
+/// Reviews of an agency (all of them, or only those on one audit, or of one body), oldest first,
+/// at most [`MAX_LISTED`].
 pub fn list(
     conn: &mut DbConnection,
     agency_id: &str,
@@ -86,5 +91,9 @@ pub fn list(
     if let Some(body) = body_id {
         query = query.filter(technical_reviews::certification_body_id.eq(body.to_owned()));
     }
-    query.order((technical_reviews::reviewed_at.asc(), technical_reviews::id.asc())).load(conn).in_table(TABLE)
+    query
+        .order((technical_reviews::reviewed_at.asc(), technical_reviews::id.asc()))
+        .limit(MAX_LISTED)
+        .load(conn)
+        .in_table(TABLE)
 }
