@@ -96,24 +96,27 @@ pub fn erase(
     crate::services::validate(&request)?;
     let ErasureRequest { kind, record_id, reason } = request;
     let mut release = Vec::new();
-    let erased_fields = match kind {
+    let ground = (Ground::Request, reason.as_str());
+    let done = match kind {
         PersonalData::ReportContact => {
             let mut report = store::reports::find(conn, &record_id)?
                 .ok_or_else(|| AppError::NotFound(format!("no report with id {record_id}")))?;
-            erase_report_contact(conn, &mut report, now)?
+            let fields = erase_report_contact(conn, &mut report, now)?;
+            finish(conn, &who.client_id, Record::report(&record_id), fields, ground, now)?
         }
         PersonalData::AgencyContact => {
             let mut agency = store::agencies::find(conn, &record_id)?
                 .ok_or_else(|| AppError::NotFound(format!("no agency with id {record_id}")))?;
-            erase_agency_contact(conn, &mut agency, now)?
+            let fields = erase_agency_contact(conn, &mut agency, now)?;
+            finish(conn, &who.client_id, Record::agency(&record_id), fields, ground, now)?
         }
         PersonalData::EvidenceFile => {
             let file = store::evidence_files::find(conn, &record_id)?
                 .ok_or_else(|| AppError::NotFound(format!("no evidence file with id {record_id}")))?;
-            erase_evidence_file(conn, &file, now, &mut release)?
+            let fields = erase_evidence_file(conn, &file, now, &mut release)?;
+            finish(conn, &who.client_id, Record::file(&file), fields, ground, now)?
         }
     };
-    let done = finish(conn, &who.client_id, kind, &record_id, erased_fields, Ground::Request, &reason, now)?;
     Ok(Erased { done, release })
 }
 
@@ -130,21 +133,21 @@ pub fn sweep(
     for mut row in store::reports::contacts_decided_before(conn, cutoff(now, policy.report_contact_days))? {
         let fields = erase_report_contact(conn, &mut row, now)?;
         let why = reason(policy.report_contact_days, "the report was decided");
-        finish(conn, SYSTEM, PersonalData::ReportContact, &row.id, fields, Ground::Retention, &why, now)?;
+        finish(conn, SYSTEM, Record::report(&row.id), fields, (Ground::Retention, &why), now)?;
         report.report_contacts += 1;
     }
     for mut row in store::agencies::contacts_idle_since(conn, cutoff(now, policy.agency_contact_days))? {
         let fields = erase_agency_contact(conn, &mut row, now)?;
         let why =
             reason(policy.agency_contact_days, "the agency's last change, with no certificate or application open");
-        finish(conn, SYSTEM, PersonalData::AgencyContact, &row.id, fields, Ground::Retention, &why, now)?;
+        finish(conn, SYSTEM, Record::agency(&row.id), fields, (Ground::Retention, &why), now)?;
         report.agency_contacts += 1;
     }
     let files_cutoff = cutoff(now, policy.evidence_naming_workers_days);
     for file in store::evidence_files::naming_workers_before(conn, files_cutoff, i64::MAX)? {
         let fields = erase_evidence_file(conn, &file, now, &mut release)?;
         let why = reason(policy.evidence_naming_workers_days, "the upload of a file declared to name workers");
-        finish(conn, SYSTEM, PersonalData::EvidenceFile, &file.id, fields, Ground::Retention, &why, now)?;
+        finish(conn, SYSTEM, Record::file(&file), fields, (Ground::Retention, &why), now)?;
         report.evidence_files += 1;
     }
     Ok(Erased { done: report, release })
@@ -194,18 +197,45 @@ fn erase_evidence_file(
     Ok(PersonalData::EvidenceFile.fields().iter().map(|f| (*f).to_owned()).collect())
 }
 
+/// The record an erasure is about, and who may read the event that logs it: the agency sees
+/// what was erased from its own record, and the body from an audit it filed; a report's erasure,
+/// like every report event, is for admins only.
+struct Record<'a> {
+    kind: PersonalData,
+    id: &'a str,
+    agency_id: Option<&'a str>,
+    body_id: Option<&'a str>,
+}
+
+impl<'a> Record<'a> {
+    fn report(id: &'a str) -> Self {
+        Record { kind: PersonalData::ReportContact, id, agency_id: None, body_id: None }
+    }
+
+    fn agency(id: &'a str) -> Self {
+        Record { kind: PersonalData::AgencyContact, id, agency_id: Some(id), body_id: None }
+    }
+
+    fn file(file: &'a store::evidence_files::FileRow) -> Self {
+        Record {
+            kind: PersonalData::EvidenceFile,
+            id: &file.id,
+            agency_id: Some(&file.agency_id),
+            body_id: file.certification_body_id.as_deref(),
+        }
+    }
+}
+
 /// Erases the personal values of the record's events and logs the erasure.
-#[allow(clippy::too_many_arguments)]
 fn finish(
     conn: &mut DbConnection,
     actor: &str,
-    kind: PersonalData,
-    record_id: &str,
+    record: Record<'_>,
     erased_fields: Vec<String>,
-    ground: Ground,
-    reason: &str,
+    (ground, reason): (Ground, &str),
     now: DateTime<Utc>,
 ) -> AppResult<Erasure> {
+    let Record { kind, id: record_id, agency_id, body_id } = record;
     let events_erased = store::events::erase_personal_of(conn, kind.subject_type(), record_id, now)? as u64;
     if !erased_fields.is_empty() || events_erased > 0 {
         let mut draft = Draft::new(EventType::PersonalDataErased, kind.subject_type(), record_id).values(
@@ -218,18 +248,10 @@ fn finish(
                 "reason": reason,
             })),
         );
-        // The agency sees what was erased from its own record, and the body from an audit it
-        // filed; a report's erasure, like every report event, is for admins only.
-        match kind {
-            PersonalData::ReportContact => {}
-            PersonalData::AgencyContact => draft = draft.agency(record_id),
-            PersonalData::EvidenceFile => {
-                if let Some(file) = store::evidence_files::find(conn, record_id)? {
-                    draft = draft.agency(&file.agency_id).body(file.certification_body_id.as_deref());
-                }
-            }
+        if let Some(agency) = agency_id {
+            draft = draft.agency(agency);
         }
-        events::record(actor, draft, now)?;
+        events::record(actor, draft.body(body_id), now)?;
     }
     Ok(Erasure { kind, record_id: record_id.to_owned(), erased_fields, events_erased, erased_at: now })
 }
